@@ -1,0 +1,22 @@
+package com.meterit.sync.api;
+
+/**
+ * The server refused the credentials: the API key is wrong or revoked. Needs an operator.
+ */
+public class AuthenticationFailedException extends GatewayException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what went wrong, never containing a secret
+   * @param statusCode the status code, or 0 when not from an HTTP answer
+   * @param bodyExcerpt the start of the answer's body, or null
+   */
+  public AuthenticationFailedException(String message, int statusCode, String bodyExcerpt) {
+    super(message, statusCode, bodyExcerpt, null);
+  }
+
+  @Override
+  public boolean isTransient() {
+    return false;
+  }
+}

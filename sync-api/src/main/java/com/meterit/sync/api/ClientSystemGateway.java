@@ -1,0 +1,61 @@
+package com.meterit.sync.api;
+
+import java.util.Optional;
+
+/**
+ * The central Client System, as the engine sees it.
+ *
+ * <p>{@code sync-core} ships an implementation of Client System API v1 over HTTP; a host can
+ * implement this interface for another transport. Failures are reported as subclasses of
+ * {@link GatewayException}, so that the engine can tell a passing problem from one that needs a
+ * different batch, new credentials or an operator. Any other exception is treated as transient.
+ *
+ * <p>Implementations must be thread-safe: heartbeats and connectivity probes run beside uploads.
+ */
+public interface ClientSystemGateway {
+
+  /**
+   * Probes whether the Client System is reachable. Never throws for an unreachable server.
+   *
+   * @return true when the server answered as healthy
+   */
+  boolean testConnection();
+
+  /**
+   * Obtains fresh credentials, replacing any cached ones.
+   *
+   * @throws AuthenticationFailedException when the server refuses the credentials
+   * @throws GatewayForbiddenException when the gateway is disabled
+   * @throws TransientGatewayException when the server could not be reached
+   */
+  void authenticate();
+
+  /**
+   * Uploads one batch. The server deduplicates by {@link UploadBatch#batchId()}, so the same batch
+   * may be sent again after a lost response.
+   *
+   * @return the server's per-reading outcome
+   * @throws TransientGatewayException when a retry may succeed
+   * @throws AuthenticationExpiredException when credentials expired and a refresh did not help
+   * @throws PayloadTooLargeException when the batch must be smaller
+   * @throws BatchRejectedException when the server refused the whole batch for good
+   * @throws GatewayForbiddenException when the gateway is disabled
+   */
+  UploadResult uploadBatch(UploadBatch batch);
+
+  /**
+   * Downloads this gateway's configuration.
+   *
+   * @return the configuration, or empty when it has not changed since the last download
+   * @throws GatewayException as for {@link #uploadBatch}
+   */
+  Optional<RemoteConfig> downloadConfig();
+
+  /**
+   * Sends a status snapshot.
+   *
+   * @return the server's reply, which may name its configuration version
+   * @throws GatewayException as for {@link #uploadBatch}
+   */
+  HeartbeatReply sendHeartbeat(Heartbeat heartbeat);
+}

@@ -1,0 +1,21 @@
+package com.meterit.sync.api;
+
+/** What the engine is doing. */
+public enum SyncState {
+  /** Not started, or stopped. */
+  STOPPED,
+  /** Started and waiting for the next run. */
+  IDLE,
+  /** A run is uploading. */
+  SYNCING,
+  /** A run is waiting before it retries a transient failure. */
+  BACKING_OFF,
+  /** The Client System is unreachable; readings queue locally until it returns. */
+  OFFLINE,
+  /** The server refused the credentials; needs an operator. Runs keep trying at their interval. */
+  AUTH_FAILED,
+  /** The server disabled this gateway; nothing is uploaded until it is enabled again. */
+  DISABLED,
+  /** {@code stop()} was called and the engine is settling the batch in flight. */
+  STOPPING
+}

@@ -1,0 +1,240 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.BackoffPolicy;
+import com.meterit.sync.api.ClientSystemGateway;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches whether the Client System is reachable by probing
+ * {@link ClientSystemGateway#testConnection()}: every {@linkplain Builder#setProbeInterval probe
+ * interval} while connected, and under a backoff while disconnected, so that a gateway offline
+ * for days does not spend its link on probes.
+ *
+ * <p>Listeners hear {@code connected} and {@code disconnected} once per transition. The monitor
+ * starts out connected, so that the first run is not held back by a probe. Thread-safe.
+ */
+public final class ConnectivityMonitor {
+  private static final Logger log = LoggerFactory.getLogger(ConnectivityMonitor.class);
+
+  /** The pause between probes while connected: 30 seconds. */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(30);
+
+  /** The default pacing of probes while disconnected: decorrelated jitter from 5 s to 5 min. */
+  public static final BackoffPolicy DEFAULT_OFFLINE_BACKOFF =
+      BackoffPolicy.decorrelatedJitter(Duration.ofSeconds(5), Duration.ofMinutes(5), 3.0);
+
+  private final ClientSystemGateway gateway;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final DoubleSupplier random;
+  private final Duration probeInterval;
+  private final BackoffPolicy offlineBackoff;
+  private final List<ConnectivityListener> listeners;
+
+  private boolean started;
+  private boolean stopped;
+  private boolean connected = true;
+  private Instant since;
+  private Instant lastProbeAt;
+  private int failures;
+  private Duration lastOfflineDelay = Duration.ZERO;
+  private Scheduler.Cancellable nextProbe;
+
+  private ConnectivityMonitor(Builder b) {
+    this.gateway = b.gateway;
+    this.scheduler = b.scheduler;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.probeInterval = b.probeInterval;
+    this.offlineBackoff = b.offlineBackoff;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  /**
+   * Starts a monitor for {@code gateway}. A scheduler is required; see {@link Builder}.
+   */
+  public static Builder builder(ClientSystemGateway gateway) {
+    return new Builder(gateway);
+  }
+
+  /** Probes at once, then on schedule. Idempotent; a stopped monitor cannot start again. */
+  public synchronized void start() {
+    if (stopped) {
+      throw new IllegalStateException("a stopped monitor cannot start again");
+    }
+    if (!started) {
+      started = true;
+      scheduleProbe(Duration.ZERO);
+    }
+  }
+
+  /** Stops probing. Idempotent. */
+  public synchronized void stop() {
+    stopped = true;
+    if (nextProbe != null) {
+      nextProbe.cancel();
+      nextProbe = null;
+    }
+  }
+
+  /**
+   * Asks for a probe now instead of at the next scheduled time, for example after an upload
+   * failed to connect. Ignored unless started.
+   */
+  public synchronized void probeSoon() {
+    if (started && !stopped) {
+      scheduleProbe(Duration.ZERO);
+    }
+  }
+
+  /** Whether the last probe succeeded; true before the first. */
+  public synchronized boolean isConnected() {
+    return connected;
+  }
+
+  /** A snapshot of the monitor. */
+  public synchronized ConnectivityStatus getStatus() {
+    return new ConnectivityStatus(connected, since, lastProbeAt, failures);
+  }
+
+  private synchronized void scheduleProbe(Duration delay) {
+    if (nextProbe != null) {
+      nextProbe.cancel();
+    }
+    nextProbe = scheduler.schedule(this::probe, delay);
+  }
+
+  private void probe() {
+    boolean healthy;
+    try {
+      healthy = gateway.testConnection();
+    } catch (RuntimeException e) {
+      log.debug("Health probe failed", e);
+      healthy = false;
+    }
+    Boolean transition = record(healthy);
+    if (transition != null) {
+      notifyListeners(transition);
+    }
+  }
+
+  /** Records a probe's result and schedules the next; returns the new state if it changed. */
+  private synchronized Boolean record(boolean healthy) {
+    if (stopped) {
+      return null;
+    }
+    Instant now = clock.instant();
+    lastProbeAt = now;
+    Boolean transition = null;
+    if (healthy) {
+      failures = 0;
+      lastOfflineDelay = Duration.ZERO;
+      if (!connected) {
+        connected = true;
+        since = now;
+        transition = Boolean.TRUE;
+        log.info("Client System reachable again");
+      }
+      scheduleProbe(probeInterval);
+    } else {
+      failures++;
+      if (connected) {
+        connected = false;
+        since = now;
+        transition = Boolean.FALSE;
+        log.info("Client System unreachable; readings queue locally until it returns");
+      }
+      lastOfflineDelay = offlineBackoff.delay(failures, lastOfflineDelay, random.getAsDouble());
+      scheduleProbe(lastOfflineDelay);
+    }
+    return transition;
+  }
+
+  private void notifyListeners(boolean nowConnected) {
+    for (ConnectivityListener listener : listeners) {
+      try {
+        if (nowConnected) {
+          listener.connected();
+        } else {
+          listener.disconnected();
+        }
+      } catch (RuntimeException e) {
+        log.warn("Connectivity listener {} failed; ignored", listener, e);
+      }
+    }
+  }
+
+  /** Builds a {@link ConnectivityMonitor}. Not thread-safe. */
+  public static final class Builder {
+    private final ClientSystemGateway gateway;
+    private Scheduler scheduler;
+    private Clock clock = Clock.systemUTC();
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+    private BackoffPolicy offlineBackoff = DEFAULT_OFFLINE_BACKOFF;
+    private final List<ConnectivityListener> listeners = new ArrayList<>();
+
+    Builder(ClientSystemGateway gateway) {
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+    }
+
+    /** The scheduler that runs the probes. Required. */
+    public Builder setScheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The clock for timestamps. Default: UTC system clock. */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of random values in [0, 1) for the offline backoff. */
+    public Builder setRandom(DoubleSupplier random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The pause between probes while connected. Default {@link #DEFAULT_PROBE_INTERVAL}. */
+    public Builder setProbeInterval(Duration probeInterval) {
+      Objects.requireNonNull(probeInterval, "probeInterval");
+      if (probeInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("probeInterval must be at least PT1S: " + probeInterval);
+      }
+      this.probeInterval = probeInterval;
+      return this;
+    }
+
+    /** The pacing of probes while disconnected. Default {@link #DEFAULT_OFFLINE_BACKOFF}. */
+    public Builder setOfflineBackoff(BackoffPolicy offlineBackoff) {
+      this.offlineBackoff = Objects.requireNonNull(offlineBackoff, "offlineBackoff");
+      return this;
+    }
+
+    /** Adds a listener for transitions. */
+    public Builder addListener(ConnectivityListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when no scheduler was set
+     */
+    public ConnectivityMonitor build() {
+      if (scheduler == null) {
+        throw new IllegalStateException("scheduler must be set");
+      }
+      return new ConnectivityMonitor(this);
+    }
+  }
+}

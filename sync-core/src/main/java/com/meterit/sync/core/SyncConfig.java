@@ -1,0 +1,195 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.ConfigurationException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings of the original Sync Service, read from its environment variables. Immutable and
+ * thread-safe. The API key never appears in {@link #toString()}.
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><th>variable</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@code CLIENT_API_URL}</td><td>base URL of the Client System API</td><td>required</td></tr>
+ *   <tr><td>{@code CLIENT_API_KEY}</td><td>this gateway's API key</td><td>required</td></tr>
+ *   <tr><td>{@code GATEWAY_ID}</td><td>this gateway's id</td><td>required</td></tr>
+ *   <tr><td>{@code SYNC_INTERVAL_MINUTES}</td><td>minutes between runs, decimals allowed</td><td>5</td></tr>
+ *   <tr><td>{@code BATCH_SIZE}</td><td>readings per upload</td><td>1000</td></tr>
+ *   <tr><td>{@code MAX_RETRIES}</td><td>retries of a transient failure</td><td>5</td></tr>
+ *   <tr><td>{@code HEARTBEAT_INTERVAL_SECONDS}</td><td>seconds between heartbeats</td><td>60</td></tr>
+ * </table>
+ */
+public final class SyncConfig {
+  public static final String CLIENT_API_URL = "CLIENT_API_URL";
+  public static final String CLIENT_API_KEY = "CLIENT_API_KEY";
+  public static final String GATEWAY_ID = "GATEWAY_ID";
+  public static final String SYNC_INTERVAL_MINUTES = "SYNC_INTERVAL_MINUTES";
+  public static final String BATCH_SIZE = "BATCH_SIZE";
+  public static final String MAX_RETRIES = "MAX_RETRIES";
+  public static final String HEARTBEAT_INTERVAL_SECONDS = "HEARTBEAT_INTERVAL_SECONDS";
+
+  private final URI clientApiUrl;
+  private final String apiKey;
+  private final String gatewayId;
+  private final Duration syncInterval;
+  private final int batchSize;
+  private final int maxRetries;
+  private final Duration heartbeatInterval;
+
+  private SyncConfig(
+      URI clientApiUrl,
+      String apiKey,
+      String gatewayId,
+      Duration syncInterval,
+      int batchSize,
+      int maxRetries,
+      Duration heartbeatInterval) {
+    this.clientApiUrl = clientApiUrl;
+    this.apiKey = apiKey;
+    this.gatewayId = gatewayId;
+    this.syncInterval = syncInterval;
+    this.batchSize = batchSize;
+    this.maxRetries = maxRetries;
+    this.heartbeatInterval = heartbeatInterval;
+  }
+
+  /**
+   * Reads the process environment.
+   *
+   * @throws ConfigurationException naming the first missing or malformed variable
+   */
+  public static SyncConfig fromEnv() {
+    return fromEnv(System.getenv());
+  }
+
+  /**
+   * Reads the given variables, as {@link #fromEnv()} reads the process environment.
+   *
+   * @throws ConfigurationException naming the first missing or malformed variable
+   */
+  public static SyncConfig fromEnv(Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
+    URI url = parseUrl(required(env, CLIENT_API_URL));
+    String key = required(env, CLIENT_API_KEY);
+    String gatewayId = required(env, GATEWAY_ID);
+    Duration interval = checked(SYNC_INTERVAL_MINUTES, () -> Limits.checkSyncInterval(
+        SYNC_INTERVAL_MINUTES, minutes(env, SYNC_INTERVAL_MINUTES, SyncManager.DEFAULT_SYNC_INTERVAL)));
+    int batchSize = checked(BATCH_SIZE, () -> Limits.checkBatchSize(
+        BATCH_SIZE, integer(env, BATCH_SIZE, SyncManager.DEFAULT_BATCH_SIZE)));
+    int retries = checked(MAX_RETRIES, () -> Limits.checkMaxRetries(
+        MAX_RETRIES, integer(env, MAX_RETRIES, SyncManager.DEFAULT_MAX_RETRIES)));
+    Duration heartbeat = checked(HEARTBEAT_INTERVAL_SECONDS, () -> Limits.checkHeartbeatInterval(
+        HEARTBEAT_INTERVAL_SECONDS, Duration.ofSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
+            (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds()))));
+    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat);
+  }
+
+  private interface Check<T> {
+    T get();
+  }
+
+  private static <T> T checked(String variable, Check<T> check) {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(variable, e.getMessage());
+    }
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new ConfigurationException(name, name + " is required but not set");
+    }
+    return value.trim();
+  }
+
+  private static String optional(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static int integer(Map<String, String> env, String name, int defaultValue) {
+    String value = optional(env, name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(name, name + " must be a whole number: '" + value + "'");
+    }
+  }
+
+  private static Duration minutes(Map<String, String> env, String name, Duration defaultValue) {
+    String value = optional(env, name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      BigDecimal seconds = new BigDecimal(value).multiply(BigDecimal.valueOf(60));
+      return Duration.ofMillis(seconds.movePointRight(3).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigurationException(name, name + " must be a number of minutes: '" + value + "'");
+    }
+  }
+
+  static URI parseUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme();
+      if (uri.getHost() == null || scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        throw new URISyntaxException(value, "not an http(s) URL with a host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException(CLIENT_API_URL,
+          CLIENT_API_URL + " must be an http(s) URL: '" + value + "'");
+    }
+  }
+
+  /** The base URL of the Client System API, such as {@code https://client.meterit.com/api}. */
+  public URI clientApiUrl() {
+    return clientApiUrl;
+  }
+
+  /** The API key. Never log it. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /** This gateway's id. */
+  public String gatewayId() {
+    return gatewayId;
+  }
+
+  public Duration syncInterval() {
+    return syncInterval;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** The settings, with the API key masked. */
+  @Override
+  public String toString() {
+    return "SyncConfig{clientApiUrl=" + clientApiUrl + ", apiKey=****, gatewayId=" + gatewayId
+        + ", syncInterval=" + syncInterval + ", batchSize=" + batchSize
+        + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval + '}';
+  }
+}

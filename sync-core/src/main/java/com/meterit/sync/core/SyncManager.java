@@ -1,0 +1,630 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.AuthenticationFailedException;
+import com.meterit.sync.api.ClientSystemGateway;
+import com.meterit.sync.api.GatewayException;
+import com.meterit.sync.api.GatewayForbiddenException;
+import com.meterit.sync.api.Heartbeat;
+import com.meterit.sync.api.HeartbeatReply;
+import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.RemoteConfig;
+import com.meterit.sync.api.SyncHistory;
+import com.meterit.sync.api.SyncOutcome;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncState;
+import com.meterit.sync.api.SyncStats;
+import com.meterit.sync.api.SyncStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves readings from a {@link ReadingSource} to the Client System: on a schedule, in batches,
+ * with retries, offline operation and auto-resume, heartbeats and remote configuration.
+ *
+ * <pre>{@code
+ * SyncManager manager = SyncManager.builder(source, gateway)
+ *     .setSyncInterval(Duration.ofMinutes(5))
+ *     .build();
+ * manager.start();
+ * SyncStatus status = manager.getStatus();
+ * manager.close();
+ * }</pre>
+ *
+ * <p>A run drains the whole queue, one batch at a time, and only one run happens at a time:
+ * {@link #triggerSync()} during a run joins it. A reading is acknowledged only after the server
+ * accepted it; every failure, and {@link #stop()}, leaves unsent readings queued.
+ *
+ * <p>Thread-safe. A manager runs once: after {@code stop()} it cannot be started again.
+ */
+public final class SyncManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SyncManager.class);
+
+  /** The default pause between scheduled runs: 5 minutes, as in the original service. */
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(5);
+  /** The default most readings per upload: {@value}. */
+  public static final int DEFAULT_BATCH_SIZE = 1000;
+  /** The default retries of a transient failure within a run: {@value}. */
+  public static final int DEFAULT_MAX_RETRIES = 5;
+  /** The default pause between heartbeats: 60 seconds. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+  /** How long {@link #close()} waits for the batch in flight: 30 seconds. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private enum Lifecycle { NEW, RUNNING, STOPPING, STOPPED }
+
+  private final ReadingSource source;
+  private final ClientSystemGateway gateway;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Executor executor;
+  private final ScheduledThreadPoolExecutor ownedScheduler;
+  private final ExecutorService ownedExecutor;
+  private final Listeners listeners;
+  private final SyncHistory history;
+  private final ConnectivityMonitor monitor;
+  private final BatchUploader uploader;
+  private final RunLoop runLoop;
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private Lifecycle lifecycle = Lifecycle.NEW;
+  private CompletableFuture<SyncRun> currentRun;
+  private CompletableFuture<Void> stopFuture;
+  private Scheduler.Cancellable syncTimer;
+  private Scheduler.Cancellable heartbeatTimer;
+  private Instant nextScheduledRun;
+  private Instant startedAt;
+  private String refusedConfigVersion;
+
+  private volatile boolean stopRequested;
+  private volatile Settings settings;
+  private volatile SyncState state = SyncState.STOPPED;
+  private volatile Instant lastAttemptAt;
+  private volatile Instant lastSuccessAt;
+  private volatile String lastError;
+  private String lastLoggedError;
+
+  SyncManager(SyncManagerBuilder b) {
+    this.source = b.source;
+    this.gateway = b.gateway;
+    this.clock = b.clock;
+    this.settings = new Settings(
+        b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null);
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownedScheduler = null;
+    } else {
+      this.ownedScheduler =
+          new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("meter-sync-scheduler"));
+      this.ownedScheduler.setRemoveOnCancelPolicy(true);
+      this.scheduler = Scheduler.of(ownedScheduler);
+    }
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor =
+          Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-worker"));
+      this.executor = ownedExecutor;
+    }
+    this.listeners = new Listeners(b.listeners);
+    this.history = b.history != null ? b.history : new InMemorySyncHistory();
+    Sleeper sleeper = b.sleeper != null
+        ? b.sleeper
+        : duration -> stopSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+    this.monitor = ConnectivityMonitor.builder(gateway)
+        .setScheduler(scheduler)
+        .setClock(clock)
+        .setRandom(b.random)
+        .setProbeInterval(b.probeInterval)
+        .setOfflineBackoff(b.offlineBackoff)
+        .addListener(new ConnectivityListener() {
+          @Override
+          public void connected() {
+            onConnected();
+          }
+
+          @Override
+          public void disconnected() {
+            onDisconnected();
+          }
+        })
+        .build();
+    this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
+        () -> stopRequested, new BatchUploader.BackoffObserver() {
+          @Override
+          public void backingOff(Duration delay, GatewayException cause) {
+            setState(SyncState.BACKING_OFF);
+          }
+
+          @Override
+          public void resumed() {
+            if (!stopRequested) {
+              setState(SyncState.SYNCING);
+            }
+          }
+        });
+    this.runLoop = new RunLoop(source, uploader, listeners, clock, () -> stopRequested);
+  }
+
+  /**
+   * Starts building a manager for {@code source} and {@code gateway}, the two settings that have
+   * no default.
+   */
+  public static SyncManagerBuilder builder(ReadingSource source, ClientSystemGateway gateway) {
+    return new SyncManagerBuilder(source, gateway);
+  }
+
+  /**
+   * Builds a manager configured by {@link SyncConfig#fromEnv()}: {@code SYNC_INTERVAL_MINUTES},
+   * {@code BATCH_SIZE}, {@code MAX_RETRIES} and {@code HEARTBEAT_INTERVAL_SECONDS}.
+   *
+   * @throws com.meterit.sync.api.ConfigurationException naming a missing or malformed variable
+   */
+  public static SyncManager fromEnv(ReadingSource source, ClientSystemGateway gateway) {
+    return builder(source, gateway).setConfig(SyncConfig.fromEnv()).build();
+  }
+
+  /**
+   * Starts the schedule: a run at once (to drain what queued while the process was down), then
+   * one every sync interval, plus heartbeats and connectivity probes. Claims left behind by an
+   * earlier process are released first. Idempotent.
+   *
+   * @throws IllegalStateException when the manager was stopped
+   */
+  public void start() {
+    synchronized (lock) {
+      if (lifecycle == Lifecycle.RUNNING) {
+        return;
+      }
+      if (lifecycle != Lifecycle.NEW) {
+        throw new IllegalStateException("a stopped SyncManager cannot start again");
+      }
+      lifecycle = Lifecycle.RUNNING;
+      startedAt = clock.instant();
+    }
+    try {
+      int recovered = source.recoverClaims();
+      if (recovered > 0) {
+        log.info("Released {} readings claimed by an earlier process", recovered);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not release earlier claims; they return when their leases expire", e);
+    }
+    setState(SyncState.IDLE);
+    log.info("meter-sync started: {}", settings);
+    monitor.start();
+    synchronized (lock) {
+      if (lifecycle == Lifecycle.RUNNING) {
+        scheduleHeartbeat(Duration.ZERO);
+      }
+    }
+    triggerSync();
+  }
+
+  /**
+   * Starts a run now, or joins the run in progress.
+   *
+   * @return the run's record, completed when it ends. Completed at once with a
+   *     {@link SyncOutcome#SKIPPED} run when the manager is not running or the Client System is
+   *     offline. Never completed exceptionally.
+   */
+  public CompletableFuture<SyncRun> triggerSync() {
+    CompletableFuture<SyncRun> run;
+    synchronized (lock) {
+      if (currentRun != null) {
+        return currentRun.copy();
+      }
+      if (lifecycle != Lifecycle.RUNNING) {
+        return CompletableFuture.completedFuture(
+            SyncRun.skipped(clock.instant(), "the manager is not running"));
+      }
+      if (!monitor.isConnected()) {
+        scheduleNextRun();
+        return CompletableFuture.completedFuture(
+            SyncRun.skipped(clock.instant(), "the Client System is offline"));
+      }
+      run = new CompletableFuture<>();
+      currentRun = run;
+      nextScheduledRun = null;
+      if (syncTimer != null) {
+        syncTimer.cancel();
+        syncTimer = null;
+      }
+    }
+    try {
+      executor.execute(() -> execute(run));
+    } catch (RejectedExecutionException e) {
+      synchronized (lock) {
+        currentRun = null;
+      }
+      run.complete(SyncRun.skipped(clock.instant(), "the executor refused the run: " + e));
+    }
+    return run.copy();
+  }
+
+  private void execute(CompletableFuture<SyncRun> future) {
+    SyncRun run = null;
+    try {
+      lastAttemptAt = clock.instant();
+      setState(SyncState.SYNCING);
+      listeners.onSyncStarted();
+      RunLoop.Result result = runLoop.run(settings);
+      run = result.run;
+      finish(result);
+    } catch (Throwable t) {
+      run = new SyncRun(lastAttemptAt, clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
+          String.valueOf(t));
+      if (t instanceof VirtualMachineError) {
+        throw (VirtualMachineError) t;
+      }
+      log.error("Sync run failed unexpectedly", t);
+    } finally {
+      synchronized (lock) {
+        currentRun = null;
+        if (lifecycle == Lifecycle.RUNNING) {
+          scheduleNextRun();
+        }
+      }
+      future.complete(run);
+    }
+  }
+
+  private void finish(RunLoop.Result result) {
+    SyncRun run = result.run;
+    try {
+      history.record(run);
+    } catch (RuntimeException e) {
+      log.warn("Could not record the run in the sync history", e);
+    }
+    switch (run.outcome()) {
+      case SUCCEEDED:
+        lastSuccessAt = run.finishedAt();
+        lastError = null;
+        lastLoggedError = null;
+        setState(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
+        if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
+          log.info("Sync run done: {} synced, {} rejected, {} bytes in {} ms",
+              run.readingsSynced(), run.readingsRejected(), run.bytesSent(),
+              run.duration().toMillis());
+        }
+        listeners.onSyncCompleted(run);
+        break;
+      case INTERRUPTED:
+        log.info("Sync run stopped after {} synced; the rest stays queued", run.readingsSynced());
+        listeners.onSyncFailed(run, result.cause);
+        break;
+      default:
+        lastError = run.error().orElse("unknown error");
+        setState(stateAfterFailure(result.cause));
+        if (!lastError.equals(lastLoggedError)) {
+          lastLoggedError = lastError;
+          log.warn("Sync run failed; unsent readings stay queued: {}", lastError);
+        } else {
+          log.debug("Sync run failed again: {}", lastError);
+        }
+        if (!(result.cause instanceof GatewayForbiddenException
+            || result.cause instanceof AuthenticationFailedException)) {
+          monitor.probeSoon();
+        }
+        listeners.onSyncFailed(run, result.cause);
+    }
+  }
+
+  private SyncState stateAfterFailure(Throwable cause) {
+    if (cause instanceof GatewayForbiddenException) {
+      return SyncState.DISABLED;
+    }
+    if (cause instanceof AuthenticationFailedException) {
+      return SyncState.AUTH_FAILED;
+    }
+    return monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE;
+  }
+
+  /**
+   * Stops gracefully: timers stop, a backoff wait is cut short, and the batch in flight is
+   * finished or released. Nothing unsent is ever marked sent. Idempotent.
+   *
+   * @return completed when the manager has stopped
+   */
+  public CompletableFuture<Void> stop() {
+    CompletableFuture<SyncRun> running;
+    synchronized (lock) {
+      if (stopFuture != null) {
+        return stopFuture.copy();
+      }
+      stopFuture = new CompletableFuture<>();
+      stopRequested = true;
+      stopSignal.countDown();
+      if (syncTimer != null) {
+        syncTimer.cancel();
+      }
+      if (heartbeatTimer != null) {
+        heartbeatTimer.cancel();
+      }
+      nextScheduledRun = null;
+      running = currentRun;
+      lifecycle = Lifecycle.STOPPING;
+    }
+    monitor.stop();
+    setState(SyncState.STOPPING);
+    if (running == null) {
+      finishStop();
+    } else {
+      running.whenComplete((run, error) -> finishStop());
+    }
+    return stopFuture.copy();
+  }
+
+  private void finishStop() {
+    synchronized (lock) {
+      lifecycle = Lifecycle.STOPPED;
+    }
+    setState(SyncState.STOPPED);
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    log.info("meter-sync stopped");
+    stopFuture.complete(null);
+  }
+
+  /**
+   * {@link #stop()}, waiting up to {@link #DEFAULT_CLOSE_TIMEOUT}. On timeout it logs a warning
+   * and interrupts its own worker; the readings in flight are released, or come back when their
+   * lease expires.
+   */
+  @Override
+  public void close() {
+    CompletableFuture<Void> stopped = stop();
+    try {
+      stopped.get(DEFAULT_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("The batch in flight did not finish within {}; interrupting it",
+          DEFAULT_CLOSE_TIMEOUT);
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("Stopping failed", e.getCause());
+    }
+  }
+
+  /** A snapshot of the engine's state and backlog. Reads the pending count from the source. */
+  public SyncStatus getStatus() {
+    Instant now = clock.instant();
+    SyncStatus.Builder status = SyncStatus.builder()
+        .setState(state)
+        .setConnected(monitor.isConnected())
+        .setLastAttemptAt(lastAttemptAt)
+        .setLastSuccessAt(lastSuccessAt)
+        .setLastError(lastError)
+        .setAppliedConfigVersion(settings.configVersion);
+    synchronized (lock) {
+      status.setNextScheduledRun(nextScheduledRun);
+    }
+    Backlog backlog = readBacklog(now);
+    return status.setBacklog(backlog.pending, backlog.lag).build();
+  }
+
+  /**
+   * Statistics of the runs that started within {@code window} before now, and the backlog now.
+   *
+   * @throws IllegalArgumentException when the window is not positive
+   */
+  public SyncStats getSyncStats(Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive: " + window);
+    }
+    Instant now = clock.instant();
+    Backlog backlog = readBacklog(now);
+    return history.summarize(now.minus(window), now.plusNanos(1)).toBuilder()
+        .setBacklog(backlog.pending, backlog.lag)
+        .build();
+  }
+
+  /** Statistics of the last {@code hours} hours, as in the original {@code getSyncStats(24)}. */
+  public SyncStats getSyncStats(int hours) {
+    if (hours < 1) {
+      throw new IllegalArgumentException("hours must be at least 1: " + hours);
+    }
+    return getSyncStats(Duration.ofHours(hours));
+  }
+
+  /**
+   * Downloads the gateway's configuration and applies it if it is new and within bounds. An
+   * out-of-range configuration is refused whole, the current one stays, and listeners are told.
+   *
+   * @throws GatewayException when the download failed
+   */
+  public ConfigUpdate downloadConfiguration() {
+    Optional<RemoteConfig> downloaded = gateway.downloadConfig();
+    if (downloaded.isEmpty()) {
+      return ConfigUpdate.UNCHANGED;
+    }
+    return apply(downloaded.get());
+  }
+
+  private ConfigUpdate apply(RemoteConfig config) {
+    Settings next;
+    Settings previous;
+    String refusal = null;
+    synchronized (lock) {
+      previous = settings;
+      try {
+        next = previous.with(config);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        refusedConfigVersion = config.version();
+        refusal = e.getMessage();
+        log.warn("Refused remote configuration {}: {}", config.version(), refusal);
+        next = null;
+      }
+      if (next != null) {
+        refusedConfigVersion = null;
+        settings = next;
+        if (lifecycle == Lifecycle.RUNNING) {
+          if (!next.syncInterval.equals(previous.syncInterval) && currentRun == null) {
+            scheduleNextRun();
+          }
+          if (!next.heartbeatInterval.equals(previous.heartbeatInterval)) {
+            scheduleHeartbeat(next.heartbeatInterval);
+          }
+        }
+      }
+    }
+    if (next == null) {
+      listeners.onConfigurationRefused(config, refusal);
+      return ConfigUpdate.REFUSED;
+    }
+    if (next.batchSize != previous.batchSize) {
+      uploader.resetLearnedBatchSize();
+    }
+    log.info("Applied remote configuration: {}", next);
+    listeners.onConfigurationApplied(config);
+    return ConfigUpdate.APPLIED;
+  }
+
+  private void heartbeat() {
+    try {
+      if (stopRequested || !monitor.isConnected()) {
+        return;
+      }
+      Instant now = clock.instant();
+      Instant since;
+      synchronized (lock) {
+        since = startedAt;
+      }
+      Heartbeat beat = new Heartbeat(now, state, readBacklog(now).pending, lastSuccessAt,
+          Duration.between(since, now), settings.configVersion);
+      HeartbeatReply reply;
+      try {
+        reply = gateway.sendHeartbeat(beat);
+      } catch (RuntimeException e) {
+        log.debug("Heartbeat failed: {}", e.getMessage());
+        listeners.onHeartbeatFailed(e);
+        return;
+      }
+      listeners.onHeartbeatSent(beat);
+      Optional<String> serverVersion = reply.configVersion();
+      if (serverVersion.isPresent() && wantsDownload(serverVersion.get())) {
+        log.info("Server holds configuration {}; downloading it", serverVersion.get());
+        downloadConfiguration();
+      }
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      log.warn("Heartbeat task failed", t);
+    } finally {
+      synchronized (lock) {
+        if (lifecycle == Lifecycle.RUNNING) {
+          scheduleHeartbeat(settings.heartbeatInterval);
+        }
+      }
+    }
+  }
+
+  private boolean wantsDownload(String serverVersion) {
+    synchronized (lock) {
+      return !serverVersion.equals(settings.configVersion)
+          && !serverVersion.equals(refusedConfigVersion);
+    }
+  }
+
+  private void onConnected() {
+    listeners.onConnectivityChanged(true);
+    if (state == SyncState.OFFLINE) {
+      setState(SyncState.IDLE);
+    }
+    // Auto-resume: the backlog that queued while offline starts draining now.
+    triggerSync();
+  }
+
+  private void onDisconnected() {
+    listeners.onConnectivityChanged(false);
+    if (state == SyncState.IDLE) {
+      setState(SyncState.OFFLINE);
+    }
+  }
+
+  // Called with lock held.
+  private void scheduleNextRun() {
+    if (syncTimer != null) {
+      syncTimer.cancel();
+    }
+    Duration interval = settings.syncInterval;
+    nextScheduledRun = clock.instant().plus(interval);
+    syncTimer = scheduler.schedule(this::triggerSync, interval);
+  }
+
+  // Called with lock held.
+  private void scheduleHeartbeat(Duration delay) {
+    if (heartbeatTimer != null) {
+      heartbeatTimer.cancel();
+    }
+    heartbeatTimer = scheduler.schedule(this::heartbeat, delay);
+  }
+
+  private void setState(SyncState next) {
+    SyncState previous;
+    synchronized (lock) {
+      previous = state;
+      if (previous == next
+          || (previous == SyncState.STOPPED && next != SyncState.IDLE)
+          || (stopRequested && next != SyncState.STOPPING && next != SyncState.STOPPED)) {
+        return;
+      }
+      state = next;
+    }
+    log.debug("State {} -> {}", previous, next);
+    listeners.onStateChanged(previous, next);
+  }
+
+  private Backlog readBacklog(Instant now) {
+    try {
+      long pending = source.pendingCount();
+      Duration lag = source.oldestPendingTimestamp()
+          .map(oldest -> oldest.isAfter(now) ? Duration.ZERO : Duration.between(oldest, now))
+          .orElse(null);
+      return new Backlog(pending, lag);
+    } catch (RuntimeException e) {
+      log.debug("Could not read the backlog", e);
+      return new Backlog(-1, null);
+    }
+  }
+
+  private static final class Backlog {
+    final long pending;
+    final Duration lag;
+
+    Backlog(long pending, Duration lag) {
+      this.pending = pending;
+      this.lag = lag;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SyncManager{state=" + state + ", settings=" + settings + '}';
+  }
+}

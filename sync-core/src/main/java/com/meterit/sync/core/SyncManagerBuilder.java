@@ -1,0 +1,176 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.BackoffPolicy;
+import com.meterit.sync.api.ClientSystemGateway;
+import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.SyncHistory;
+import com.meterit.sync.api.SyncListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Builds a {@link SyncManager}; obtained from {@link SyncManager#builder}. Every setter validates
+ * at once and names the setting it refuses. Not thread-safe; {@link #build()} copies, so reusing
+ * a builder never changes a manager already built.
+ */
+public final class SyncManagerBuilder {
+  final ReadingSource source;
+  final ClientSystemGateway gateway;
+  Duration syncInterval = SyncManager.DEFAULT_SYNC_INTERVAL;
+  int batchSize = SyncManager.DEFAULT_BATCH_SIZE;
+  int maxRetries = SyncManager.DEFAULT_MAX_RETRIES;
+  Duration heartbeatInterval = SyncManager.DEFAULT_HEARTBEAT_INTERVAL;
+  BackoffPolicy backoffPolicy = BackoffPolicy.exponentialWithFullJitter();
+  Duration probeInterval = ConnectivityMonitor.DEFAULT_PROBE_INTERVAL;
+  BackoffPolicy offlineBackoff = ConnectivityMonitor.DEFAULT_OFFLINE_BACKOFF;
+  final List<SyncListener> listeners = new ArrayList<>();
+  Clock clock = Clock.systemUTC();
+  Scheduler scheduler;
+  Executor executor;
+  DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+  Sleeper sleeper;
+  SyncHistory history;
+
+  SyncManagerBuilder(ReadingSource source, ClientSystemGateway gateway) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+  }
+
+  /**
+   * Takes the sync interval, batch size, retries and heartbeat interval of {@code config}, as read
+   * by {@link SyncConfig#fromEnv()}.
+   */
+  public SyncManagerBuilder setConfig(SyncConfig config) {
+    Objects.requireNonNull(config, "config");
+    return setSyncInterval(config.syncInterval())
+        .setBatchSize(config.batchSize())
+        .setMaxRetries(config.maxRetries())
+        .setHeartbeatInterval(config.heartbeatInterval());
+  }
+
+  /**
+   * The pause between the end of one run and the start of the next scheduled one, from 1 second
+   * to 24 hours. Default {@link SyncManager#DEFAULT_SYNC_INTERVAL}. A run drains the whole queue,
+   * so this is the latency of a quiet gateway, not a throughput limit.
+   */
+  public SyncManagerBuilder setSyncInterval(Duration syncInterval) {
+    this.syncInterval = Limits.checkSyncInterval("syncInterval", syncInterval);
+    return this;
+  }
+
+  /**
+   * The most readings per upload, from 1 to 100,000. Default
+   * {@link SyncManager#DEFAULT_BATCH_SIZE}. Memory is bounded by this, never by the backlog.
+   */
+  public SyncManagerBuilder setBatchSize(int batchSize) {
+    this.batchSize = Limits.checkBatchSize("batchSize", batchSize);
+    return this;
+  }
+
+  /**
+   * Retries of a transient failure before a run gives up, from 0 to 100. Default
+   * {@link SyncManager#DEFAULT_MAX_RETRIES}. The readings stay queued for the next run either way.
+   */
+  public SyncManagerBuilder setMaxRetries(int maxRetries) {
+    this.maxRetries = Limits.checkMaxRetries("maxRetries", maxRetries);
+    return this;
+  }
+
+  /**
+   * The pause between heartbeats, from 5 seconds to 24 hours. Default
+   * {@link SyncManager#DEFAULT_HEARTBEAT_INTERVAL}.
+   */
+  public SyncManagerBuilder setHeartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = Limits.checkHeartbeatInterval("heartbeatInterval", heartbeatInterval);
+    return this;
+  }
+
+  /** The wait between retries. Default {@link BackoffPolicy#exponentialWithFullJitter()}. */
+  public SyncManagerBuilder setBackoffPolicy(BackoffPolicy backoffPolicy) {
+    this.backoffPolicy = Objects.requireNonNull(backoffPolicy, "backoffPolicy");
+    return this;
+  }
+
+  /**
+   * The pause between health probes while connected. Default
+   * {@link ConnectivityMonitor#DEFAULT_PROBE_INTERVAL}.
+   */
+  public SyncManagerBuilder setConnectivityProbeInterval(Duration probeInterval) {
+    Objects.requireNonNull(probeInterval, "probeInterval");
+    if (probeInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("probeInterval must be at least PT1S: " + probeInterval);
+    }
+    this.probeInterval = probeInterval;
+    return this;
+  }
+
+  /**
+   * The pacing of health probes while offline. Default
+   * {@link ConnectivityMonitor#DEFAULT_OFFLINE_BACKOFF}.
+   */
+  public SyncManagerBuilder setConnectivityBackoff(BackoffPolicy offlineBackoff) {
+    this.offlineBackoff = Objects.requireNonNull(offlineBackoff, "offlineBackoff");
+    return this;
+  }
+
+  /** Adds a listener. Listeners are called in the order added. */
+  public SyncManagerBuilder addListener(SyncListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** The clock for timestamps and statistics windows. Default: the UTC system clock. */
+  public SyncManagerBuilder setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * The scheduler for the sync, heartbeat and probe timers. Default: one daemon thread named
+   * {@code meter-sync-scheduler-1}, shut down by {@code stop()}. A host's scheduler is never shut
+   * down by the manager.
+   */
+  public SyncManagerBuilder setScheduler(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /**
+   * The executor that runs sync runs, one at a time. Default: one daemon thread named
+   * {@code meter-sync-worker-1}, shut down by {@code stop()}. A host's executor is never shut
+   * down by the manager.
+   */
+  public SyncManagerBuilder setExecutor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** The source of random values in [0, 1) for backoff jitter. */
+  public SyncManagerBuilder setRandom(DoubleSupplier random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /** How backoff delays are waited out. Default: a wait that {@code stop()} cuts short. */
+  public SyncManagerBuilder setSleeper(Sleeper sleeper) {
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /** Where runs are recorded. Default: an {@link InMemorySyncHistory}. */
+  public SyncManagerBuilder setHistory(SyncHistory history) {
+    this.history = Objects.requireNonNull(history, "history");
+    return this;
+  }
+
+  /** Builds a manager that is not started yet. */
+  public SyncManager build() {
+    return new SyncManager(this);
+  }
+}

@@ -1,0 +1,82 @@
+package com.meterit.sync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.meterit.sync.api.BackoffPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConnectivityMonitorTest {
+  private final Harness h = new Harness();
+  private final List<String> events = new ArrayList<>();
+
+  private ConnectivityMonitor monitor() {
+    return ConnectivityMonitor.builder(h.gateway)
+        .setScheduler(h.scheduler)
+        .setClock(h.clock)
+        .setProbeInterval(Duration.ofSeconds(30))
+        .setOfflineBackoff(BackoffPolicy.exponentialWithFullJitter(
+            Duration.ofSeconds(10), Duration.ofMinutes(10), 2.0))
+        .setRandom(() -> 0.999)
+        .addListener(new ConnectivityListener() {
+          @Override
+          public void connected() {
+            events.add("connected");
+          }
+
+          @Override
+          public void disconnected() {
+            events.add("disconnected");
+          }
+        })
+        .build();
+  }
+
+  @Test
+  void tellsEachTransitionOnce() {
+    ConnectivityMonitor monitor = monitor();
+    monitor.start();
+    h.scheduler.runDueTasks();
+    assertTrue(monitor.isConnected());
+    assertEquals(List.of(), events, "starting connected is no transition");
+
+    h.gateway.setReachable(false);
+    h.scheduler.advance(Duration.ofMinutes(10));
+    assertFalse(monitor.isConnected());
+    assertTrue(monitor.getStatus().consecutiveFailures() > 1);
+
+    h.gateway.setReachable(true);
+    h.scheduler.advance(Duration.ofMinutes(10));
+    assertEquals(List.of("disconnected", "connected"), events);
+    assertEquals(0, monitor.getStatus().consecutiveFailures());
+  }
+
+  @Test
+  void backsOffWhileDisconnected() {
+    ConnectivityMonitor monitor = monitor();
+    h.gateway.setReachable(false);
+    monitor.start();
+    h.scheduler.runDueTasks();
+    int before = h.gateway.probes();
+    h.scheduler.advance(Duration.ofHours(1));
+    int probesInAnHour = h.gateway.probes() - before;
+    // Connected, 30 s probes would make 120 an hour; backoff growing to 10 min makes far fewer.
+    assertTrue(probesInAnHour < 15, "probes in an hour: " + probesInAnHour);
+    assertTrue(probesInAnHour >= 5, "probes in an hour: " + probesInAnHour);
+  }
+
+  @Test
+  void stopsProbing() {
+    ConnectivityMonitor monitor = monitor();
+    monitor.start();
+    h.scheduler.runDueTasks();
+    monitor.stop();
+    int probes = h.gateway.probes();
+    h.scheduler.advance(Duration.ofHours(1));
+    assertEquals(probes, h.gateway.probes());
+  }
+}

@@ -1,0 +1,76 @@
+package com.meterit.sync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.meterit.sync.api.ConfigurationException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyncConfigTest {
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLIENT_API_URL", "https://client.meterit.com/api");
+    env.put("CLIENT_API_KEY", "s3cr3t-key");
+    env.put("GATEWAY_ID", "gw-17");
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] == null) {
+        env.remove(pairs[i]);
+      } else {
+        env.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return env;
+  }
+
+  private static ConfigurationException refused(Map<String, String> env) {
+    return assertThrows(ConfigurationException.class, () -> SyncConfig.fromEnv(env));
+  }
+
+  @Test
+  void defaultsAreTheOriginalServicesOwn() {
+    SyncConfig config = SyncConfig.fromEnv(env());
+    assertEquals(Duration.ofMinutes(5), config.syncInterval());
+    assertEquals(1000, config.batchSize());
+    assertEquals(5, config.maxRetries());
+    assertEquals(Duration.ofSeconds(60), config.heartbeatInterval());
+    assertEquals("gw-17", config.gatewayId());
+  }
+
+  @Test
+  void readsEveryVariable() {
+    SyncConfig config = SyncConfig.fromEnv(env("SYNC_INTERVAL_MINUTES", "0.5", "BATCH_SIZE", "250",
+        "MAX_RETRIES", "9", "HEARTBEAT_INTERVAL_SECONDS", "15"));
+    assertEquals(Duration.ofSeconds(30), config.syncInterval());
+    assertEquals(250, config.batchSize());
+    assertEquals(9, config.maxRetries());
+    assertEquals(Duration.ofSeconds(15), config.heartbeatInterval());
+  }
+
+  @Test
+  void aMissingOrMalformedVariableIsNamed() {
+    ConfigurationException missing = refused(env("CLIENT_API_KEY", null));
+    assertEquals("CLIENT_API_KEY", missing.setting());
+    assertEquals("CLIENT_API_KEY is required but not set", missing.getMessage());
+    assertEquals("BATCH_SIZE must be a whole number: 'lots'",
+        refused(env("BATCH_SIZE", "lots")).getMessage());
+    assertEquals("BATCH_SIZE must be between 1 and 100000: 0",
+        refused(env("BATCH_SIZE", "0")).getMessage());
+    assertEquals("SYNC_INTERVAL_MINUTES must be a number of minutes: '5m'",
+        refused(env("SYNC_INTERVAL_MINUTES", "5m")).getMessage());
+    assertEquals("MAX_RETRIES", refused(env("MAX_RETRIES", "101")).setting());
+    assertEquals("HEARTBEAT_INTERVAL_SECONDS", refused(env("HEARTBEAT_INTERVAL_SECONDS", "1")).setting());
+    assertEquals("CLIENT_API_URL must be an http(s) URL: 'ftp://x'",
+        refused(env("CLIENT_API_URL", "ftp://x")).getMessage());
+    assertEquals("GATEWAY_ID", refused(env("GATEWAY_ID", " ")).setting());
+  }
+
+  @Test
+  void neverShowsTheApiKey() {
+    SyncConfig config = SyncConfig.fromEnv(env());
+    assertFalse(config.toString().contains("s3cr3t"), config.toString());
+  }
+}
