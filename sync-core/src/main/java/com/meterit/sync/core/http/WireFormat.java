@@ -1,0 +1,266 @@
+package com.meterit.sync.core.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.meterit.sync.api.Heartbeat;
+import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.RemoteConfig;
+import com.meterit.sync.api.UploadBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The JSON of Client System API v1, both ways. Requests are written with Jackson's streaming
+ * generator straight into the (gzip) byte stream, so a batch is never held as a String.
+ * Responses are parsed leniently: unknown fields are ignored so that the server can add some.
+ */
+final class WireFormat {
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+      .build();
+  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  private WireFormat() {}
+
+  /** The upload body, gzip'd when asked. */
+  static byte[] batchBody(String gatewayId, UploadBatch batch, boolean gzip) throws IOException {
+    // A 1,000-reading batch is ~12 KB gzip'd and ~120 KB plain; size the buffer to match.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(gzip ? 16 * batch.size() : 128 * batch.size());
+    try (OutputStream out = gzip ? new FastGzip(bytes) : bytes;
+        JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("gatewayId", gatewayId);
+      json.writeStringField("batchId", batch.batchId());
+      json.writeArrayFieldStart("readings");
+      for (Reading r : batch.readings()) {
+        json.writeStartObject();
+        json.writeNumberField("id", r.id());
+        json.writeStringField("meterId", r.meterId());
+        json.writeStringField("timestamp", r.timestamp().toString());
+        json.writeNumberField("value", r.value());
+        json.writeStringField("unit", r.unit());
+        if (r.quality().isPresent()) {
+          json.writeStringField("quality", r.quality().get());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] authBody(String gatewayId) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (JsonGenerator json = FACTORY.createGenerator(bytes)) {
+      json.writeStartObject();
+      json.writeStringField("gatewayId", gatewayId);
+      json.writeEndObject();
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] heartbeatBody(String gatewayId, String sdkVersion, Heartbeat beat) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = FACTORY.createGenerator(bytes)) {
+      json.writeStartObject();
+      json.writeStringField("gatewayId", gatewayId);
+      json.writeStringField("sentAt", beat.sentAt().toString());
+      json.writeStringField("sdkVersion", sdkVersion);
+      json.writeStringField("state", beat.state().name());
+      json.writeNumberField("pendingReadings", beat.pendingReadings());
+      if (beat.lastSuccessfulSyncAt().isPresent()) {
+        json.writeStringField("lastSuccessfulSyncAt", beat.lastSuccessfulSyncAt().get().toString());
+      } else {
+        json.writeNullField("lastSuccessfulSyncAt");
+      }
+      json.writeNumberField("uptimeSeconds", beat.uptime().getSeconds());
+      if (beat.appliedConfigVersion().isPresent()) {
+        json.writeStringField("appliedConfigVersion", beat.appliedConfigVersion().get());
+      }
+      json.writeEndObject();
+    }
+    return bytes.toByteArray();
+  }
+
+  /** A parsed token answer. */
+  static final class Token {
+    final String accessToken;
+    final Duration expiresIn;
+
+    Token(String accessToken, Duration expiresIn) {
+      this.accessToken = accessToken;
+      this.expiresIn = expiresIn;
+    }
+  }
+
+  static Token token(byte[] body) throws MalformedException {
+    JsonNode root = parse(body);
+    String token = text(root, "accessToken", true);
+    String type = text(root, "tokenType", false);
+    if (type != null && !type.equalsIgnoreCase("Bearer")) {
+      throw new MalformedException("tokenType is not Bearer");
+    }
+    long expiresIn = whole(root, "expiresIn", true);
+    if (expiresIn <= 0) {
+      throw new MalformedException("expiresIn must be positive");
+    }
+    return new Token(token, Duration.ofSeconds(expiresIn));
+  }
+
+  /** A parsed upload answer. */
+  static final class BatchAnswer {
+    final String batchId;
+    final int accepted;
+    final List<Rejection> rejected;
+
+    BatchAnswer(String batchId, int accepted, List<Rejection> rejected) {
+      this.batchId = batchId;
+      this.accepted = accepted;
+      this.rejected = rejected;
+    }
+  }
+
+  static BatchAnswer batchAnswer(byte[] body) throws MalformedException {
+    JsonNode root = parse(body);
+    String batchId = text(root, "batchId", true);
+    long accepted = whole(root, "accepted", true);
+    if (accepted < 0 || accepted > Integer.MAX_VALUE) {
+      throw new MalformedException("accepted is out of range: " + accepted);
+    }
+    List<Rejection> rejected = new ArrayList<>();
+    JsonNode list = root.get("rejected");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw new MalformedException("rejected is not an array");
+      }
+      for (JsonNode item : list) {
+        long id = whole(item, "id", true);
+        String reason = text(item, "reason", false);
+        rejected.add(new Rejection(id, reason == null ? "rejected without a reason" : reason));
+      }
+    }
+    return new BatchAnswer(batchId, (int) accepted, rejected);
+  }
+
+  static RemoteConfig config(byte[] body) throws MalformedException {
+    JsonNode root = parse(body);
+    JsonNode version = root.get("version");
+    if (version == null || !version.isValueNode() || version.isNull()) {
+      throw new MalformedException("version is missing");
+    }
+    Long interval = optionalWhole(root, "syncIntervalSeconds");
+    Long batchSize = optionalWhole(root, "batchSize");
+    Long retries = optionalWhole(root, "maxRetries");
+    Long heartbeat = optionalWhole(root, "heartbeatIntervalSeconds");
+    return new RemoteConfig(
+        version.asText(),
+        interval == null ? null : Duration.ofSeconds(interval),
+        batchSize == null ? null : clampToInt(batchSize),
+        retries == null ? null : clampToInt(retries),
+        heartbeat == null ? null : Duration.ofSeconds(heartbeat));
+  }
+
+  /** The configVersion of a heartbeat answer, or null. */
+  static String heartbeatConfigVersion(byte[] body) throws MalformedException {
+    if (body.length == 0) {
+      return null;
+    }
+    JsonNode version = parse(body).get("configVersion");
+    return version == null || version.isNull() ? null : version.asText();
+  }
+
+  // Out-of-range values are kept out of range (not wrapped), so that validation refuses them.
+  private static int clampToInt(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+  }
+
+  private static JsonNode parse(byte[] body) throws MalformedException {
+    try {
+      JsonNode root = MAPPER.readTree(body);
+      if (root == null || !root.isObject()) {
+        throw new MalformedException("the body is not a JSON object");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      throw new MalformedException("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new MalformedException("the body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field, boolean required) throws MalformedException {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new MalformedException(field + " is missing");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new MalformedException(field + " is not a string");
+    }
+    return value.asText();
+  }
+
+  private static long whole(JsonNode node, String field, boolean required) throws MalformedException {
+    Long value = optionalWhole(node, field);
+    if (value == null) {
+      if (required) {
+        throw new MalformedException(field + " is missing");
+      }
+      return 0;
+    }
+    return value;
+  }
+
+  private static Long optionalWhole(JsonNode node, String field) throws MalformedException {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new MalformedException(field + " is not a whole number: " + abbreviate(value.toString()));
+    }
+    return value.asLong();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+
+  /** A response body that does not follow the contract. */
+  static final class MalformedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MalformedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * gzip at level 6 with a larger buffer than the JDK's 512 bytes, which would otherwise cost a
+   * deflate call per few readings.
+   */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 8192);
+      def.setLevel(Deflater.DEFAULT_COMPRESSION);
+    }
+  }
+}
