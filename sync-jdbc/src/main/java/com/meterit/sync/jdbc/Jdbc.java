@@ -1,0 +1,67 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.ReadingSourceException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs work in one transaction on a borrowed connection, and maps failures to the API's. */
+final class Jdbc {
+  private static final Logger log = LoggerFactory.getLogger(Jdbc.class);
+
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+
+  Jdbc(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Runs {@code work} and commits, or rolls back on any failure so that nothing half-done stays.
+   *
+   * @throws ReadingSourceException naming {@code what}, when the database failed
+   */
+  <T> T inTransaction(String what, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        if (autoCommit) {
+          restoreAutoCommit(c);
+        }
+      }
+    } catch (SQLException e) {
+      throw new ReadingSourceException(what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      log.debug("Rollback failed", e);
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      log.debug("Could not restore auto-commit", e);
+    }
+  }
+}

@@ -1,0 +1,569 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.SyncListener;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ReadingSource} on any {@link DataSource} to H2 2.x, PostgreSQL or SQLite: the
+ * gateway's Sync Database is the queue, so nothing is lost when the link or the process goes
+ * down.
+ *
+ * <p>Writers, in any language, fill the readings table with a plain {@code INSERT INTO
+ * meter_readings (meter_id, read_at, value, unit, quality) VALUES (...)}. A claim marks the oldest
+ * pending rows with a lease in one transaction; acknowledging, quarantining and releasing are
+ * set-based updates over id ranges, one transaction each. A row that cannot be read as a valid
+ * {@link Reading} is quarantined at claim time, with what is wrong with it, and the rest flows.
+ *
+ * <p>On PostgreSQL any number of workers, in threads, processes or machines, can drain one table
+ * together: claims use {@code FOR UPDATE SKIP LOCKED}. Give each process its own
+ * {@linkplain Builder#setOwner owner}, because a restarting owner takes back its own leases.
+ * On H2 and SQLite use one source per database.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcReadingSource implements ReadingSource {
+  private static final Logger log = LoggerFactory.getLogger(JdbcReadingSource.class);
+
+  /** The default lease of a claim: 5 minutes. A crashed claim comes back after it. */
+  public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+  /** The default owner of leases: {@value}. */
+  public static final String DEFAULT_OWNER = "meter-sync";
+  /** The environment variable of the JDBC URL. */
+  public static final String SYNC_DB_URL = "SYNC_DB_URL";
+  /** The environment variable of the database user. */
+  public static final String SYNC_DB_USER = "SYNC_DB_USER";
+  /** The environment variable of the database password. */
+  public static final String SYNC_DB_PASSWORD = "SYNC_DB_PASSWORD";
+  /** The default Sync Database: an H2 file under {@code ./data}. */
+  public static final String DEFAULT_DB_URL =
+      "jdbc:h2:file:./data/meter-sync;NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1";
+
+  private final Jdbc jdbc;
+  private final Statements sql;
+  private final Clock clock;
+  private final Duration lease;
+  private final String owner;
+  private final RetentionPolicy retention;
+  private final SyncListener listener;
+  private final JdbcSyncHistory history;
+  private final String description;
+  private volatile long nextReapAtMillis;
+
+  private JdbcReadingSource(Builder b, Dialect dialect) {
+    this.jdbc = new Jdbc(b.dataSource);
+    this.sql = new Statements(dialect, b.table);
+    this.clock = b.clock;
+    this.lease = b.lease;
+    this.owner = b.owner;
+    this.retention = b.retention;
+    this.listener = b.listener;
+    this.history = new JdbcSyncHistory(jdbc, sql);
+    this.description = "JdbcReadingSource{dialect=" + dialect + ", table=" + b.table.table
+        + ", owner=" + owner + ", lease=" + lease + '}';
+  }
+
+  /** Starts building a source on {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /**
+   * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}), {@code SYNC_DB_USER} and
+   * {@code SYNC_DB_PASSWORD}, with a small built-in connection pool: the Java side of the
+   * original {@code createDatabaseFromEnv}. It connects once to recognize the database.
+   *
+   * @throws ConfigurationException naming {@code SYNC_DB_URL} when it is malformed, unsupported
+   *     or unreachable
+   */
+  public static JdbcReadingSource fromEnv() {
+    return fromEnv(System.getenv());
+  }
+
+  /** As {@link #fromEnv()}, from the given variables. */
+  public static JdbcReadingSource fromEnv(Map<String, String> env) {
+    String url = env.getOrDefault(SYNC_DB_URL, "").isBlank() ? DEFAULT_DB_URL : env.get(SYNC_DB_URL).trim();
+    if (!url.startsWith("jdbc:")) {
+      throw new ConfigurationException(SYNC_DB_URL,
+          SYNC_DB_URL + " must be a JDBC URL starting with jdbc: '" + PooledDataSource.mask(url) + "'");
+    }
+    PooledDataSource dataSource =
+        new PooledDataSource(url, env.get(SYNC_DB_USER), env.get(SYNC_DB_PASSWORD));
+    try {
+      return builder(dataSource).build();
+    } catch (ReadingSourceException | UnsupportedDatabaseException e) {
+      dataSource.close();
+      throw new ConfigurationException(SYNC_DB_URL, SYNC_DB_URL + " "
+          + PooledDataSource.mask(url) + " is not usable: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Creates the readings table, meter-sync's columns and indexes, and the history table, where
+   * missing. Idempotent and versioned; safe to call on every start.
+   */
+  public void createSchema() {
+    jdbc.inTransaction("creating the schema", c -> {
+      Schema.create(c, sql);
+      return null;
+    });
+  }
+
+  /** The sync history kept in this database, for {@code SyncManagerBuilder.setHistory}. */
+  public JdbcSyncHistory history() {
+    return history;
+  }
+
+  @Override
+  public Claim claim(int maxReadings) {
+    if (maxReadings < 1) {
+      throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
+    }
+    long now = clock.millis();
+    if (now >= nextReapAtMillis) {
+      reapExpiredLeases(now);
+    }
+    long leaseUntil = now + lease.toMillis();
+    long claimId = ThreadLocalRandom.current().nextLong();
+    List<Rejection> poisoned = new ArrayList<>();
+    List<Reading> readings = jdbc.inTransaction("claiming readings", c -> {
+      List<Reading> claimed = new ArrayList<>(Math.min(maxReadings, 10_000));
+      if (sql.dialect.claimsWithReturning()) {
+        try (PreparedStatement claim = c.prepareStatement(sql.claimReturning())) {
+          claim.setInt(1, maxReadings);
+          claim.setLong(2, claimId);
+          claim.setString(3, owner);
+          claim.setLong(4, leaseUntil);
+          try (ResultSet rs = claim.executeQuery()) {
+            readRows(rs, claimed, poisoned);
+          }
+        }
+        // RETURNING does not keep the subquery's order.
+        claimed.sort(Comparator.comparingLong(Reading::id));
+      } else {
+        int marked;
+        try (PreparedStatement claim = c.prepareStatement(sql.claimUpdate())) {
+          claim.setLong(1, claimId);
+          claim.setString(2, owner);
+          claim.setLong(3, leaseUntil);
+          claim.setInt(4, maxReadings);
+          marked = claim.executeUpdate();
+        }
+        if (marked > 0) {
+          try (PreparedStatement select = c.prepareStatement(sql.claimedRows())) {
+            select.setFetchSize(Math.min(marked, 1000));
+            select.setLong(1, claimId);
+            try (ResultSet rs = select.executeQuery()) {
+              readRows(rs, claimed, poisoned);
+            }
+          }
+        }
+      }
+      if (!poisoned.isEmpty()) {
+        quarantine(c, poisoned);
+      }
+      return claimed;
+    });
+    if (!poisoned.isEmpty()) {
+      log.warn("Quarantined {} unreadable row(s) of {}; first: id {}: {}", poisoned.size(),
+          sql.rawTable, poisoned.get(0).readingId(), poisoned.get(0).reason());
+      notifyRejected(poisoned);
+    }
+    return new Claim(readings, Instant.ofEpochMilli(leaseUntil));
+  }
+
+  private void readRows(ResultSet rs, List<Reading> claimed, List<Rejection> poisoned)
+      throws SQLException {
+    Dialect dialect = sql.dialect;
+    boolean timestampColumn = dialect.isTimestampColumn(rs, 3);
+    while (rs.next()) {
+      long id = rs.getLong(1);
+      try {
+        claimed.add(new Reading(id, rs.getString(2), dialect.readTimestamp(rs, 3, timestampColumn),
+            dialect.readValue(rs, 4), rs.getString(5), rs.getString(6)));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        poisoned.add(new Rejection(id, "invalid reading in the Sync Database: "
+            + (e instanceof NullPointerException ? e.getMessage() + " is missing" : e.getMessage())));
+      }
+    }
+  }
+
+  private void reapExpiredLeases(long now) {
+    int reaped = jdbc.inTransaction("releasing expired leases", c -> {
+      try (PreparedStatement reap = c.prepareStatement(sql.reapExpiredLeases())) {
+        reap.setLong(1, now);
+        return reap.executeUpdate();
+      }
+    });
+    // Leases cannot expire faster than a quarter of their length apart; no need to look sooner.
+    nextReapAtMillis = now + Math.max(1000, lease.toMillis() / 4);
+    if (reaped > 0) {
+      log.info("{} readings whose lease expired are claimable again", reaped);
+    }
+  }
+
+  @Override
+  public void acknowledge(Collection<Long> readingIds) {
+    if (readingIds.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    jdbc.inTransaction("acknowledging readings", c -> {
+      try (PreparedStatement ack = c.prepareStatement(sql.acknowledgeRange())) {
+        for (long[] range : IdRanges.of(readingIds)) {
+          ack.setLong(1, now);
+          ack.setLong(2, range[0]);
+          ack.setLong(3, range[1]);
+          ack.addBatch();
+        }
+        return ack.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public void quarantine(Collection<Rejection> rejections) {
+    if (rejections.isEmpty()) {
+      return;
+    }
+    jdbc.inTransaction("quarantining readings", c -> {
+      quarantine(c, rejections);
+      return null;
+    });
+  }
+
+  private void quarantine(Connection c, Collection<Rejection> rejections) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement(sql.quarantine())) {
+      for (Rejection r : rejections) {
+        update.setString(1, r.reason());
+        update.setLong(2, r.readingId());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  @Override
+  public void release(Collection<Long> readingIds) {
+    if (readingIds.isEmpty()) {
+      return;
+    }
+    jdbc.inTransaction("releasing readings", c -> {
+      try (PreparedStatement release = c.prepareStatement(sql.releaseRange())) {
+        for (long[] range : IdRanges.of(readingIds)) {
+          release.setLong(1, range[0]);
+          release.setLong(2, range[1]);
+          release.setString(3, owner);
+          release.addBatch();
+        }
+        return release.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public long pendingCount() {
+    return jdbc.inTransaction("counting pending readings", this::pendingCount);
+  }
+
+  private long pendingCount(Connection c) throws SQLException {
+    return count(c, Statements.PENDING) + count(c, Statements.CLAIMED);
+  }
+
+  private long count(Connection c, int status) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.count(status))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public Optional<Instant> oldestPendingTimestamp() {
+    return jdbc.inTransaction("reading the oldest pending reading", c -> {
+      Instant oldest = null;
+      for (int status : new int[] {Statements.CLAIMED, Statements.PENDING}) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery(sql.oldestReadAt(status))) {
+          if (rs.next()) {
+            Instant at = safeTimestamp(rs);
+            if (at != null && (oldest == null || at.isBefore(oldest))) {
+              oldest = at;
+            }
+          }
+        }
+      }
+      return Optional.ofNullable(oldest);
+    });
+  }
+
+  private Instant safeTimestamp(ResultSet rs) throws SQLException {
+    try {
+      return sql.dialect.readTimestamp(rs, 1, sql.dialect.isTimestampColumn(rs, 1));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public int recoverClaims() {
+    return jdbc.inTransaction("releasing earlier claims", c -> {
+      try (PreparedStatement release = c.prepareStatement(sql.releaseOwnersClaims())) {
+        release.setString(1, owner);
+        return release.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * The quarantined readings, oldest first, for an operator to inspect.
+   *
+   * @param limit the most to return, at least 1
+   */
+  public List<QuarantinedReading> listQuarantined(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    return jdbc.inTransaction("listing quarantined readings", c -> {
+      List<QuarantinedReading> list = new ArrayList<>();
+      try (PreparedStatement select = c.prepareStatement(sql.listQuarantined())) {
+        select.setInt(1, limit);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            list.add(new QuarantinedReading(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8)));
+          }
+        }
+      }
+      return list;
+    });
+  }
+
+  /**
+   * Puts quarantined readings back in the queue, for example after an operator fixed a meter's
+   * mapping on the server.
+   *
+   * @return the number re-queued
+   */
+  public int requeueQuarantined(Collection<Long> readingIds) {
+    return jdbc.inTransaction("re-queuing quarantined readings", c -> {
+      int requeued = 0;
+      try (PreparedStatement update = c.prepareStatement(sql.requeue())) {
+        for (long id : readingIds) {
+          update.setLong(1, id);
+          requeued += update.executeUpdate();
+        }
+      }
+      return requeued;
+    });
+  }
+
+  /** Puts every quarantined reading back in the queue. @return the number re-queued */
+  public int requeueAllQuarantined() {
+    return jdbc.inTransaction("re-queuing quarantined readings", c -> {
+      try (Statement s = c.createStatement()) {
+        return s.executeUpdate(sql.requeueAll());
+      }
+    });
+  }
+
+  /**
+   * Applies the retention policy once: deletes synced readings and history past their retention,
+   * a chunk per transaction so the table is never locked for long, then enforces the pending cap.
+   * Never deletes an unsynced reading. Call it on a schedule, for example hourly.
+   */
+  public PurgeResult purge() {
+    long now = clock.millis();
+    long readingsCutoff = now - retention.syncedRetention().toMillis();
+    long purged = purgeInChunks(Statements.SYNCED, readingsCutoff)
+        + purgeInChunks(Statements.DROPPED, readingsCutoff);
+    long runsPurged = jdbc.inTransaction("purging sync history", c -> {
+      try (PreparedStatement delete = c.prepareStatement(sql.purgeRuns())) {
+        delete.setLong(1, now - retention.historyRetention().toMillis());
+        return (long) delete.executeUpdate();
+      }
+    });
+    long pending = pendingCount();
+    long dropped = 0;
+    long cap = retention.maxPendingReadings();
+    if (cap > 0 && pending > cap) {
+      if (retention.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+        dropped = dropOldest(pending - cap, cap, now);
+        pending -= dropped;
+      } else {
+        long over = pending;
+        log.warn("{} readings are pending, above the cap of {}; nothing is dropped (policy WARN)",
+            over, cap);
+        notify(l -> l.onBacklogOverCap(over, cap));
+      }
+    }
+    if (purged > 0 || runsPurged > 0) {
+      log.debug("Purged {} synced readings and {} history rows", purged, runsPurged);
+    }
+    return new PurgeResult(purged, runsPurged, dropped, pending);
+  }
+
+  private long purgeInChunks(int status, long cutoff) {
+    long total = 0;
+    while (true) {
+      int deleted = jdbc.inTransaction("purging synced readings", c -> {
+        try (PreparedStatement delete = c.prepareStatement(sql.purgeChunk(status))) {
+          delete.setLong(1, cutoff);
+          delete.setInt(2, retention.chunkSize());
+          return delete.executeUpdate();
+        }
+      });
+      total += deleted;
+      if (deleted < retention.chunkSize()) {
+        return total;
+      }
+    }
+  }
+
+  private long dropOldest(long excess, long cap, long now) {
+    String reason = "dropped unsent: more than " + cap + " readings were pending (policy DROP_OLDEST)";
+    long dropped = 0;
+    while (dropped < excess) {
+      int chunk = (int) Math.min(retention.chunkSize(), excess - dropped);
+      int n = jdbc.inTransaction("dropping the oldest pending readings", c -> {
+        try (PreparedStatement update = c.prepareStatement(sql.dropOldest())) {
+          update.setLong(1, now);
+          update.setString(2, reason);
+          update.setInt(3, chunk);
+          return update.executeUpdate();
+        }
+      });
+      if (n == 0) {
+        break;
+      }
+      dropped += n;
+    }
+    long lost = dropped;
+    log.error("LOSS: dropped {} unsent readings, the oldest first, to keep the queue at {}",
+        lost, cap);
+    notify(l -> l.onReadingsDropped(lost, reason));
+    return lost;
+  }
+
+  private void notifyRejected(List<Rejection> poisoned) {
+    notify(l -> l.onReadingsRejected(List.copyOf(poisoned)));
+  }
+
+  private void notify(java.util.function.Consumer<SyncListener> event) {
+    if (listener == null) {
+      return;
+    }
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      log.warn("Listener {} failed; ignored", listener, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  /** Builds a {@link JdbcReadingSource}. Not thread-safe. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private ReadingsTable table = ReadingsTable.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Duration lease = DEFAULT_LEASE;
+    private String owner = DEFAULT_OWNER;
+    private RetentionPolicy retention = RetentionPolicy.defaults();
+    private SyncListener listener;
+
+    Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The table and columns to use. Default {@link ReadingsTable#defaults()}. */
+    public Builder setTable(ReadingsTable table) {
+      this.table = Objects.requireNonNull(table, "table");
+      return this;
+    }
+
+    /** The clock for leases and retention. Default: the UTC system clock. */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How long a claim holds its readings, from 1 second to 24 hours. Default
+     * {@link #DEFAULT_LEASE}. Longer than the slowest upload with its retries.
+     */
+    public Builder setLease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException("lease must be between PT1S and PT24H: " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * Who holds the leases this source takes, at most 64 characters. Default
+     * {@value #DEFAULT_OWNER}. Processes that drain one table together need distinct owners,
+     * because {@link #recoverClaims()} releases every lease of its owner.
+     */
+    public Builder setOwner(String owner) {
+      Objects.requireNonNull(owner, "owner");
+      if (owner.isBlank() || owner.length() > 64) {
+        throw new IllegalArgumentException("owner must be 1 to 64 characters: '" + owner + "'");
+      }
+      this.owner = owner;
+      return this;
+    }
+
+    /** Retention and the pending cap. Default {@link RetentionPolicy#defaults()}. */
+    public Builder setRetention(RetentionPolicy retention) {
+      this.retention = Objects.requireNonNull(retention, "retention");
+      return this;
+    }
+
+    /**
+     * Told of rows quarantined at claim time, of a backlog over the cap and of dropped readings.
+     * Pass the same listener as to the SyncManager.
+     */
+    public Builder setListener(SyncListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Connects once to recognize the database.
+     *
+     * @throws UnsupportedDatabaseException when it is not H2 2.x, PostgreSQL or SQLite
+     * @throws ReadingSourceException when the database cannot be reached
+     */
+    public JdbcReadingSource build() {
+      Dialect dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
+      return new JdbcReadingSource(this, dialect);
+    }
+  }
+}

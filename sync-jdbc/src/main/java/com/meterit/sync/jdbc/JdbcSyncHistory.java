@@ -1,0 +1,88 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.SyncHistory;
+import com.meterit.sync.api.SyncOutcome;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncStats;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Sync history in the Sync Database, so that {@code getSyncStats(24)} survives a restart.
+ * Obtained from {@link JdbcReadingSource#history()}; its table is created with the source's
+ * schema, and old rows are purged by {@link JdbcReadingSource#purge()}. Thread-safe.
+ */
+public final class JdbcSyncHistory implements SyncHistory {
+  private static final int MAX_ERROR_LENGTH = 1000;
+
+  private final Jdbc jdbc;
+  private final Statements sql;
+
+  JdbcSyncHistory(Jdbc jdbc, Statements sql) {
+    this.jdbc = jdbc;
+    this.sql = sql;
+  }
+
+  @Override
+  public void record(SyncRun run) {
+    Objects.requireNonNull(run, "run");
+    if (run.outcome() == SyncOutcome.SKIPPED) {
+      return;
+    }
+    jdbc.inTransaction("recording a sync run", c -> {
+      try (PreparedStatement insert = c.prepareStatement(sql.insertRun())) {
+        insert.setLong(1, run.startedAt().toEpochMilli());
+        insert.setLong(2, run.finishedAt().toEpochMilli());
+        insert.setString(3, run.outcome().name());
+        insert.setLong(4, run.readingsSynced());
+        insert.setLong(5, run.readingsRejected());
+        insert.setLong(6, run.bytesSent());
+        insert.setInt(7, run.batches());
+        String error = run.error().orElse(null);
+        insert.setString(8, error == null || error.length() <= MAX_ERROR_LENGTH
+            ? error : error.substring(0, MAX_ERROR_LENGTH));
+        return insert.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public SyncStats summarize(Instant from, Instant to) {
+    return jdbc.inTransaction("summarizing sync runs", c -> {
+      try (PreparedStatement select = c.prepareStatement(sql.summarizeRuns())) {
+        select.setLong(1, ceilMillis(from));
+        select.setLong(2, ceilMillis(to));
+        try (ResultSet rs = select.executeQuery()) {
+          rs.next();
+          long runs = rs.getLong(1);
+          long totalMillis = rs.getLong(7);
+          long lastSuccess = rs.getLong(9);
+          boolean anySuccess = !rs.wasNull();
+          return SyncStats.builder(Duration.between(from, to))
+              .setRuns(runs, rs.getLong(2), rs.getLong(3))
+              .setReadings(rs.getLong(4), rs.getLong(5))
+              .setBytesSent(rs.getLong(6))
+              .setRunDurations(
+                  runs == 0 ? Duration.ZERO : Duration.ofMillis(totalMillis / runs),
+                  Duration.ofMillis(rs.getLong(8)))
+              .setLastSuccessAt(anySuccess ? Instant.ofEpochMilli(lastSuccess) : null)
+              .build();
+        }
+      }
+    });
+  }
+
+  /** Runs are stored in whole milliseconds; rounding both bounds up keeps [from, to) exact. */
+  private static long ceilMillis(Instant instant) {
+    long millis = instant.toEpochMilli();
+    return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcSyncHistory{dialect=" + sql.dialect + '}';
+  }
+}

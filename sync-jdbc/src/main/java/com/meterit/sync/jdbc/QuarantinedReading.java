@@ -1,0 +1,73 @@
+package com.meterit.sync.jdbc;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A reading taken out of the queue for good, as stored: the raw column values (a reading may be
+ * quarantined precisely because a value does not parse), the reason and the claim attempts.
+ * Immutable and thread-safe.
+ */
+public final class QuarantinedReading {
+  private final long id;
+  private final String meterId;
+  private final String readAt;
+  private final String value;
+  private final String unit;
+  private final String quality;
+  private final String reason;
+  private final int attempts;
+
+  QuarantinedReading(long id, String meterId, String readAt, String value, String unit,
+      String quality, String reason, int attempts) {
+    this.id = id;
+    this.meterId = meterId;
+    this.readAt = readAt;
+    this.value = value;
+    this.unit = unit;
+    this.quality = quality;
+    this.reason = Objects.requireNonNullElse(reason, "");
+    this.attempts = attempts;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Optional<String> meterId() {
+    return Optional.ofNullable(meterId);
+  }
+
+  public Optional<String> readAt() {
+    return Optional.ofNullable(readAt);
+  }
+
+  public Optional<String> value() {
+    return Optional.ofNullable(value);
+  }
+
+  public Optional<String> unit() {
+    return Optional.ofNullable(unit);
+  }
+
+  public Optional<String> quality() {
+    return Optional.ofNullable(quality);
+  }
+
+  /** Why it was quarantined: the server's reason, or what was wrong with the row. */
+  public String reason() {
+    return reason;
+  }
+
+  /** How many times it was claimed. */
+  public int attempts() {
+    return attempts;
+  }
+
+  @Override
+  public String toString() {
+    return "QuarantinedReading{id=" + id + ", meterId=" + meterId + ", readAt=" + readAt
+        + ", value=" + value + ", unit=" + unit + ", quality=" + quality + ", reason=" + reason
+        + ", attempts=" + attempts + '}';
+  }
+}

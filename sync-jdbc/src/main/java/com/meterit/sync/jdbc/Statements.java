@@ -1,0 +1,291 @@
+package com.meterit.sync.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every SQL statement meter-sync runs, built once per source from the dialect and the configured
+ * names. Names were checked as plain identifiers and are quoted here; values are always bound.
+ */
+final class Statements {
+  /**
+   * The {@code sync_status} values. Literals in SQL, so that partial indexes apply. The unsettled
+   * ones sort below {@link #SYNCED}; queries rely on that.
+   */
+  static final int PENDING = 0;
+  static final int CLAIMED = 1;
+  static final int SYNCED = 2;
+  static final int QUARANTINED = 3;
+  static final int DROPPED = 4;
+
+  /** The schema version this code writes. Bump it with a migration step in {@link Schema}. */
+  static final int SCHEMA_VERSION = 1;
+
+  final Dialect dialect;
+  final String table;
+  final String rawTable;
+  private final String id;
+  private final String meterId;
+  private final String readAt;
+  private final String value;
+  private final String unit;
+  private final String quality;
+  private final String status;
+  private final String claim;
+  private final String owner;
+  private final String leaseUntil;
+  private final String attempts;
+  private final String syncedAt;
+  private final String reason;
+  private final String history;
+  private final String rawHistory;
+
+  Statements(Dialect dialect, ReadingsTable names) {
+    this.dialect = dialect;
+    this.rawTable = names.table;
+    this.table = dialect.quote(names.table);
+    this.id = dialect.quote(names.id);
+    this.meterId = dialect.quote(names.meterId);
+    this.readAt = dialect.quote(names.readAt);
+    this.value = dialect.quote(names.value);
+    this.unit = dialect.quote(names.unit);
+    this.quality = dialect.quote(names.quality);
+    this.status = dialect.quote("sync_status");
+    this.claim = dialect.quote("sync_claim");
+    this.owner = dialect.quote("sync_lease_owner");
+    this.leaseUntil = dialect.quote("sync_lease_until");
+    this.attempts = dialect.quote("sync_attempts");
+    this.syncedAt = dialect.quote("sync_synced_at");
+    this.reason = dialect.quote("sync_reason");
+    this.rawHistory = names.historyTable;
+    this.history = dialect.quote(names.historyTable);
+  }
+
+  private String order() {
+    return dialect.queueOrder(status, id);
+  }
+
+  private String readingColumns(String prefix) {
+    return prefix + id + ", " + prefix + meterId + ", " + prefix + readAt + ", " + prefix + value
+        + ", " + prefix + unit + ", " + prefix + quality;
+  }
+
+  // ---- schema
+
+  String createSchemaTable() {
+    return "CREATE TABLE IF NOT EXISTS " + dialect.quote("meter_sync_schema") + " ("
+        + dialect.quote("table_name") + " VARCHAR(63) NOT NULL PRIMARY KEY, "
+        + dialect.quote("version") + " INTEGER NOT NULL)";
+  }
+
+  String selectSchemaVersion() {
+    return "SELECT " + dialect.quote("version") + " FROM " + dialect.quote("meter_sync_schema")
+        + " WHERE " + dialect.quote("table_name") + " = ?";
+  }
+
+  String insertSchemaVersion() {
+    return "INSERT INTO " + dialect.quote("meter_sync_schema") + " (" + dialect.quote("table_name")
+        + ", " + dialect.quote("version") + ") VALUES (?, ?)";
+  }
+
+  String createReadingsTable() {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (")
+        .append(dialect.idColumn(rawColumnName(id))).append(", ")
+        .append(meterId).append(" VARCHAR(128) NOT NULL, ")
+        .append(readAt).append(' ').append(dialect.timestampType()).append(" NOT NULL, ")
+        .append(value).append(' ').append(dialect.valueType()).append(" NOT NULL, ")
+        .append(unit).append(" VARCHAR(32) NOT NULL, ")
+        .append(quality).append(" VARCHAR(32)");
+    for (String[] column : syncColumns()) {
+      ddl.append(", ").append(column[0]).append(' ').append(column[1]);
+    }
+    return ddl.append(')').toString();
+  }
+
+  /** The library's own columns: quoted name and definition, for CREATE and for ALTER. */
+  List<String[]> syncColumns() {
+    List<String[]> columns = new ArrayList<>();
+    columns.add(new String[] {status, "SMALLINT DEFAULT 0 NOT NULL"});
+    columns.add(new String[] {claim, "BIGINT"});
+    columns.add(new String[] {owner, "VARCHAR(64)"});
+    columns.add(new String[] {leaseUntil, "BIGINT"});
+    columns.add(new String[] {attempts, "INTEGER DEFAULT 0 NOT NULL"});
+    columns.add(new String[] {syncedAt, "BIGINT"});
+    columns.add(new String[] {reason, "VARCHAR(500)"});
+    return columns;
+  }
+
+  String addColumn(String[] column) {
+    return "ALTER TABLE " + table + " ADD COLUMN " + column[0] + ' ' + column[1];
+  }
+
+  List<String> createIndexes() {
+    List<String> ddl = new ArrayList<>();
+    if (dialect.partialIndexes()) {
+      ddl.add(partialIndex("sync_pending", id, PENDING));
+      ddl.add(partialIndex("sync_claimed", leaseUntil, CLAIMED));
+      ddl.add(partialIndex("sync_synced", id, SYNCED));
+      ddl.add(partialIndex("sync_quarantined", id, QUARANTINED));
+      ddl.add(partialIndex("sync_dropped", id, DROPPED));
+    } else {
+      ddl.add("CREATE INDEX IF NOT EXISTS " + dialect.quote(rawTable + "_sync_queue") + " ON "
+          + table + " (" + status + ", " + id + ")");
+    }
+    return ddl;
+  }
+
+  private String partialIndex(String suffix, String column, int statusValue) {
+    return "CREATE INDEX IF NOT EXISTS " + dialect.quote(rawTable + "_" + suffix) + " ON " + table
+        + " (" + column + ") WHERE " + status + " = " + statusValue;
+  }
+
+  String createHistoryTable() {
+    return "CREATE TABLE IF NOT EXISTS " + history + " ("
+        + dialect.idColumn("id") + ", "
+        + dialect.quote("started_at") + " BIGINT NOT NULL, "
+        + dialect.quote("finished_at") + " BIGINT NOT NULL, "
+        + dialect.quote("outcome") + " VARCHAR(16) NOT NULL, "
+        + dialect.quote("readings_synced") + " BIGINT NOT NULL, "
+        + dialect.quote("readings_rejected") + " BIGINT NOT NULL, "
+        + dialect.quote("bytes_sent") + " BIGINT NOT NULL, "
+        + dialect.quote("batches") + " INTEGER NOT NULL, "
+        + dialect.quote("error") + " VARCHAR(1000))";
+  }
+
+  String createHistoryIndex() {
+    return "CREATE INDEX IF NOT EXISTS " + dialect.quote(rawHistory + "_started") + " ON " + history
+        + " (" + dialect.quote("started_at") + ")";
+  }
+
+  /** The name the database reports for one of our quoted identifiers. */
+  static String rawColumnName(String quoted) {
+    return quoted.substring(1, quoted.length() - 1);
+  }
+
+  // ---- the queue
+
+  /** PostgreSQL: claim, lock-free for other workers, and return the rows in one statement. */
+  String claimReturning() {
+    return "WITH c AS (SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING
+        + " ORDER BY " + id + " LIMIT ? FOR UPDATE SKIP LOCKED) "
+        + "UPDATE " + table + " AS r SET " + status + " = " + CLAIMED + ", " + claim + " = ?, "
+        + owner + " = ?, " + leaseUntil + " = ?, " + attempts + " = r." + attempts + " + 1 "
+        + "FROM c WHERE r." + id + " = c." + id + " RETURNING " + readingColumns("r.");
+  }
+
+  /** H2 and SQLite: mark the oldest pending rows with a claim id; {@link #claimedRows()} reads them. */
+  String claimUpdate() {
+    return "UPDATE " + table + " SET " + status + " = " + CLAIMED + ", " + claim + " = ?, "
+        + owner + " = ?, " + leaseUntil + " = ?, " + attempts + " = " + attempts + " + 1 WHERE "
+        + id + " IN (SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING
+        + " ORDER BY " + order() + " LIMIT ?)";
+  }
+
+  String claimedRows() {
+    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + status + " = "
+        + CLAIMED + " AND " + claim + " = ? ORDER BY " + order();
+  }
+
+  String reapExpiredLeases() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
+        + status + " = " + CLAIMED + " AND " + leaseUntil + " < ?";
+  }
+
+  String releaseOwnersClaims() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
+        + status + " = " + CLAIMED + " AND " + owner + " = ?";
+  }
+
+  /**
+   * Also settles a reading whose lease expired meanwhile: the server accepted it, which is what
+   * counts. {@code < SYNCED} rather than {@code IN (PENDING, CLAIMED)} so that H2 walks the
+   * primary key range instead of every pending row of its status index.
+   */
+  String acknowledgeRange() {
+    return "UPDATE " + table + " SET " + status + " = " + SYNCED + ", " + syncedAt + " = ?, "
+        + clearLease() + " WHERE " + id + " BETWEEN ? AND ? AND " + status + " < " + SYNCED;
+  }
+
+  String releaseRange() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
+        + id + " BETWEEN ? AND ? AND " + status + " = " + CLAIMED + " AND " + owner + " = ?";
+  }
+
+  String quarantine() {
+    return "UPDATE " + table + " SET " + status + " = " + QUARANTINED + ", " + reason + " = ?, "
+        + clearLease() + " WHERE " + id + " = ? AND " + status + " < " + SYNCED;
+  }
+
+  private String clearLease() {
+    return claim + " = NULL, " + owner + " = NULL, " + leaseUntil + " = NULL";
+  }
+
+  String count(int statusValue) {
+    return "SELECT COUNT(*) FROM " + table + " WHERE " + status + " = " + statusValue;
+  }
+
+  String oldestReadAt(int statusValue) {
+    return "SELECT " + readAt + " FROM " + table + " WHERE " + status + " = " + statusValue
+        + " ORDER BY " + order() + " LIMIT 1";
+  }
+
+  // ---- quarantine, retention
+
+  String listQuarantined() {
+    return "SELECT " + readingColumns("") + ", " + reason + ", " + attempts + " FROM " + table
+        + " WHERE " + status + " = " + QUARANTINED + " ORDER BY " + order() + " LIMIT ?";
+  }
+
+  String requeue() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + reason + " = NULL WHERE "
+        + id + " = ? AND " + status + " = " + QUARANTINED;
+  }
+
+  String requeueAll() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + reason + " = NULL WHERE "
+        + status + " = " + QUARANTINED;
+  }
+
+  /** Deletes up to ? finished rows (synced or dropped) finished before ?. */
+  String purgeChunk(int statusValue) {
+    return "DELETE FROM " + table + " WHERE " + id + " IN (SELECT " + id + " FROM " + table
+        + " WHERE " + status + " = " + statusValue + " AND " + syncedAt + " < ? ORDER BY "
+        + order() + " LIMIT ?)";
+  }
+
+  String dropOldest() {
+    return "UPDATE " + table + " SET " + status + " = " + DROPPED + ", " + syncedAt + " = ?, "
+        + reason + " = ? WHERE " + id + " IN (SELECT " + id + " FROM " + table + " WHERE "
+        + status + " = " + PENDING + " ORDER BY " + order() + " LIMIT ?)";
+  }
+
+  // ---- history
+
+  String insertRun() {
+    return "INSERT INTO " + history + " (" + dialect.quote("started_at") + ", "
+        + dialect.quote("finished_at") + ", " + dialect.quote("outcome") + ", "
+        + dialect.quote("readings_synced") + ", " + dialect.quote("readings_rejected") + ", "
+        + dialect.quote("bytes_sent") + ", " + dialect.quote("batches") + ", "
+        + dialect.quote("error") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  String summarizeRuns() {
+    String started = dialect.quote("started_at");
+    String finished = dialect.quote("finished_at");
+    String outcome = dialect.quote("outcome");
+    return "SELECT COUNT(*), "
+        + "SUM(CASE WHEN " + outcome + " = 'SUCCEEDED' THEN 1 ELSE 0 END), "
+        + "SUM(CASE WHEN " + outcome + " = 'FAILED' THEN 1 ELSE 0 END), "
+        + "SUM(" + dialect.quote("readings_synced") + "), "
+        + "SUM(" + dialect.quote("readings_rejected") + "), "
+        + "SUM(" + dialect.quote("bytes_sent") + "), "
+        + "SUM(" + finished + " - " + started + "), "
+        + "MAX(" + finished + " - " + started + "), "
+        + "MAX(CASE WHEN " + outcome + " = 'SUCCEEDED' THEN " + finished + " END) "
+        + "FROM " + history + " WHERE " + started + " >= ? AND " + started + " < ?";
+  }
+
+  String purgeRuns() {
+    return "DELETE FROM " + history + " WHERE " + dialect.quote("started_at") + " < ?";
+  }
+}

@@ -1,0 +1,22 @@
+package com.meterit.sync.jdbc;
+
+import java.sql.SQLException;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+
+final class H2Database extends Database {
+  H2Database() {
+    super(dataSource(), "meter_readings", "meter_sync_runs");
+  }
+
+  private static JdbcDataSource dataSource() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1");
+    return ds;
+  }
+
+  @Override
+  void dropTables() throws SQLException {
+    execute("DROP ALL OBJECTS");
+  }
+}

@@ -1,0 +1,100 @@
+package com.meterit.sync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.Reading;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract on the real PostgreSQL server named by METER_SYNC_TEST_POSTGRES_URL. Without that
+ * variable every test here is reported skipped; with it, a server that cannot be reached fails.
+ */
+class PostgresReadingSourceTest extends ReadingSourceContractTest {
+  @BeforeAll
+  static void requirePostgres() {
+    assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
+        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+  }
+
+  @Override
+  Database createDatabase() {
+    return PostgresDatabase.create();
+  }
+
+  @Test
+  void fourWorkersDrainOneTableAndAcknowledgeEachReadingExactlyOnce() throws Exception {
+    source();
+    db.insertReadings(100_000);
+    ConcurrentHashMap<Long, AtomicInteger> claims = new ConcurrentHashMap<>();
+    ExecutorService workers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        // Each worker is its own source with its own connections, as separate processes would be.
+        JdbcReadingSource worker = builder().setOwner("worker-" + w).build();
+        done.add(workers.submit((Callable<Integer>) () -> {
+          int acknowledged = 0;
+          while (true) {
+            Claim claim = worker.claim(500);
+            if (claim.isEmpty()) {
+              return acknowledged;
+            }
+            List<Long> ids = new ArrayList<>();
+            for (Reading r : claim.readings()) {
+              claims.computeIfAbsent(r.id(), id -> new AtomicInteger()).incrementAndGet();
+              ids.add(r.id());
+            }
+            worker.acknowledge(ids);
+            acknowledged += ids.size();
+          }
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : done) {
+        total += f.get(5, TimeUnit.MINUTES);
+      }
+      assertEquals(100_000, total);
+    } finally {
+      workers.shutdownNow();
+    }
+    assertEquals(100_000, claims.size());
+    assertTrue(claims.values().stream().allMatch(n -> n.get() == 1), "a reading was claimed twice");
+    try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + db.table + " WHERE sync_status = 2")) {
+      rs.next();
+      assertEquals(100_000, rs.getLong(1));
+    }
+  }
+
+  @Test
+  void rowsLockedByAnUncommittedClaimAreSkippedThenDeliveredWhenItDies() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(10);
+    Connection crashed = db.dataSource.getConnection();
+    crashed.setAutoCommit(false);
+    try (Statement s = crashed.createStatement()) {
+      s.executeQuery("SELECT id FROM " + db.table + " ORDER BY id LIMIT 4 FOR UPDATE").close();
+      assertEquals(List.of(5L, 6L), ids(source.claim(2)), "locked rows are skipped, not waited on");
+    } finally {
+      crashed.rollback();
+      crashed.close();
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L), ids(source.claim(4)));
+  }
+}

@@ -1,0 +1,14 @@
+package com.meterit.sync.jdbc;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteReadingSourceTest extends ReadingSourceContractTest {
+  @TempDir
+  Path directory;
+
+  @Override
+  Database createDatabase() {
+    return new SqliteDatabase(directory);
+  }
+}
