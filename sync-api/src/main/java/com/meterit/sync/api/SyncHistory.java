@@ -13,7 +13,7 @@ public interface SyncHistory {
   void record(SyncRun run);
 
   /**
-   * Summarizes the runs that started in {@code [from, to)}. The backlog fields of the result
+   * Summarizes the runs that started in {@code [from, to]}, both ends included. The backlog fields of the result
    * ({@link SyncStats#pendingReadings()}, {@link SyncStats#syncLag()}) are left empty; the engine
    * fills them in.
    */

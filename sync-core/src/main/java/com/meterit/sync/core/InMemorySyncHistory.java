@@ -59,7 +59,7 @@ public final class InMemorySyncHistory implements SyncHistory {
     Duration max = Duration.ZERO;
     Instant lastSuccess = null;
     for (SyncRun run : runs) {
-      if (run.startedAt().isBefore(from) || !run.startedAt().isBefore(to)) {
+      if (run.startedAt().isBefore(from) || run.startedAt().isAfter(to)) {
         continue;
       }
       count++;

@@ -439,7 +439,7 @@ public final class SyncManager implements AutoCloseable {
     }
     Instant now = clock.instant();
     Backlog backlog = readBacklog(now);
-    return history.summarize(now.minus(window), now.plusNanos(1)).toBuilder()
+    return history.summarize(now.minus(window), now).toBuilder()
         .setBacklog(backlog.pending, backlog.lag)
         .build();
   }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class JdbcReadingSource implements ReadingSource {
+public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JdbcReadingSource.class);
 
   /** The default lease of a claim: 5 minutes. A crashed claim comes back after it. */
@@ -71,10 +71,12 @@ public final class JdbcReadingSource implements ReadingSource {
   private final SyncListener listener;
   private final JdbcSyncHistory history;
   private final String description;
+  private final PooledDataSource ownedPool;
   private volatile long nextReapAtMillis;
 
   private JdbcReadingSource(Builder b, Dialect dialect) {
     this.jdbc = new Jdbc(b.dataSource);
+    this.ownedPool = b.dataSource instanceof PooledDataSource ? (PooledDataSource) b.dataSource : null;
     this.sql = new Statements(dialect, b.table);
     this.clock = b.clock;
     this.lease = b.lease;
@@ -94,7 +96,8 @@ public final class JdbcReadingSource implements ReadingSource {
   /**
    * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}), {@code SYNC_DB_USER} and
    * {@code SYNC_DB_PASSWORD}, with a small built-in connection pool: the Java side of the
-   * original {@code createDatabaseFromEnv}. It connects once to recognize the database.
+   * original {@code createDatabaseFromEnv}. {@code GATEWAY_ID}, when set, owns the leases, so a
+   * restarted gateway takes its claims back at once. It connects once to recognize the database.
    *
    * @throws ConfigurationException naming {@code SYNC_DB_URL} when it is malformed, unsupported
    *     or unreachable
@@ -113,7 +116,12 @@ public final class JdbcReadingSource implements ReadingSource {
     PooledDataSource dataSource =
         new PooledDataSource(url, env.get(SYNC_DB_USER), env.get(SYNC_DB_PASSWORD));
     try {
-      return builder(dataSource).build();
+      Builder builder = builder(dataSource);
+      String gatewayId = env.get("GATEWAY_ID");
+      if (gatewayId != null && !gatewayId.isBlank() && gatewayId.trim().length() <= 64) {
+        builder.setOwner(gatewayId.trim());
+      }
+      return builder.build();
     } catch (ReadingSourceException | UnsupportedDatabaseException e) {
       dataSource.close();
       throw new ConfigurationException(SYNC_DB_URL, SYNC_DB_URL + " "
@@ -479,6 +487,17 @@ public final class JdbcReadingSource implements ReadingSource {
       event.accept(listener);
     } catch (RuntimeException e) {
       log.warn("Listener {} failed; ignored", listener, e);
+    }
+  }
+
+  /**
+   * Closes the connections of the pool that {@link #fromEnv()} created. A source built on the
+   * host's DataSource leaves it alone. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (ownedPool != null) {
+      ownedPool.close();
     }
   }
 

@@ -54,7 +54,7 @@ public final class JdbcSyncHistory implements SyncHistory {
     return jdbc.inTransaction("summarizing sync runs", c -> {
       try (PreparedStatement select = c.prepareStatement(sql.summarizeRuns())) {
         select.setLong(1, ceilMillis(from));
-        select.setLong(2, ceilMillis(to));
+        select.setLong(2, to.toEpochMilli());
         try (ResultSet rs = select.executeQuery()) {
           rs.next();
           long runs = rs.getLong(1);
@@ -75,7 +75,7 @@ public final class JdbcSyncHistory implements SyncHistory {
     });
   }
 
-  /** Runs are stored in whole milliseconds; rounding both bounds up keeps [from, to) exact. */
+  /** Runs are stored in whole milliseconds; rounding {@code from} up keeps [from, to] exact. */
   private static long ceilMillis(Instant instant) {
     long millis = instant.toEpochMilli();
     return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;

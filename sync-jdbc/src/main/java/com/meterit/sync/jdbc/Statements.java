@@ -282,7 +282,7 @@ final class Statements {
         + "SUM(" + finished + " - " + started + "), "
         + "MAX(" + finished + " - " + started + "), "
         + "MAX(CASE WHEN " + outcome + " = 'SUCCEEDED' THEN " + finished + " END) "
-        + "FROM " + history + " WHERE " + started + " >= ? AND " + started + " < ?";
+        + "FROM " + history + " WHERE " + started + " >= ? AND " + started + " <= ?";
   }
 
   String purgeRuns() {

@@ -1,0 +1,116 @@
+package com.meterit.sync.examples;
+
+import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncStatus;
+import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.SyncManager;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Prints one concise status line per run, and, while a large backlog drains, its progress with
+ * the rate and an ETA. A plain {@link SyncListener}: copy it to feed your own console or log.
+ */
+public final class ProgressReporter implements SyncListener {
+  /** Runs that start with more pending readings than this show progress: {@value}. */
+  public static final long PROGRESS_THRESHOLD = 5_000;
+  /** How often progress is shown by default: every 2 seconds. */
+  public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
+
+  private final ReadingSource source;
+  private final Consumer<String> out;
+  private final long progressEveryNanos;
+  private volatile SyncManager manager;
+  private long runStartNanos;
+  private long backlogAtStart;
+  private long syncedThisRun;
+  private long lastProgressNanos;
+
+  /**
+   * @param source the queue, to size the backlog when a run starts
+   * @param out where lines go, such as a logger's {@code info}
+   */
+  public ProgressReporter(ReadingSource source, Consumer<String> out) {
+    this(source, out, DEFAULT_PROGRESS_INTERVAL);
+  }
+
+  /** As above, showing progress every {@code progressInterval}. */
+  public ProgressReporter(ReadingSource source, Consumer<String> out, Duration progressInterval) {
+    this.source = source;
+    this.out = out;
+    this.progressEveryNanos = progressInterval.toNanos();
+  }
+
+  /** The manager whose status the per-run line shows. */
+  public void attach(SyncManager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public synchronized void onSyncStarted() {
+    runStartNanos = System.nanoTime();
+    lastProgressNanos = runStartNanos;
+    syncedThisRun = 0;
+    try {
+      backlogAtStart = source.pendingCount();
+    } catch (RuntimeException e) {
+      backlogAtStart = -1;
+    }
+  }
+
+  @Override
+  public synchronized void onBatchUploaded(UploadBatch batch, UploadResult result) {
+    syncedThisRun += batch.size();
+    long now = System.nanoTime();
+    if (backlogAtStart >= PROGRESS_THRESHOLD && now - lastProgressNanos >= progressEveryNanos) {
+      lastProgressNanos = now;
+      out.accept(progressLine(syncedThisRun, backlogAtStart, rate(syncedThisRun, now - runStartNanos)));
+    }
+  }
+
+  @Override
+  public void onSyncCompleted(SyncRun run) {
+    report(run);
+  }
+
+  @Override
+  public void onSyncFailed(SyncRun run, Throwable cause) {
+    report(run);
+  }
+
+  private void report(SyncRun run) {
+    SyncManager m = manager;
+    if (m == null || (run.readingsSynced() == 0 && run.readingsRejected() == 0
+        && run.error().isEmpty())) {
+      return;
+    }
+    SyncStatus status = m.getStatus();
+    long millis = Math.max(1, run.duration().toMillis());
+    out.accept(String.format(Locale.ROOT,
+        "run %s · state=%s · pending=%,d · synced=%,d · rejected=%,d · %,d readings/s · %s%s",
+        run.outcome(), status.state(), status.pendingReadings(), run.readingsSynced(),
+        run.readingsRejected(), run.readingsSynced() * 1000 / millis,
+        status.isConnected() ? "online" : "OFFLINE",
+        run.error().map(e -> " · " + e).orElse("")));
+  }
+
+  /** A progress line such as {@code [#####.....] 45,000/100,000 (45%) · 12,345 readings/s · ETA 0:04}. */
+  static String progressLine(long done, long total, double perSecond) {
+    int width = 30;
+    int filled = (int) Math.min(width, width * done / Math.max(1, total));
+    long left = Math.max(0, total - done);
+    long etaSeconds = perSecond <= 0 ? 0 : (long) Math.ceil(left / perSecond);
+    return String.format(Locale.ROOT, "draining [%s%s] %,d/%,d (%d%%) · %,d readings/s · ETA %d:%02d",
+        "#".repeat(filled), ".".repeat(width - filled), done, total,
+        Math.min(100, done * 100 / Math.max(1, total)), (long) perSecond,
+        etaSeconds / 60, etaSeconds % 60);
+  }
+
+  private static double rate(long readings, long nanos) {
+    return nanos <= 0 ? 0 : readings * 1e9 / nanos;
+  }
+}
