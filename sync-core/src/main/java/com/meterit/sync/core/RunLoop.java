@@ -16,13 +16,17 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One sync run: claim, upload, settle, and repeat until the queue is empty, so that a backlog
- * from days offline drains at full speed instead of one batch per interval.
+ * from days offline drains at full speed instead of one batch per interval. With a prefetcher,
+ * the next batch is claimed while the current one uploads.
  *
  * <p>Every claimed reading is settled exactly once. Acknowledged only on the server's word,
  * quarantined on its refusal, and otherwise released in a {@code finally}, so a failure, an
@@ -48,18 +52,25 @@ final class RunLoop {
   private final SyncListener listeners;
   private final Clock clock;
   private final BooleanSupplier stopRequested;
+  private final Executor prefetcher;
 
+  /**
+   * @param prefetcher claims the next batch while the current one uploads, or null to claim on
+   *     the run's own thread, one batch after the other
+   */
   RunLoop(
       ReadingSource source,
       BatchUploader uploader,
       SyncListener listeners,
       Clock clock,
-      BooleanSupplier stopRequested) {
+      BooleanSupplier stopRequested,
+      Executor prefetcher) {
     this.source = source;
     this.uploader = uploader;
     this.listeners = listeners;
     this.clock = clock;
     this.stopRequested = stopRequested;
+    this.prefetcher = prefetcher;
   }
 
   Result run(Settings settings) {
@@ -67,15 +78,20 @@ final class RunLoop {
     Counters counters = new Counters();
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
+    CompletableFuture<Claim> next = claim(settings);
     try {
       while (true) {
         if (stopRequested.getAsBoolean()) {
           throw new StopRequestedException();
         }
-        Claim claim = source.claim(uploader.batchSizeFor(settings.batchSize));
+        Claim claim = join(next);
+        next = null;
         if (claim.isEmpty()) {
           break;
         }
+        // Claim the next batch while this one uploads: the database and the network work at
+        // the same time, which is most of a backlog drain's speed.
+        next = claim(settings);
         drain(claim, settings, counters);
       }
     } catch (StopRequestedException e) {
@@ -86,6 +102,10 @@ final class RunLoop {
     } catch (Throwable t) {
       outcome = SyncOutcome.FAILED;
       cause = t;
+    } finally {
+      if (next != null) {
+        releasePrefetched(next);
+      }
     }
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
@@ -93,6 +113,48 @@ final class RunLoop {
     SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced,
         counters.rejected, counters.bytes, counters.batches, error);
     return new Result(run, cause);
+  }
+
+  private CompletableFuture<Claim> claim(Settings settings) {
+    int size = uploader.batchSizeFor(settings.batchSize);
+    if (prefetcher == null) {
+      try {
+        return CompletableFuture.completedFuture(source.claim(size));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return CompletableFuture.supplyAsync(() -> source.claim(size), prefetcher);
+  }
+
+  private static Claim join(CompletableFuture<Claim> claim) {
+    try {
+      return claim.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw e;
+    }
+  }
+
+  /** A batch claimed ahead that the run will not upload goes straight back to the queue. */
+  private void releasePrefetched(CompletableFuture<Claim> next) {
+    Claim claim;
+    try {
+      claim = next.join();
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (!claim.isEmpty()) {
+      Set<Long> ids = new LinkedHashSet<>();
+      claim.readings().forEach(r -> ids.add(r.id()));
+      release(ids);
+    }
   }
 
   private void drain(Claim claim, Settings settings, Counters counters) {

@@ -74,6 +74,7 @@ public final class SyncManager implements AutoCloseable {
   private final Executor executor;
   private final ScheduledThreadPoolExecutor ownedScheduler;
   private final ExecutorService ownedExecutor;
+  private final ExecutorService prefetcher;
   private final Listeners listeners;
   private final SyncHistory history;
   private final ConnectivityMonitor monitor;
@@ -160,7 +161,10 @@ public final class SyncManager implements AutoCloseable {
             }
           }
         });
-    this.runLoop = new RunLoop(source, uploader, listeners, clock, () -> stopRequested);
+    this.prefetcher = b.pipelining
+        ? Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-prefetch"))
+        : null;
+    this.runLoop = new RunLoop(source, uploader, listeners, clock, () -> stopRequested, prefetcher);
   }
 
   /**
@@ -382,6 +386,9 @@ public final class SyncManager implements AutoCloseable {
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
+    }
+    if (prefetcher != null) {
+      prefetcher.shutdown();
     }
     log.info("meter-sync stopped");
     stopFuture.complete(null);

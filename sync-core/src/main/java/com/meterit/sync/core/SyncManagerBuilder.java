@@ -36,6 +36,7 @@ public final class SyncManagerBuilder {
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Sleeper sleeper;
   SyncHistory history;
+  boolean pipelining = true;
 
   SyncManagerBuilder(ReadingSource source, ClientSystemGateway gateway) {
     this.source = Objects.requireNonNull(source, "source");
@@ -160,6 +161,17 @@ public final class SyncManagerBuilder {
   /** How backoff delays are waited out. Default: a wait that {@code stop()} cuts short. */
   public SyncManagerBuilder setSleeper(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /**
+   * Whether a run claims the next batch while the current one uploads, on a daemon thread named
+   * {@code meter-sync-prefetch-1}. Default true: it keeps the database and the network busy at
+   * the same time, which roughly doubles the speed of a backlog drain. False claims on the run's
+   * thread, one batch after the other.
+   */
+  public SyncManagerBuilder setPipelining(boolean pipelining) {
+    this.pipelining = pipelining;
     return this;
   }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A manager wired to fakes with time under the test's control: a manual clock and scheduler, runs
- * executed on the calling thread, and backoff waits that are recorded and skipped.
+ * executed on the calling thread without prefetching, and backoff waits that are recorded and
+ * skipped.
  */
 final class Harness {
   final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
@@ -26,6 +27,7 @@ final class Harness {
         .setClock(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)
+        .setPipelining(false)
         .setRandom(() -> 0.5)
         .setBackoffPolicy(BackoffPolicy.fixed(Duration.ofSeconds(10)))
         .setSleeper(d -> {
