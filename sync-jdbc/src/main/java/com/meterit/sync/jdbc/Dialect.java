@@ -23,9 +23,10 @@ import java.util.Locale;
  */
 enum Dialect {
   /**
-   * H2 2.x. It has no partial indexes, so one index on {@code (sync_status, id)} serves every
-   * queue query, and each query orders by both columns so that the index provides the order.
-   * Values are stored as text: H2's NUMERIC either drops or pads the scale.
+   * H2 2.x, embedded: one gateway process owns the database, so claims live in that process. It
+   * has no partial indexes, so one index on {@code (sync_status, id)} serves every queue query,
+   * and each query orders by both columns so that the index provides the order. Values are
+   * stored as text: H2's NUMERIC either drops or pads the scale.
    */
   H2 {
     @Override
@@ -82,7 +83,7 @@ enum Dialect {
     }
 
     @Override
-    boolean claimsWithReturning() {
+    boolean sharedClaims() {
       return true;
     }
 
@@ -98,7 +99,9 @@ enum Dialect {
   },
 
   /**
-   * SQLite through xerial sqlite-jdbc. AUTOINCREMENT keeps ids from being reused after a purge,
+   * SQLite through xerial sqlite-jdbc. One gateway process drains the file (collectors may write
+   * to it from others), so claims live in that process. AUTOINCREMENT keeps ids from being reused
+   * after a purge,
    * which the server's deduplication by id relies on. Timestamps and values are stored as text;
    * writers should insert values as strings ({@code '1234.500'}) to keep their scale.
    */
@@ -178,8 +181,11 @@ enum Dialect {
     return id;
   }
 
-  /** Whether a claim is one UPDATE ... RETURNING over rows locked with SKIP LOCKED. */
-  boolean claimsWithReturning() {
+  /**
+   * Whether claims are leases in the table, shared by every worker on the database (one
+   * UPDATE ... RETURNING over rows locked with SKIP LOCKED), rather than held by this process.
+   */
+  boolean sharedClaims() {
     return false;
   }
 

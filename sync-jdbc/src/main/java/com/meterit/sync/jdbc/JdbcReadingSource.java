@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongPredicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +34,18 @@ import org.slf4j.LoggerFactory;
  * down.
  *
  * <p>Writers, in any language, fill the readings table with a plain {@code INSERT INTO
- * meter_readings (meter_id, read_at, value, unit, quality) VALUES (...)}. A claim marks the oldest
- * pending rows with a lease in one transaction; acknowledging, quarantining and releasing are
- * set-based updates over id ranges, one transaction each. A row that cannot be read as a valid
- * {@link Reading} is quarantined at claim time, with what is wrong with it, and the rest flows.
+ * meter_readings (meter_id, read_at, value, unit, quality) VALUES (...)}. Acknowledging,
+ * quarantining and releasing are set-based updates over id ranges, one transaction each. A row
+ * that cannot be read as a valid {@link Reading} is quarantined at claim time, with what is wrong
+ * with it, and the rest flows.
  *
- * <p>On PostgreSQL any number of workers, in threads, processes or machines, can drain one table
- * together: claims use {@code FOR UPDATE SKIP LOCKED}. Give each process its own
+ * <p>Claims differ by database. On PostgreSQL a claim is a lease written into the table in one
+ * statement ({@code FOR UPDATE SKIP LOCKED}), so any number of workers, in threads, processes or
+ * machines, can drain one table together; give each process its own
  * {@linkplain Builder#setOwner owner}, because a restarting owner takes back its own leases.
- * On H2 and SQLite use one source per database.
+ * H2 and SQLite are embedded databases that one gateway process drains, so there a claim is held
+ * in this source's memory: claiming is a single indexed read, and a crash gives every claim back
+ * at once. Use one source per H2 or SQLite database.
  *
  * <p>Thread-safe.
  */
@@ -72,11 +76,14 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final JdbcSyncHistory history;
   private final String description;
   private final PooledDataSource ownedPool;
+  /** The claims of this process, on a database it owns; null where claims are leases in the table. */
+  private final LocalClaims localClaims;
   private volatile long nextReapAtMillis;
 
   private JdbcReadingSource(Builder b, Dialect dialect) {
     this.jdbc = new Jdbc(b.dataSource);
     this.ownedPool = b.dataSource instanceof PooledDataSource ? (PooledDataSource) b.dataSource : null;
+    this.localClaims = dialect.sharedClaims() ? null : new LocalClaims();
     this.sql = new Statements(dialect, b.table);
     this.clock = b.clock;
     this.lease = b.lease;
@@ -151,50 +158,11 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
     }
     long now = clock.millis();
-    if (now >= nextReapAtMillis) {
-      reapExpiredLeases(now);
-    }
     long leaseUntil = now + lease.toMillis();
-    long claimId = ThreadLocalRandom.current().nextLong();
     List<Rejection> poisoned = new ArrayList<>();
-    List<Reading> readings = jdbc.inTransaction("claiming readings", c -> {
-      List<Reading> claimed = new ArrayList<>(Math.min(maxReadings, 10_000));
-      if (sql.dialect.claimsWithReturning()) {
-        try (PreparedStatement claim = c.prepareStatement(sql.claimReturning())) {
-          claim.setInt(1, maxReadings);
-          claim.setLong(2, claimId);
-          claim.setString(3, owner);
-          claim.setLong(4, leaseUntil);
-          try (ResultSet rs = claim.executeQuery()) {
-            readRows(rs, claimed, poisoned);
-          }
-        }
-        // RETURNING does not keep the subquery's order.
-        claimed.sort(Comparator.comparingLong(Reading::id));
-      } else {
-        int marked;
-        try (PreparedStatement claim = c.prepareStatement(sql.claimUpdate())) {
-          claim.setLong(1, claimId);
-          claim.setString(2, owner);
-          claim.setLong(3, leaseUntil);
-          claim.setInt(4, maxReadings);
-          marked = claim.executeUpdate();
-        }
-        if (marked > 0) {
-          try (PreparedStatement select = c.prepareStatement(sql.claimedRows())) {
-            select.setFetchSize(Math.min(marked, 1000));
-            select.setLong(1, claimId);
-            try (ResultSet rs = select.executeQuery()) {
-              readRows(rs, claimed, poisoned);
-            }
-          }
-        }
-      }
-      if (!poisoned.isEmpty()) {
-        quarantine(c, poisoned);
-      }
-      return claimed;
-    });
+    List<Reading> readings = localClaims == null
+        ? claimShared(maxReadings, now, leaseUntil, poisoned)
+        : claimLocal(maxReadings, now, leaseUntil, poisoned);
     if (!poisoned.isEmpty()) {
       log.warn("Quarantined {} unreadable row(s) of {}; first: id {}: {}", poisoned.size(),
           sql.rawTable, poisoned.get(0).readingId(), poisoned.get(0).reason());
@@ -203,12 +171,83 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     return new Claim(readings, Instant.ofEpochMilli(leaseUntil));
   }
 
+  private List<Reading> claimShared(int max, long now, long leaseUntil, List<Rejection> poisoned) {
+    if (now >= nextReapAtMillis) {
+      reapExpiredLeases(now);
+    }
+    long claimId = ThreadLocalRandom.current().nextLong();
+    List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
+      List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
+      try (PreparedStatement claim = c.prepareStatement(sql.claimReturning())) {
+        claim.setInt(1, max);
+        claim.setLong(2, claimId);
+        claim.setString(3, owner);
+        claim.setLong(4, leaseUntil);
+        try (ResultSet rs = claim.executeQuery()) {
+          readRows(rs, rows, poisoned);
+        }
+      }
+      if (!poisoned.isEmpty()) {
+        quarantine(c, poisoned);
+      }
+      return rows;
+    });
+    // RETURNING does not keep the subquery's order.
+    claimed.sort(Comparator.comparingLong(Reading::id));
+    return claimed;
+  }
+
+  private List<Reading> claimLocal(int max, long now, long leaseUntil, List<Rejection> poisoned) {
+    // One claim, settlement or release at a time on this process's claims.
+    synchronized (localClaims) {
+      long floor = localClaims.floor(now);
+      int skip = localClaims.claimedFrom(floor);
+      long[] last = {0};
+      int[] found = {0};
+      List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
+        List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
+        try (PreparedStatement select = c.prepareStatement(sql.pendingFrom())) {
+          select.setFetchSize(Math.min(max + skip, 1000));
+          select.setLong(1, floor);
+          select.setInt(2, max + skip);
+          try (ResultSet rs = select.executeQuery()) {
+            readRows(rs, rows, poisoned, id -> {
+              if (localClaims.isClaimed(id) || found[0] == max) {
+                return false;
+              }
+              found[0]++;
+              last[0] = id;
+              return true;
+            });
+          }
+        }
+        if (!poisoned.isEmpty()) {
+          quarantine(c, poisoned);
+        }
+        return rows;
+      });
+      List<Long> ids = new ArrayList<>(claimed.size());
+      claimed.forEach(r -> ids.add(r.id()));
+      localClaims.claimed(ids, leaseUntil, found[0], max, last[0]);
+      return claimed;
+    }
+  }
+
   private void readRows(ResultSet rs, List<Reading> claimed, List<Rejection> poisoned)
       throws SQLException {
+    readRows(rs, claimed, poisoned, id -> true);
+  }
+
+  /** Reads the rows that {@code take} accepts: valid ones into claimed, the others poisoned. */
+  private void readRows(ResultSet rs, List<Reading> claimed, List<Rejection> poisoned,
+      LongPredicate take) throws SQLException {
     Dialect dialect = sql.dialect;
     boolean timestampColumn = dialect.isTimestampColumn(rs, 3);
     while (rs.next()) {
       long id = rs.getLong(1);
+      if (!take.test(id)) {
+        continue;
+      }
       try {
         claimed.add(new Reading(id, rs.getString(2), dialect.readTimestamp(rs, 3, timestampColumn),
             dialect.readValue(rs, 4), rs.getString(5), rs.getString(6)));
@@ -250,6 +289,11 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
         return ack.executeBatch();
       }
     });
+    if (localClaims != null) {
+      synchronized (localClaims) {
+        localClaims.settled(readingIds);
+      }
+    }
   }
 
   @Override
@@ -261,6 +305,13 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       quarantine(c, rejections);
       return null;
     });
+    if (localClaims != null) {
+      List<Long> ids = new ArrayList<>(rejections.size());
+      rejections.forEach(r -> ids.add(r.readingId()));
+      synchronized (localClaims) {
+        localClaims.settled(ids);
+      }
+    }
   }
 
   private void quarantine(Connection c, Collection<Rejection> rejections) throws SQLException {
@@ -279,12 +330,21 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     if (readingIds.isEmpty()) {
       return;
     }
+    if (localClaims != null) {
+      // Claimable again at once, even if counting the attempt below fails.
+      synchronized (localClaims) {
+        localClaims.released(readingIds);
+      }
+    }
     jdbc.inTransaction("releasing readings", c -> {
-      try (PreparedStatement release = c.prepareStatement(sql.releaseRange())) {
+      String statement = localClaims == null ? sql.releaseRange() : sql.countFailedAttempts();
+      try (PreparedStatement release = c.prepareStatement(statement)) {
         for (long[] range : IdRanges.of(readingIds)) {
           release.setLong(1, range[0]);
           release.setLong(2, range[1]);
-          release.setString(3, owner);
+          if (localClaims == null) {
+            release.setString(3, owner);
+          }
           release.addBatch();
         }
         return release.executeBatch();
@@ -376,7 +436,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * @return the number re-queued
    */
   public int requeueQuarantined(Collection<Long> readingIds) {
-    return jdbc.inTransaction("re-queuing quarantined readings", c -> {
+    int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
       int requeued = 0;
       try (PreparedStatement update = c.prepareStatement(sql.requeue())) {
         for (long id : readingIds) {
@@ -386,15 +446,27 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       }
       return requeued;
     });
+    if (localClaims != null) {
+      synchronized (localClaims) {
+        localClaims.released(readingIds);
+      }
+    }
+    return count;
   }
 
   /** Puts every quarantined reading back in the queue. @return the number re-queued */
   public int requeueAllQuarantined() {
-    return jdbc.inTransaction("re-queuing quarantined readings", c -> {
+    int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
       try (Statement s = c.createStatement()) {
         return s.executeUpdate(sql.requeueAll());
       }
     });
+    if (localClaims != null && count > 0) {
+      synchronized (localClaims) {
+        localClaims.returned(0);
+      }
+    }
+    return count;
   }
 
   /**

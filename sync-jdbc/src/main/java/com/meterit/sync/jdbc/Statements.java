@@ -164,7 +164,10 @@ final class Statements {
 
   // ---- the queue
 
-  /** PostgreSQL: claim, lock-free for other workers, and return the rows in one statement. */
+  /**
+   * PostgreSQL: claim, skipping rows other workers hold, and return the rows in one statement.
+   * The claim is a lease in the table, so workers in other processes respect it.
+   */
   String claimReturning() {
     return "WITH c AS (SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING
         + " ORDER BY " + id + " LIMIT ? FOR UPDATE SKIP LOCKED) "
@@ -173,17 +176,19 @@ final class Statements {
         + "FROM c WHERE r." + id + " = c." + id + " RETURNING " + readingColumns("r.");
   }
 
-  /** H2 and SQLite: mark the oldest pending rows with a claim id; {@link #claimedRows()} reads them. */
-  String claimUpdate() {
-    return "UPDATE " + table + " SET " + status + " = " + CLAIMED + ", " + claim + " = ?, "
-        + owner + " = ?, " + leaseUntil + " = ?, " + attempts + " = " + attempts + " + 1 WHERE "
-        + id + " IN (SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING
-        + " ORDER BY " + order() + " LIMIT ?)";
+  /**
+   * H2 and SQLite: the oldest pending rows from an id on. Claims live in memory there (see
+   * {@link LocalClaims}), so claiming is this one indexed read.
+   */
+  String pendingFrom() {
+    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + status + " = " + PENDING
+        + " AND " + id + " >= ? ORDER BY " + order() + " LIMIT ?";
   }
 
-  String claimedRows() {
-    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + status + " = "
-        + CLAIMED + " AND " + claim + " = ? ORDER BY " + order();
+  /** H2 and SQLite: a release counts the failed attempt; the claim itself was never written. */
+  String countFailedAttempts() {
+    return "UPDATE " + table + " SET " + attempts + " = " + attempts + " + 1 WHERE " + id
+        + " BETWEEN ? AND ? AND " + status + " = " + PENDING;
   }
 
   String reapExpiredLeases() {
@@ -212,8 +217,10 @@ final class Statements {
   }
 
   String quarantine() {
+    // Where claims live in memory, the claim that ends in quarantine was not counted yet.
+    String countAttempt = dialect.sharedClaims() ? "" : attempts + " = " + attempts + " + 1, ";
     return "UPDATE " + table + " SET " + status + " = " + QUARANTINED + ", " + reason + " = ?, "
-        + clearLease() + " WHERE " + id + " = ? AND " + status + " < " + SYNCED;
+        + countAttempt + clearLease() + " WHERE " + id + " = ? AND " + status + " < " + SYNCED;
   }
 
   private String clearLease() {

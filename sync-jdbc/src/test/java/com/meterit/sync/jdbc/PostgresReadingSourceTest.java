@@ -83,6 +83,29 @@ class PostgresReadingSourceTest extends ReadingSourceContractTest {
   }
 
   @Test
+  void aLeaseHoldsAgainstOtherWorkersUntilItExpires() throws Exception {
+    JdbcReadingSource crashed = builder().setOwner("gateway-a")
+        .setLease(java.time.Duration.ofMinutes(2)).build();
+    crashed.createSchema();
+    db.insertReadings(3);
+    assertEquals(3, crashed.claim(10).size());
+
+    JdbcReadingSource other = builder().setOwner("gateway-b").build();
+    assertTrue(other.claim(10).isEmpty(), "another worker respects the lease");
+    assertEquals(0, other.recoverClaims(), "and does not take claims that are not its own");
+    clock.advance(java.time.Duration.ofMinutes(2).plusSeconds(1));
+    assertEquals(List.of(1L, 2L, 3L), ids(other.claim(10)));
+  }
+
+  @Test
+  void aRestartingOwnerReleasesItsLeasesBeforeTheyExpire() throws Exception {
+    source();
+    db.insertReadings(4);
+    assertEquals(4, source().claim(10).size());
+    assertEquals(4, source().recoverClaims());
+  }
+
+  @Test
   void rowsLockedByAnUncommittedClaimAreSkippedThenDeliveredWhenItDies() throws Exception {
     JdbcReadingSource source = source();
     db.insertReadings(10);

@@ -116,27 +116,42 @@ abstract class ReadingSourceContractTest {
   }
 
   @Test
-  void anExpiredLeaseBringsTheClaimBack() throws Exception {
-    JdbcReadingSource crashed = builder().setOwner("gateway-a").setLease(Duration.ofMinutes(2)).build();
-    crashed.createSchema();
-    db.insertReadings(3);
-    assertEquals(3, crashed.claim(10).size());
+  void readingsReleasedWhileALaterClaimIsHeldAreClaimedNext() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(15);
+    Claim first = source.claim(5);
+    Claim second = source.claim(5);
+    assertEquals(List.of(6L, 7L, 8L, 9L, 10L), ids(second), "the next batch, claimed ahead");
+    source.release(ids(first));
 
-    JdbcReadingSource other = builder().setOwner("gateway-b").build();
-    assertTrue(other.claim(10).isEmpty(), "the lease still holds");
-    clock.advance(Duration.ofMinutes(2).plusSeconds(1));
-    assertEquals(List.of(1L, 2L, 3L), ids(other.claim(10)));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ids(source.claim(5)));
+    assertEquals(List.of(11L, 12L, 13L, 14L, 15L), ids(source.claim(10)));
+    source.quarantine(List.of(new Rejection(3, "bad")));
+    source.requeueQuarantined(List.of(3L));
+    assertEquals(List.of(3L), ids(source.claim(10)), "re-queued while claims are held");
   }
 
   @Test
-  void aRestartOfTheSameOwnerTakesBackItsClaimsAtOnce() throws Exception {
-    source().claim(10);
+  void anExpiredLeaseBringsTheClaimBack() throws Exception {
+    JdbcReadingSource source = builder().setLease(Duration.ofMinutes(2)).build();
+    source.createSchema();
+    db.insertReadings(3);
+    assertEquals(3, source.claim(10).size());
+
+    assertTrue(source.claim(10).isEmpty(), "the lease still holds");
+    clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    assertEquals(List.of(1L, 2L, 3L), ids(source.claim(10)));
+  }
+
+  @Test
+  void aRestartOfTheSameOwnerGetsItsClaimsBackAtOnce() throws Exception {
+    source();
     db.insertReadings(4);
     JdbcReadingSource beforeCrash = source();
     assertEquals(4, beforeCrash.claim(10).size());
 
     JdbcReadingSource afterRestart = source();
-    assertEquals(4, afterRestart.recoverClaims());
+    afterRestart.recoverClaims();
     assertEquals(List.of(1L, 2L, 3L, 4L), ids(afterRestart.claim(10)));
   }
 
