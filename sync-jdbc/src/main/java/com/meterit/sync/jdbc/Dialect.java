@@ -23,10 +23,10 @@ import java.util.Locale;
  */
 enum Dialect {
   /**
-   * H2 2.x, embedded: one gateway process owns the database, so claims live in that process. It
-   * has no partial indexes, so one index on {@code (sync_status, id)} serves every queue query,
-   * and each query orders by both columns so that the index provides the order. Values are
-   * stored as text: H2's NUMERIC either drops or pads the scale.
+   * H2 2.x, embedded: one gateway process owns the database, so claims live in that process and
+   * queue queries walk the primary key from the lowest pending id it tracks (see
+   * {@link LocalClaims}); no status index has to be kept up to date on every acknowledgement.
+   * Values are stored as text: H2's NUMERIC either drops or pads the scale.
    */
   H2 {
     @Override
@@ -49,10 +49,6 @@ enum Dialect {
       return "VARCHAR(64)";
     }
 
-    @Override
-    String queueOrder(String status, String id) {
-      return status + ", " + id;
-    }
   },
 
   /**
@@ -127,11 +123,6 @@ enum Dialect {
     }
 
     @Override
-    boolean partialIndexes() {
-      return true;
-    }
-
-    @Override
     boolean isTimestampColumn(ResultSet rs, int column) {
       return false;
     }
@@ -176,11 +167,6 @@ enum Dialect {
 
   abstract String valueType();
 
-  /** The ORDER BY that the queue index serves. */
-  String queueOrder(String status, String id) {
-    return id;
-  }
-
   /**
    * Whether claims are leases in the table, shared by every worker on the database (one
    * UPDATE ... RETURNING over rows locked with SKIP LOCKED), rather than held by this process.
@@ -189,7 +175,10 @@ enum Dialect {
     return false;
   }
 
-  /** Whether the queue is served by partial indexes, one per status, instead of one index. */
+  /**
+   * Whether the queue is served by partial indexes, one per status. Otherwise queue queries walk
+   * the primary key from the lowest pending id, which the source tracks in memory.
+   */
   boolean partialIndexes() {
     return false;
   }

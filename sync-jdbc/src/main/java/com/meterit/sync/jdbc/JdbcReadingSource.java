@@ -95,9 +95,21 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
         + ", owner=" + owner + ", lease=" + lease + '}';
   }
 
-  /** Starts building a source on {@code dataSource}. */
+  /** Starts building a source on {@code dataSource}, the host's own (pooled) DataSource. */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
+  }
+
+  /**
+   * Starts building a source on a JDBC URL, with a small built-in connection pool that
+   * {@link #close()} closes. The driver must be on the classpath.
+   *
+   * @param user the database user, or null
+   * @param password the password, or null; never logged
+   */
+  public static Builder builder(String jdbcUrl, String user, String password) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    return new Builder(new PooledDataSource(jdbcUrl, user, password));
   }
 
   /**
@@ -120,17 +132,15 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       throw new ConfigurationException(SYNC_DB_URL,
           SYNC_DB_URL + " must be a JDBC URL starting with jdbc: '" + PooledDataSource.mask(url) + "'");
     }
-    PooledDataSource dataSource =
-        new PooledDataSource(url, env.get(SYNC_DB_USER), env.get(SYNC_DB_PASSWORD));
+    Builder builder = builder(url, env.get(SYNC_DB_USER), env.get(SYNC_DB_PASSWORD));
     try {
-      Builder builder = builder(dataSource);
       String gatewayId = env.get("GATEWAY_ID");
       if (gatewayId != null && !gatewayId.isBlank() && gatewayId.trim().length() <= 64) {
         builder.setOwner(gatewayId.trim());
       }
       return builder.build();
     } catch (ReadingSourceException | UnsupportedDatabaseException e) {
-      dataSource.close();
+      ((PooledDataSource) builder.dataSource).close();
       throw new ConfigurationException(SYNC_DB_URL, SYNC_DB_URL + " "
           + PooledDataSource.mask(url) + " is not usable: " + e.getMessage());
     }
@@ -198,25 +208,28 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   private List<Reading> claimLocal(int max, long now, long leaseUntil, List<Rejection> poisoned) {
-    // One claim, settlement or release at a time on this process's claims.
+    // One claim, settlement or release at a time on this process's queue state.
     synchronized (localClaims) {
-      long floor = localClaims.floor(now);
-      int skip = localClaims.claimedFrom(floor);
-      long[] last = {0};
-      int[] found = {0};
+      long[] taken = {0, 0, 0};  // count, first id, last id
+      long[] floor = {0};
       List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
+        knowLowWater(c);
+        floor[0] = localClaims.floor(now);
+        int skip = localClaims.claimedFrom(floor[0]);
         List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
         try (PreparedStatement select = c.prepareStatement(sql.pendingFrom())) {
           select.setFetchSize(Math.min(max + skip, 1000));
-          select.setLong(1, floor);
+          select.setLong(1, floor[0]);
           select.setInt(2, max + skip);
           try (ResultSet rs = select.executeQuery()) {
             readRows(rs, rows, poisoned, id -> {
-              if (localClaims.isClaimed(id) || found[0] == max) {
+              if (localClaims.isClaimed(id) || taken[0] == max) {
                 return false;
               }
-              found[0]++;
-              last[0] = id;
+              if (taken[0]++ == 0) {
+                taken[1] = id;
+              }
+              taken[2] = id;
               return true;
             });
           }
@@ -228,8 +241,43 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       });
       List<Long> ids = new ArrayList<>(claimed.size());
       claimed.forEach(r -> ids.add(r.id()));
-      localClaims.claimed(ids, leaseUntil, found[0], max, last[0]);
+      localClaims.claimed(ids, leaseUntil, floor[0], (int) taken[0], max, taken[1], taken[2]);
       return claimed;
+    }
+  }
+
+  /** Computes the low-water mark with one scan, the first time it is needed. Holds the lock. */
+  private void knowLowWater(Connection c) throws SQLException {
+    if (!localClaims.lowWaterKnown()) {
+      localClaims.setLowWater(scanLowWater(c));
+    }
+  }
+
+  private long scanLowWater(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery(sql.lowestPending())) {
+        rs.next();
+        long lowest = rs.getLong(1);
+        if (!rs.wasNull()) {
+          return lowest;
+        }
+      }
+      // Nothing pending: the next reading will be written above every id there is.
+      try (ResultSet rs = s.executeQuery(sql.highestId())) {
+        rs.next();
+        return rs.getLong(1) + 1;
+      }
+    }
+  }
+
+  /** The id from which queue queries read: the low-water mark, or 0 where indexes serve. */
+  private long queueFloor(Connection c) throws SQLException {
+    if (localClaims == null) {
+      return 0;
+    }
+    synchronized (localClaims) {
+      knowLowWater(c);
+      return localClaims.lowWater();
     }
   }
 
@@ -358,27 +406,38 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   private long pendingCount(Connection c) throws SQLException {
-    return count(c, Statements.PENDING) + count(c, Statements.CLAIMED);
+    long floor = queueFloor(c);
+    // Claims are rows of their own status only where they are leases in the table.
+    return count(c, Statements.PENDING, floor)
+        + (localClaims == null ? count(c, Statements.CLAIMED, 0) : 0);
   }
 
-  private long count(Connection c, int status) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.count(status))) {
-      rs.next();
-      return rs.getLong(1);
+  private long count(Connection c, int status, long floor) throws SQLException {
+    try (PreparedStatement count = c.prepareStatement(sql.count(status))) {
+      count.setLong(1, floor);
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
   @Override
   public Optional<Instant> oldestPendingTimestamp() {
     return jdbc.inTransaction("reading the oldest pending reading", c -> {
+      long floor = queueFloor(c);
       Instant oldest = null;
-      for (int status : new int[] {Statements.CLAIMED, Statements.PENDING}) {
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery(sql.oldestReadAt(status))) {
-          if (rs.next()) {
-            Instant at = safeTimestamp(rs);
-            if (at != null && (oldest == null || at.isBefore(oldest))) {
-              oldest = at;
+      int[] statuses = localClaims == null
+          ? new int[] {Statements.CLAIMED, Statements.PENDING} : new int[] {Statements.PENDING};
+      for (int status : statuses) {
+        try (PreparedStatement select = c.prepareStatement(sql.oldestReadAt(status))) {
+          select.setLong(1, status == Statements.PENDING ? floor : 0);
+          try (ResultSet rs = select.executeQuery()) {
+            if (rs.next()) {
+              Instant at = safeTimestamp(rs);
+              if (at != null && (oldest == null || at.isBefore(oldest))) {
+                oldest = at;
+              }
             }
           }
         }
@@ -397,6 +456,10 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
 
   @Override
   public int recoverClaims() {
+    if (localClaims != null) {
+      // Claims of an earlier process lived in that process's memory: nothing to release.
+      return 0;
+    }
     return jdbc.inTransaction("releasing earlier claims", c -> {
       try (PreparedStatement release = c.prepareStatement(sql.releaseOwnersClaims())) {
         release.setString(1, owner);
@@ -485,6 +548,17 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
         return (long) delete.executeUpdate();
       }
     });
+    if (localClaims != null) {
+      // Re-anchor the low-water mark, in case statuses were changed behind this source's back.
+      jdbc.inTransaction("finding the lowest pending reading", c -> {
+        long lowest = scanLowWater(c);
+        synchronized (localClaims) {
+          localClaims.setLowWater(Math.min(lowest, localClaims.lowWaterKnown()
+              ? localClaims.lowWater() : lowest));
+        }
+        return null;
+      });
+    }
     long pending = pendingCount();
     long dropped = 0;
     long cap = retention.maxPendingReadings();
@@ -531,7 +605,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
         try (PreparedStatement update = c.prepareStatement(sql.dropOldest())) {
           update.setLong(1, now);
           update.setString(2, reason);
-          update.setInt(3, chunk);
+          update.setLong(3, queueFloor(c));
+          update.setInt(4, chunk);
           return update.executeUpdate();
         }
       });

@@ -6,19 +6,39 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Claims kept in this process, for an embedded database that one gateway process owns (H2,
- * SQLite). Claiming then costs no write at all, and a crash releases every claim at once because
- * it only ever lived in memory. Holds at most the readings in flight.
+ * The queue state kept in this process, for an embedded database that one gateway process owns
+ * (H2, SQLite): the claims, and the lowest id that may still be pending.
  *
- * <p>With nothing claimed, a claim reads the lowest pending rows. While claims are held, it reads
- * above the highest id held; once readings below that come back (released, re-queued, or their
- * lease expired), it reads from the lowest of them instead and skips the ids still held. Not
- * thread-safe: the source guards it.
+ * <p>Claims live only here: claiming costs no write, and a crash gives every claim back at once.
+ * The low-water mark lets every queue query walk the primary key from the first pending row, so
+ * no status index has to be rewritten on each acknowledgement. It holds because ids only grow:
+ * new readings land above it, and readings that become pending again below it (released,
+ * expired, re-queued) lower it. It is computed by a scan at the first use, and again at each
+ * purge, in case someone changed statuses behind the source's back.
+ *
+ * <p>With nothing claimed, a claim reads from the low-water mark. While claims are held, it reads
+ * above the highest id held; once readings below that come back, it reads from the lowest of
+ * them instead and skips the ids still held. Not thread-safe: the source guards it.
  */
 final class LocalClaims {
   private final TreeMap<Long, Long> leaseUntilById = new TreeMap<>();
   /** The lowest id given back below claims still held, or null when there is none. */
   private Long lowestReturned;
+  /** No pending reading has a lower id, except those held; -1 until computed. */
+  private long lowWater = -1;
+
+  boolean lowWaterKnown() {
+    return lowWater >= 0;
+  }
+
+  long lowWater() {
+    return Math.max(0, lowWater);
+  }
+
+  /** Sets the low-water mark from a scan of the table. */
+  void setLowWater(long id) {
+    lowWater = id;
+  }
 
   /**
    * Forgets expired claims, then returns the id from which the next claim must read pending rows.
@@ -33,9 +53,8 @@ final class LocalClaims {
       }
     }
     if (leaseUntilById.isEmpty()) {
-      // Nothing held: read from the lowest pending row, wherever rows came back from.
       lowestReturned = null;
-      return 0;
+      return lowWater();
     }
     return lowestReturned != null ? lowestReturned : leaseUntilById.lastKey() + 1;
   }
@@ -52,11 +71,17 @@ final class LocalClaims {
   /**
    * Records a claim read from {@code floor}.
    *
-   * @param found the unclaimed pending rows the read found, claimed or quarantined
+   * @param found how many unclaimed pending rows the read took, valid or not
    * @param wanted how many it asked for
-   * @param lastFound the highest id it found
+   * @param firstFound the lowest id it took, if any
+   * @param lastFound the highest id it took, if any
    */
-  void claimed(Collection<Long> ids, long leaseUntilMillis, int found, int wanted, long lastFound) {
+  void claimed(Collection<Long> ids, long leaseUntilMillis, long floor, int found, int wanted,
+      long firstFound, long lastFound) {
+    if (leaseUntilById.isEmpty() && floor == lowWater()) {
+      // Read from the mark with nothing held: nothing below the first row found is pending.
+      lowWater = found > 0 ? firstFound : floor;
+    }
     for (Long id : ids) {
       leaseUntilById.put(id, leaseUntilMillis);
     }
@@ -84,10 +109,13 @@ final class LocalClaims {
     }
   }
 
-  /** Rows from {@code id} up may be pending again (a bulk re-queue): the next claim looks there. */
+  /** Rows from {@code id} up may be pending again: the next claim looks there. */
   void returned(long id) {
     if (lowestReturned == null || id < lowestReturned) {
       lowestReturned = id;
+    }
+    if (lowWater < 0 || id < lowWater) {
+      lowWater = id;
     }
   }
 }

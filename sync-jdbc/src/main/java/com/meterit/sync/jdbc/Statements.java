@@ -61,10 +61,6 @@ final class Statements {
     this.history = dialect.quote(names.historyTable);
   }
 
-  private String order() {
-    return dialect.queueOrder(status, id);
-  }
-
   private String readingColumns(String prefix) {
     return prefix + id + ", " + prefix + meterId + ", " + prefix + readAt + ", " + prefix + value
         + ", " + prefix + unit + ", " + prefix + quality;
@@ -127,10 +123,8 @@ final class Statements {
       ddl.add(partialIndex("sync_synced", id, SYNCED));
       ddl.add(partialIndex("sync_quarantined", id, QUARANTINED));
       ddl.add(partialIndex("sync_dropped", id, DROPPED));
-    } else {
-      ddl.add("CREATE INDEX IF NOT EXISTS " + dialect.quote(rawTable + "_sync_queue") + " ON "
-          + table + " (" + status + ", " + id + ")");
     }
+    // Elsewhere the primary key serves the queue, from the lowest pending id (LocalClaims).
     return ddl;
   }
 
@@ -181,8 +175,8 @@ final class Statements {
    * {@link LocalClaims}), so claiming is this one indexed read.
    */
   String pendingFrom() {
-    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + status + " = " + PENDING
-        + " AND " + id + " >= ? ORDER BY " + order() + " LIMIT ?";
+    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + id + " >= ? AND "
+        + status + " = " + PENDING + " ORDER BY " + id + " LIMIT ?";
   }
 
   /** H2 and SQLite: a release counts the failed attempt; the claim itself was never written. */
@@ -227,20 +221,31 @@ final class Statements {
     return claim + " = NULL, " + owner + " = NULL, " + leaseUntil + " = NULL";
   }
 
+  /** Rows of a status from an id up; the bound lets the primary key serve where no index does. */
   String count(int statusValue) {
-    return "SELECT COUNT(*) FROM " + table + " WHERE " + status + " = " + statusValue;
+    return "SELECT COUNT(*) FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "
+        + statusValue;
   }
 
   String oldestReadAt(int statusValue) {
-    return "SELECT " + readAt + " FROM " + table + " WHERE " + status + " = " + statusValue
-        + " ORDER BY " + order() + " LIMIT 1";
+    return "SELECT " + readAt + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "
+        + statusValue + " ORDER BY " + id + " LIMIT 1";
+  }
+
+  /** The lowest pending id, scanning the table: once at start, and at each purge. */
+  String lowestPending() {
+    return "SELECT MIN(" + id + ") FROM " + table + " WHERE " + status + " = " + PENDING;
+  }
+
+  String highestId() {
+    return "SELECT MAX(" + id + ") FROM " + table;
   }
 
   // ---- quarantine, retention
 
   String listQuarantined() {
     return "SELECT " + readingColumns("") + ", " + reason + ", " + attempts + " FROM " + table
-        + " WHERE " + status + " = " + QUARANTINED + " ORDER BY " + order() + " LIMIT ?";
+        + " WHERE " + status + " = " + QUARANTINED + " ORDER BY " + id + " LIMIT ?";
   }
 
   String requeue() {
@@ -257,13 +262,13 @@ final class Statements {
   String purgeChunk(int statusValue) {
     return "DELETE FROM " + table + " WHERE " + id + " IN (SELECT " + id + " FROM " + table
         + " WHERE " + status + " = " + statusValue + " AND " + syncedAt + " < ? ORDER BY "
-        + order() + " LIMIT ?)";
+        + id + " LIMIT ?)";
   }
 
   String dropOldest() {
     return "UPDATE " + table + " SET " + status + " = " + DROPPED + ", " + syncedAt + " = ?, "
         + reason + " = ? WHERE " + id + " IN (SELECT " + id + " FROM " + table + " WHERE "
-        + status + " = " + PENDING + " ORDER BY " + order() + " LIMIT ?)";
+        + id + " >= ? AND " + status + " = " + PENDING + " ORDER BY " + id + " LIMIT ?)";
   }
 
   // ---- history

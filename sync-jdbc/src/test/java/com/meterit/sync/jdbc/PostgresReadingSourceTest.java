@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,14 +25,11 @@ import org.junit.jupiter.api.Test;
  * variable every test here is reported skipped; with it, a server that cannot be reached fails.
  */
 class PostgresReadingSourceTest extends ReadingSourceContractTest {
-  @BeforeAll
-  static void requirePostgres() {
-    assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
-  }
-
+  /** Assumed per test, not per class, so that each test is reported as skipped. */
   @Override
   Database createDatabase() {
+    assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
+        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
     return PostgresDatabase.create();
   }
 

@@ -46,7 +46,9 @@ abstract class ReadingSourceContractTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    db.dropTables();
+    if (db != null) {
+      db.dropTables();
+    }
   }
 
   JdbcReadingSource.Builder builder() {
@@ -129,6 +131,18 @@ abstract class ReadingSourceContractTest {
     source.quarantine(List.of(new Rejection(3, "bad")));
     source.requeueQuarantined(List.of(3L));
     assertEquals(List.of(3L), ids(source.claim(10)), "re-queued while claims are held");
+  }
+
+  @Test
+  void aReadingMadePendingBehindTheSourcesBackIsFoundByThePurgeAtTheLatest() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    source.acknowledge(ids(source.claim(5)));
+    db.execute("UPDATE " + db.table + " SET sync_status = 0 WHERE id = 2");
+
+    source.purge();
+    assertEquals(1, source.pendingCount());
+    assertEquals(List.of(2L), ids(source.claim(5)));
   }
 
   @Test
