@@ -256,10 +256,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private long scanLowWater(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery(sql.lowestPending())) {
-        rs.next();
-        long lowest = rs.getLong(1);
-        if (!rs.wasNull()) {
-          return lowest;
+        if (rs.next()) {
+          return rs.getLong(1);
         }
       }
       // Nothing pending: the next reading will be written above every id there is.

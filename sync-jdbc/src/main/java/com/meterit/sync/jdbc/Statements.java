@@ -232,9 +232,13 @@ final class Statements {
         + statusValue + " ORDER BY " + id + " LIMIT 1";
   }
 
-  /** The lowest pending id, scanning the table: once at start, and at each purge. */
+  /**
+   * The lowest pending id: a walk of the primary key that stops at the first pending row, once
+   * at start and at each purge. (MIN() with a filter would read the whole table.)
+   */
   String lowestPending() {
-    return "SELECT MIN(" + id + ") FROM " + table + " WHERE " + status + " = " + PENDING;
+    return "SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING + " ORDER BY "
+        + id + " LIMIT 1";
   }
 
   String highestId() {

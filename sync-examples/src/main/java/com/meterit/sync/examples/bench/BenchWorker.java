@@ -64,6 +64,8 @@ public final class BenchWorker {
       result = serialize();
     } else if (scenario.equals("idle")) {
       result = idle(o);
+    } else if (scenario.equals("baseline")) {
+      result = baseline(o);
     } else {
       throw new IllegalArgumentException("unknown scenario " + scenario);
     }
@@ -356,19 +358,61 @@ public final class BenchWorker {
         .setHistory(source.history())
         .build();
     manager.start();
-    Thread.sleep(5_000);
+    // Let start-up work (class loading, the first probe and heartbeat, JIT) finish first.
+    Thread.sleep(15_000);
+    Map<String, Long> threads0 = threadCpu();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
     double wall = (System.nanoTime() - t0) / 1e9;
+    Map<String, Long> threads1 = threadCpu();
     manager.close();
     source.close();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("seconds", wall);
     r.put("cpuSeconds", cpuSeconds);
     r.put("cpuPercentOfOneCore", 100 * cpuSeconds / wall);
+    Map<String, Double> byThread = new LinkedHashMap<>();
+    threads1.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+        .limit(6)
+        .forEach(e -> byThread.put(e.getKey(), e.getValue() / 1e6));
+    r.put("cpuMillisByThread", byThread);
     return r;
+  }
+
+  /** The same wait in a JVM that runs nothing: the floor under the idle cost. */
+  private static Map<String, Object> baseline(Map<String, String> o) throws Exception {
+    int seconds = Integer.parseInt(o.getOrDefault("seconds", "60"));
+    Thread.sleep(15_000);
+    long cpu0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+    double wall = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("seconds", wall);
+    r.put("cpuSeconds", cpuSeconds);
+    r.put("cpuPercentOfOneCore", 100 * cpuSeconds / wall);
+    return r;
+  }
+
+  /** CPU time of each live Java thread, by name (JVM-internal threads are not listed). */
+  private static Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new HashMap<>();
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info != null) {
+        long t = mx.getThreadCpuTime(info.getThreadId());
+        if (t > 0) {
+          cpu.merge(info.getThreadName(), t, Long::sum);
+        }
+      }
+    }
+    return cpu;
   }
 
   static long processCpuNanos() {

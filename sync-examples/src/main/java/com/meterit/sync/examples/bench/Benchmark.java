@@ -96,6 +96,8 @@ public final class Benchmark {
     }
     results.put("idle", worker("idle manager", null, "scenario=idle", "db=" + h2("idle"),
         "seconds=" + options.get("idle-seconds"), "server=" + server.url()));
+    results.put("baseline", worker("idle JVM, nothing started", null, "scenario=baseline",
+        "seconds=" + options.get("idle-seconds")));
 
     Path out = Path.of(options.get("out"));
     Files.createDirectories(out);
