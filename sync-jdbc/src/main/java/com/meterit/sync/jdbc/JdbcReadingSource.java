@@ -79,6 +79,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   /** The claims of this process, on a database it owns; null where claims are leases in the table. */
   private final LocalClaims localClaims;
   private volatile long nextReapAtMillis;
+  /** When an empty local claim may walk the table again for late-committed rows. */
+  private long nextRescanAtMillis;
 
   private JdbcReadingSource(Builder b, Dialect dialect) {
     this.jdbc = new Jdbc(b.dataSource);
@@ -210,40 +212,60 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private List<Reading> claimLocal(int max, long now, long leaseUntil, List<Rejection> poisoned) {
     // One claim, settlement or release at a time on this process's queue state.
     synchronized (localClaims) {
-      long[] taken = {0, 0, 0};  // count, first id, last id
-      long[] floor = {0};
-      List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
-        knowLowWater(c);
-        floor[0] = localClaims.floor(now);
-        int skip = localClaims.claimedFrom(floor[0]);
-        List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
-        try (PreparedStatement select = c.prepareStatement(sql.pendingFrom())) {
-          select.setFetchSize(Math.min(max + skip, 1000));
-          select.setLong(1, floor[0]);
-          select.setInt(2, max + skip);
-          try (ResultSet rs = select.executeQuery()) {
-            readRows(rs, rows, poisoned, id -> {
-              if (localClaims.isClaimed(id) || taken[0] == max) {
-                return false;
-              }
-              if (taken[0]++ == 0) {
-                taken[1] = id;
-              }
-              taken[2] = id;
-              return true;
-            });
-          }
+      List<Reading> claimed = claimLocalFrom(localClaims.floor(now), max, leaseUntil, poisoned);
+      if (claimed.isEmpty() && poisoned.isEmpty() && now >= nextRescanAtMillis) {
+        // The queue looks drained. A writer that committed after a higher id was read leaves
+        // rows below the floor; look for them, at most once a lease, since it walks the table.
+        nextRescanAtMillis = now + lease.toMillis();
+        long lowest = jdbc.inTransaction("finding the lowest pending reading", this::scanLowWater);
+        if (lowest < localClaims.floor(now)) {
+          localClaims.returned(lowest);
+          claimed = claimLocalFrom(localClaims.floor(now), max, leaseUntil, poisoned);
         }
-        if (!poisoned.isEmpty()) {
-          quarantine(c, poisoned);
-        }
-        return rows;
-      });
-      List<Long> ids = new ArrayList<>(claimed.size());
-      claimed.forEach(r -> ids.add(r.id()));
-      localClaims.claimed(ids, leaseUntil, floor[0], (int) taken[0], max, taken[1], taken[2]);
+      }
       return claimed;
     }
+  }
+
+  /** Claims the unclaimed pending rows from {@code floor} up. Holds the lock. */
+  private List<Reading> claimLocalFrom(long floorId, int max, long leaseUntil,
+      List<Rejection> poisoned) {
+    long[] taken = {0, 0, 0};  // count, first id, last id
+    long[] floor = {floorId};
+    List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
+      if (!localClaims.lowWaterKnown()) {
+        localClaims.setLowWater(scanLowWater(c));
+        nextRescanAtMillis = clock.millis() + lease.toMillis();
+        floor[0] = Math.max(floor[0], localClaims.lowWater());
+      }
+      int skip = localClaims.claimedFrom(floor[0]);
+      List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
+      try (PreparedStatement select = c.prepareStatement(sql.pendingFrom())) {
+        select.setFetchSize(Math.min(max + skip, 1000));
+        select.setLong(1, floor[0]);
+        select.setInt(2, max + skip);
+        try (ResultSet rs = select.executeQuery()) {
+          readRows(rs, rows, poisoned, id -> {
+            if (localClaims.isClaimed(id) || taken[0] == max) {
+              return false;
+            }
+            if (taken[0]++ == 0) {
+              taken[1] = id;
+            }
+            taken[2] = id;
+            return true;
+          });
+        }
+      }
+      if (!poisoned.isEmpty()) {
+        quarantine(c, poisoned);
+      }
+      return rows;
+    });
+    List<Long> ids = new ArrayList<>(claimed.size());
+    claimed.forEach(r -> ids.add(r.id()));
+    localClaims.claimed(ids, leaseUntil, floor[0], (int) taken[0], max, taken[1], taken[2]);
+    return claimed;
   }
 
   /** Computes the low-water mark with one scan, the first time it is needed. Holds the lock. */

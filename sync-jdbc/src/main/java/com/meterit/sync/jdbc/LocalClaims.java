@@ -13,8 +13,10 @@ import java.util.TreeMap;
  * The low-water mark lets every queue query walk the primary key from the first pending row, so
  * no status index has to be rewritten on each acknowledgement. It holds because ids only grow:
  * new readings land above it, and readings that become pending again below it (released,
- * expired, re-queued) lower it. It is computed by a scan at the first use, and again at each
- * purge, in case someone changed statuses behind the source's back.
+ * expired, re-queued) lower it. Two things can still leave a pending row below it: a writer
+ * whose transaction commits after a higher id was read, and statuses changed behind the
+ * source's back. So the source walks the table for the lowest pending row at the first use, when
+ * a claim finds the queue drained (at most once a lease), and at each purge.
  *
  * <p>With nothing claimed, a claim reads from the low-water mark. While claims are held, it reads
  * above the highest id held; once readings below that come back, it reads from the lowest of

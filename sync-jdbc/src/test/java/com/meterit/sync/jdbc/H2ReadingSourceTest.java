@@ -16,6 +16,24 @@ class H2ReadingSourceTest extends ReadingSourceContractTest {
   }
 
   @Test
+  void aReadingWhoseWriterCommitsLateIsClaimedWhenTheQueueLooksDrained() throws Exception {
+    JdbcReadingSource source = source();
+    try (Connection slowWriter = db.dataSource.getConnection()) {
+      slowWriter.setAutoCommit(false);
+      try (java.sql.Statement s = slowWriter.createStatement()) {
+        s.executeUpdate("INSERT INTO meter_readings (meter_id, read_at, value, unit) "
+            + "VALUES ('m-late', '2026-01-01 00:00:00+00', '1.000', 'kWh')");
+      }
+      db.insertReadings(3);
+      assertEquals(java.util.List.of(2L, 3L, 4L), ids(source.claim(10)));
+      source.acknowledge(java.util.List.of(2L, 3L, 4L));
+      slowWriter.commit();
+    }
+    clock.advance(JdbcReadingSource.DEFAULT_LEASE);
+    assertEquals(java.util.List.of(1L), ids(source.claim(10)));
+  }
+
+  @Test
   void anUnsupportedDatabaseGetsAClearError() {
     DatabaseMetaData meta = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {DatabaseMetaData.class},

@@ -111,8 +111,16 @@ final class Report {
         baseline.get("cpuPercentOfOneCore").asDouble()));
     md.append("| thread | CPU ms in the window |\n| --- | --- |\n");
     idle.get("cpuMillisByThread").fields().forEachRemaining(e -> md.append(String.format(
-        Locale.ROOT, "| %s | %.1f |%n", e.getKey(), e.getValue().asDouble())));
+        Locale.ROOT, "| %s | %.1f |%n", threadName(e.getKey()), e.getValue().asDouble())));
     return md.toString();
+  }
+
+  /** Thread names without the scratch paths some of them carry. */
+  private static String threadName(String name) {
+    if (name.startsWith("MVStore background writer")) {
+      return "H2 MVStore background writer";
+    }
+    return name.equals("main") ? "main (the harness, waiting)" : name;
   }
 
   private static void target(StringBuilder md, String what, String target, String measured,
