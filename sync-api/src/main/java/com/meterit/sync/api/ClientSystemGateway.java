@@ -10,6 +10,9 @@ import java.util.Optional;
  * {@link GatewayException}, so that the engine can tell a passing problem from one that needs a
  * different batch, new credentials or an operator. Any other exception is treated as transient.
  *
+ * <p>Only {@link #testConnection()} and {@link #uploadBatch} are required: a transport without
+ * credentials, remote configuration or heartbeats keeps the defaults.
+ *
  * <p>Implementations must be thread-safe: heartbeats and connectivity probes run beside uploads.
  */
 public interface ClientSystemGateway {
@@ -22,13 +25,14 @@ public interface ClientSystemGateway {
   boolean testConnection();
 
   /**
-   * Obtains fresh credentials, replacing any cached ones.
+   * Obtains fresh credentials, replacing any cached ones. The default does nothing, for a
+   * transport without credentials.
    *
    * @throws AuthenticationFailedException when the server refuses the credentials
    * @throws GatewayForbiddenException when the gateway is disabled
    * @throws TransientGatewayException when the server could not be reached
    */
-  void authenticate();
+  default void authenticate() {}
 
   /**
    * Uploads one batch. The server deduplicates by {@link UploadBatch#batchId()}, so the same batch
@@ -44,18 +48,24 @@ public interface ClientSystemGateway {
   UploadResult uploadBatch(UploadBatch batch);
 
   /**
-   * Downloads this gateway's configuration.
+   * Downloads this gateway's configuration. The default reports it unchanged, for a transport
+   * without remote configuration.
    *
    * @return the configuration, or empty when it has not changed since the last download
    * @throws GatewayException as for {@link #uploadBatch}
    */
-  Optional<RemoteConfig> downloadConfig();
+  default Optional<RemoteConfig> downloadConfig() {
+    return Optional.empty();
+  }
 
   /**
-   * Sends a status snapshot.
+   * Sends a status snapshot. The default sends nothing and replies empty, for a transport
+   * without heartbeats.
    *
    * @return the server's reply, which may name its configuration version
    * @throws GatewayException as for {@link #uploadBatch}
    */
-  HeartbeatReply sendHeartbeat(Heartbeat heartbeat);
+  default HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
+    return HeartbeatReply.empty();
+  }
 }

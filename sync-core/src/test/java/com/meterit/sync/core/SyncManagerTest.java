@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.meterit.sync.api.BatchRejectedException;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.Heartbeat;
-import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -289,22 +287,9 @@ class SyncManagerTest {
       }
 
       @Override
-      public void authenticate() {}
-
-      @Override
       public UploadResult uploadBatch(UploadBatch batch) {
         UploadResult truth = honest.uploadBatch(batch);
         return new UploadResult(batch.batchId(), truth.acceptedCount() + 5, List.of(), 10);
-      }
-
-      @Override
-      public Optional<RemoteConfig> downloadConfig() {
-        return Optional.empty();
-      }
-
-      @Override
-      public HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
-        return HeartbeatReply.empty();
       }
     };
     SyncManager manager = SyncManager.builder(h.source, liar).setClock(h.clock)

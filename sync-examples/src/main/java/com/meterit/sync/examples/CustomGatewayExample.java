@@ -1,10 +1,7 @@
 package com.meterit.sync.examples;
 
 import com.meterit.sync.api.ClientSystemGateway;
-import com.meterit.sync.api.Heartbeat;
-import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.Reading;
-import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
@@ -18,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 
 /**
  * A {@link ClientSystemGateway} over another transport: each batch becomes a file in an outbox
@@ -47,11 +43,6 @@ public final class CustomGatewayExample implements ClientSystemGateway {
   }
 
   @Override
-  public void authenticate() {
-    // The outbox needs no credentials.
-  }
-
-  @Override
   public UploadResult uploadBatch(UploadBatch batch) {
     Path target = outbox.resolve(batch.batchId() + ".jsonl");
     Path partial = outbox.resolve(batch.batchId() + ".partial");
@@ -71,16 +62,6 @@ public final class CustomGatewayExample implements ClientSystemGateway {
     } catch (IOException e) {
       throw new TransientGatewayException("could not write batch " + batch.batchId(), e);
     }
-  }
-
-  @Override
-  public Optional<RemoteConfig> downloadConfig() {
-    return Optional.empty();
-  }
-
-  @Override
-  public HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
-    return HeartbeatReply.empty();
   }
 
   public static void main(String[] args) throws Exception {

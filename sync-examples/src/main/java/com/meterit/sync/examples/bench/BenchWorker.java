@@ -2,10 +2,7 @@ package com.meterit.sync.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.meterit.sync.api.ClientSystemGateway;
-import com.meterit.sync.api.Heartbeat;
-import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.Reading;
-import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
@@ -33,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -174,21 +170,8 @@ public final class BenchWorker {
     }
 
     @Override
-    public void authenticate() {}
-
-    @Override
     public UploadResult uploadBatch(UploadBatch batch) {
       return UploadResult.acceptedAll(batch, 0);
-    }
-
-    @Override
-    public Optional<RemoteConfig> downloadConfig() {
-      return Optional.empty();
-    }
-
-    @Override
-    public HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
-      return HeartbeatReply.empty();
     }
   }
 
