@@ -37,6 +37,8 @@ public final class SyncAgent {
 
   public static void main(String[] args) {
     CountDownLatch stop = new CountDownLatch(1);
+    // Handling the signals, rather than a shutdown hook, lets the agent stop gracefully and then
+    // exit 0; after a hook the JVM exits 143 on SIGTERM.
     for (String signal : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(signal), s -> stop.countDown());
     }

@@ -91,7 +91,7 @@ final class BenchServer implements AutoCloseable {
           }
         } else if (token == JsonToken.END_OBJECT) {
           depth--;
-        } else if (token == JsonToken.FIELD_NAME && depth == 1 && "batchId".equals(parser.getCurrentName())) {
+        } else if (token == JsonToken.FIELD_NAME && depth == 1 && "batchId".equals(parser.currentName())) {
           parser.nextToken();
           batchId[0] = parser.getText();
         } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {

@@ -92,9 +92,18 @@ final class MeterSimulator implements AutoCloseable {
     return written.get();
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Stops the meters, letting a write in progress finish. Idempotent. */
+  void stop() {
     ticker.shutdown();
-    ticker.awaitTermination(10, TimeUnit.SECONDS);
+    try {
+      ticker.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }
