@@ -81,6 +81,11 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private volatile long nextReapAtMillis;
   /** When an empty local claim may walk the table again for late-committed rows. */
   private long nextRescanAtMillis;
+  /**
+   * PostgreSQL: where this worker's next claim starts its index scan. Below it, rows are claimed,
+   * settled or given back by this worker (which lowers it); a short claim resets it to 0.
+   */
+  private long sharedScanFrom;
 
   private JdbcReadingSource(Builder b, Dialect dialect) {
     this.jdbc = new Jdbc(b.dataSource);
@@ -187,14 +192,26 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     if (now >= nextReapAtMillis) {
       reapExpiredLeases(now);
     }
+    long from = sharedScanFrom;
+    List<Reading> claimed = claimSharedFrom(from, max, leaseUntil, poisoned);
+    if (claimed.isEmpty() && poisoned.isEmpty() && from > 0) {
+      // Nothing above where this worker reads: look once from the start before saying drained.
+      claimed = claimSharedFrom(0, max, leaseUntil, poisoned);
+    }
+    return claimed;
+  }
+
+  private List<Reading> claimSharedFrom(long from, int max, long leaseUntil,
+      List<Rejection> poisoned) {
     long claimId = ThreadLocalRandom.current().nextLong();
     List<Reading> claimed = jdbc.inTransaction("claiming readings", c -> {
       List<Reading> rows = new ArrayList<>(Math.min(max, 10_000));
       try (PreparedStatement claim = c.prepareStatement(sql.claimReturning())) {
-        claim.setInt(1, max);
-        claim.setLong(2, claimId);
-        claim.setString(3, owner);
-        claim.setLong(4, leaseUntil);
+        claim.setLong(1, from);
+        claim.setInt(2, max);
+        claim.setLong(3, claimId);
+        claim.setString(4, owner);
+        claim.setLong(5, leaseUntil);
         try (ResultSet rs = claim.executeQuery()) {
           readRows(rs, rows, poisoned);
         }
@@ -206,6 +223,13 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     });
     // RETURNING does not keep the subquery's order.
     claimed.sort(Comparator.comparingLong(Reading::id));
+    if (claimed.size() + poisoned.size() < max) {
+      // Short: look from the start next time, for rows other workers gave back or writers
+      // committed late below where this worker has been reading.
+      lowerSharedScan(0);
+    } else if (!claimed.isEmpty()) {
+      raiseSharedScan(from, claimed.get(0).id());
+    }
     return claimed;
   }
 
@@ -326,6 +350,17 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     }
   }
 
+  private synchronized void lowerSharedScan(long id) {
+    sharedScanFrom = Math.min(sharedScanFrom, id);
+  }
+
+  /** Moves the scan start up to a claim's first row, unless it was lowered meanwhile. */
+  private synchronized void raiseSharedScan(long expected, long id) {
+    if (sharedScanFrom == expected && id > sharedScanFrom) {
+      sharedScanFrom = id;
+    }
+  }
+
   private void reapExpiredLeases(long now) {
     int reaped = jdbc.inTransaction("releasing expired leases", c -> {
       try (PreparedStatement reap = c.prepareStatement(sql.reapExpiredLeases())) {
@@ -336,6 +371,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     // Leases cannot expire faster than a quarter of their length apart; no need to look sooner.
     nextReapAtMillis = now + Math.max(1000, lease.toMillis() / 4);
     if (reaped > 0) {
+      lowerSharedScan(0);
       log.info("{} readings whose lease expired are claimable again", reaped);
     }
   }
@@ -403,6 +439,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       synchronized (localClaims) {
         localClaims.released(readingIds);
       }
+    } else {
+      lowerSharedScan(IdRanges.of(readingIds).get(0)[0]);
     }
     jdbc.inTransaction("releasing readings", c -> {
       String statement = localClaims == null ? sql.releaseRange() : sql.countFailedAttempts();
@@ -480,12 +518,16 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       // Claims of an earlier process lived in that process's memory: nothing to release.
       return 0;
     }
-    return jdbc.inTransaction("releasing earlier claims", c -> {
+    int released = jdbc.inTransaction("releasing earlier claims", c -> {
       try (PreparedStatement release = c.prepareStatement(sql.releaseOwnersClaims())) {
         release.setString(1, owner);
         return release.executeUpdate();
       }
     });
+    if (released > 0) {
+      lowerSharedScan(0);
+    }
+    return released;
   }
 
   /**
@@ -533,6 +575,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       synchronized (localClaims) {
         localClaims.released(readingIds);
       }
+    } else {
+      lowerSharedScan(0);
     }
     return count;
   }
@@ -548,6 +592,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       synchronized (localClaims) {
         localClaims.returned(0);
       }
+    } else {
+      lowerSharedScan(0);
     }
     return count;
   }

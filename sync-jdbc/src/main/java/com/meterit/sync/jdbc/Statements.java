@@ -160,11 +160,12 @@ final class Statements {
 
   /**
    * PostgreSQL: claim, skipping rows other workers hold, and return the rows in one statement.
-   * The claim is a lease in the table, so workers in other processes respect it.
+   * The claim is a lease in the table, so workers in other processes respect it. The lower bound
+   * keeps the index scan off the dead entries that claimed rows leave until vacuum.
    */
   String claimReturning() {
-    return "WITH c AS (SELECT " + id + " FROM " + table + " WHERE " + status + " = " + PENDING
-        + " ORDER BY " + id + " LIMIT ? FOR UPDATE SKIP LOCKED) "
+    return "WITH c AS (SELECT " + id + " FROM " + table + " WHERE " + id + " >= ? AND " + status
+        + " = " + PENDING + " ORDER BY " + id + " LIMIT ? FOR UPDATE SKIP LOCKED) "
         + "UPDATE " + table + " AS r SET " + status + " = " + CLAIMED + ", " + claim + " = ?, "
         + owner + " = ?, " + leaseUntil + " = ?, " + attempts + " = r." + attempts + " + 1 "
         + "FROM c WHERE r." + id + " = c." + id + " RETURNING " + readingColumns("r.");
