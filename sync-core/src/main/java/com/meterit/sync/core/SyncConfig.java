@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The settings of the original Sync Service, read from its environment variables. Immutable and
@@ -89,11 +90,8 @@ public final class SyncConfig {
     return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat);
   }
 
-  private interface Check<T> {
-    T get();
-  }
-
-  private static <T> T checked(String variable, Check<T> check) {
+  /** Runs a bounds check, naming the variable in the error it becomes. */
+  private static <T> T checked(String variable, Supplier<T> check) {
     try {
       return check.get();
     } catch (IllegalArgumentException e) {
@@ -146,6 +144,11 @@ public final class SyncConfig {
       if (uri.getHost() == null || scheme == null
           || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
         throw new URISyntaxException(value, "not an http(s) URL with a host");
+      }
+      if (uri.getRawUserInfo() != null) {
+        // Credentials in the URL would be printed wherever the URL is; the API key authenticates.
+        throw new ConfigurationException(CLIENT_API_URL,
+            CLIENT_API_URL + " must not carry credentials; set CLIENT_API_KEY instead");
       }
       return uri;
     } catch (URISyntaxException e) {

@@ -66,6 +66,10 @@ class SyncConfigTest {
     assertEquals("CLIENT_API_URL must be an http(s) URL: 'ftp://x'",
         refused(env("CLIENT_API_URL", "ftp://x")).getMessage());
     assertEquals("GATEWAY_ID", refused(env("GATEWAY_ID", " ")).setting());
+    ConfigurationException credentials =
+        refused(env("CLIENT_API_URL", "https://gw:hunter2@client.meterit.com/api"));
+    assertEquals("CLIENT_API_URL must not carry credentials; set CLIENT_API_KEY instead",
+        credentials.getMessage());
   }
 
   @Test
