@@ -207,11 +207,7 @@ public final class ConnectivityMonitor {
 
     /** The pause between probes while connected. Default {@link #DEFAULT_PROBE_INTERVAL}. */
     public Builder setProbeInterval(Duration probeInterval) {
-      Objects.requireNonNull(probeInterval, "probeInterval");
-      if (probeInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("probeInterval must be at least PT1S: " + probeInterval);
-      }
-      this.probeInterval = probeInterval;
+      this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package com.meterit.sync.core;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The bounds every source of settings obeys: the builder, the environment and the Client System's
@@ -17,6 +18,7 @@ final class Limits {
   static final int MAX_RETRIES = 100;
   static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
   static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofHours(24);
+  static final Duration MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
 
   private Limits() {}
 
@@ -26,6 +28,14 @@ final class Limits {
 
   static Duration checkHeartbeatInterval(String name, Duration value) {
     return checkDuration(name, value, MIN_HEARTBEAT_INTERVAL, MAX_HEARTBEAT_INTERVAL);
+  }
+
+  static Duration checkProbeInterval(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.compareTo(MIN_PROBE_INTERVAL) < 0) {
+      throw new IllegalArgumentException(name + " must be at least " + MIN_PROBE_INTERVAL + ": " + value);
+    }
+    return value;
   }
 
   static int checkBatchSize(String name, int value) {

@@ -99,14 +99,4 @@ final class Listeners implements SyncListener {
   public void onHeartbeatFailed(Throwable cause) {
     each("onHeartbeatFailed", l -> l.onHeartbeatFailed(cause));
   }
-
-  @Override
-  public void onBacklogOverCap(long pendingReadings, long cap) {
-    each("onBacklogOverCap", l -> l.onBacklogOverCap(pendingReadings, cap));
-  }
-
-  @Override
-  public void onReadingsDropped(long count, String reason) {
-    each("onReadingsDropped", l -> l.onReadingsDropped(count, reason));
-  }
 }

@@ -103,11 +103,7 @@ public final class SyncManagerBuilder {
    * {@link ConnectivityMonitor#DEFAULT_PROBE_INTERVAL}.
    */
   public SyncManagerBuilder setConnectivityProbeInterval(Duration probeInterval) {
-    Objects.requireNonNull(probeInterval, "probeInterval");
-    if (probeInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("probeInterval must be at least PT1S: " + probeInterval);
-    }
-    this.probeInterval = probeInterval;
+    this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
     return this;
   }
 

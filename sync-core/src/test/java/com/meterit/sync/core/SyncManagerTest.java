@@ -414,7 +414,17 @@ class SyncManagerTest {
     assertEquals(SyncState.STOPPED, manager.getStatus().state());
     assertEquals("a stopped SyncManager cannot start again",
         assertThrows(IllegalStateException.class, manager::start).getMessage());
-    assertTrue(h.scheduler.dueTimes().isEmpty() || manager.getStatus().nextScheduledRun().isEmpty());
+    assertTrue(manager.getStatus().nextScheduledRun().isEmpty());
+
+    // Stopped means stopped: no timer fires, nothing is probed, claimed or uploaded.
+    h.source.addSample(5);
+    int probes = h.gateway.probes();
+    int uploads = h.gateway.uploads().size();
+    h.scheduler.advance(Duration.ofHours(2));
+    assertEquals(probes, h.gateway.probes());
+    assertEquals(uploads, h.gateway.uploads().size());
+    assertEquals(0, h.source.claimedCount());
+    assertEquals(5, h.source.pendingCount());
   }
 
   @Test

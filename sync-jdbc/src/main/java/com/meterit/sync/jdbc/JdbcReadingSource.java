@@ -434,18 +434,19 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     if (readingIds.isEmpty()) {
       return;
     }
+    List<long[]> ranges = IdRanges.of(readingIds);
     if (localClaims != null) {
       // Claimable again at once, even if counting the attempt below fails.
       synchronized (localClaims) {
         localClaims.released(readingIds);
       }
     } else {
-      lowerSharedScan(IdRanges.of(readingIds).get(0)[0]);
+      lowerSharedScan(ranges.get(0)[0]);
     }
     jdbc.inTransaction("releasing readings", c -> {
       String statement = localClaims == null ? sql.releaseRange() : sql.countFailedAttempts();
       try (PreparedStatement release = c.prepareStatement(statement)) {
-        for (long[] range : IdRanges.of(readingIds)) {
+        for (long[] range : ranges) {
           release.setLong(1, range[0]);
           release.setLong(2, range[1]);
           if (localClaims == null) {
@@ -588,12 +589,14 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
         return s.executeUpdate(sql.requeueAll());
       }
     });
-    if (localClaims != null && count > 0) {
-      synchronized (localClaims) {
-        localClaims.returned(0);
+    if (count > 0) {
+      if (localClaims != null) {
+        synchronized (localClaims) {
+          localClaims.returned(0);
+        }
+      } else {
+        lowerSharedScan(0);
       }
-    } else {
-      lowerSharedScan(0);
     }
     return count;
   }
@@ -616,14 +619,10 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     });
     if (localClaims != null) {
       // Re-anchor the low-water mark, in case statuses were changed behind this source's back.
-      jdbc.inTransaction("finding the lowest pending reading", c -> {
-        long lowest = scanLowWater(c);
-        synchronized (localClaims) {
-          localClaims.setLowWater(Math.min(lowest, localClaims.lowWaterKnown()
-              ? localClaims.lowWater() : lowest));
-        }
-        return null;
-      });
+      long lowest = jdbc.inTransaction("finding the lowest pending reading", this::scanLowWater);
+      synchronized (localClaims) {
+        localClaims.lowerLowWater(lowest);
+      }
     }
     long pending = pendingCount();
     long dropped = 0;

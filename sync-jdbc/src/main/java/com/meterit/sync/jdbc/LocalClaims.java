@@ -43,6 +43,16 @@ final class LocalClaims {
   }
 
   /**
+   * Lowers the mark to a scan's result, never raises it: rows released while the scan ran may lie
+   * below what it found.
+   */
+  void lowerLowWater(long id) {
+    if (lowWater < 0 || id < lowWater) {
+      lowWater = id;
+    }
+  }
+
+  /**
    * Forgets expired claims, then returns the id from which the next claim must read pending rows.
    */
   long floor(long nowMillis) {
@@ -116,8 +126,6 @@ final class LocalClaims {
     if (lowestReturned == null || id < lowestReturned) {
       lowestReturned = id;
     }
-    if (lowWater < 0 || id < lowWater) {
-      lowWater = id;
-    }
+    lowerLowWater(id);
   }
 }

@@ -260,11 +260,11 @@ public final class BenchWorker {
   }
 
   /** The library's own serializer, reached by reflection: it is not public API. */
-  static byte[] serializeBatch(UploadBatch batch, boolean gzip) throws Exception {
+  private static Method batchBody() throws Exception {
     Class<?> wire = Class.forName("com.meterit.sync.core.http.WireFormat");
     Method body = wire.getDeclaredMethod("batchBody", String.class, UploadBatch.class, boolean.class);
     body.setAccessible(true);
-    return (byte[]) body.invoke(null, "bench-gateway", batch, gzip);
+    return body;
   }
 
   private static List<UploadBatch> batches(int readings, int size) {
@@ -285,10 +285,8 @@ public final class BenchWorker {
   private static Map<String, Object> serialize() throws Exception {
     List<UploadBatch> batches = batches(1_000_000, 1000);
     Map<String, Object> r = new LinkedHashMap<>();
+    Method body = batchBody();
     for (boolean gzip : new boolean[] {true, false}) {
-      Class<?> wire = Class.forName("com.meterit.sync.core.http.WireFormat");
-      Method body = wire.getDeclaredMethod("batchBody", String.class, UploadBatch.class, boolean.class);
-      body.setAccessible(true);
       long bytes = 0;
       long start = 0;
       for (int pass = 0; pass < 2; pass++) {
@@ -307,7 +305,7 @@ public final class BenchWorker {
 
   private static Map<String, Object> http(Map<String, String> o) throws Exception {
     int requests = Integer.parseInt(o.getOrDefault("requests", "3000"));
-    byte[] body = serializeBatch(batches(1000, 1000).get(0), true);
+    byte[] body = (byte[]) batchBody().invoke(null, "bench-gateway", batches(1000, 1000).get(0), true);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create(o.get("server") + "/v1/readings/batches"))
         .header("Authorization", "Bearer bench")
