@@ -16,6 +16,11 @@ public enum SyncState {
   AUTH_FAILED,
   /** The server disabled this gateway; nothing is uploaded until it is enabled again. */
   DISABLED,
+  /**
+   * The server refused every upload of the last run, whole and in parts, and accepted none.
+   * Nothing was quarantined; runs keep trying at their interval.
+   */
+  REFUSED,
   /** {@code stop()} was called and the engine is settling the batch in flight. */
   STOPPING
 }
