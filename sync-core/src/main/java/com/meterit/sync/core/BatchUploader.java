@@ -4,8 +4,10 @@ import com.meterit.sync.api.AuthenticationExpiredException;
 import com.meterit.sync.api.AuthenticationFailedException;
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.BatchRejectedException;
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
+import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.PayloadTooLargeException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
@@ -13,8 +15,10 @@ import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.api.UploadsRefusedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +33,14 @@ import org.slf4j.LoggerFactory;
  * policy, refreshes expired credentials once, halves a batch the server finds too large, and
  * bisects a batch it refuses whole so that only the offending readings are quarantined.
  *
+ * <p>A batch is sent only as it was journaled. Splitting and bisecting happen only after the
+ * server refused a batch outright (413, whole-batch 400/422), which means it recorded nothing:
+ * the parts are journaled as batches of their own ({@link Sink#reform}) before they are sent. A
+ * single reading refused alone is quarantined only on evidence that the server takes other
+ * uploads (see {@link Refusals}).
+ *
  * <p>It never touches the source; every outcome goes to the {@link Sink}, so the caller decides
- * what is acknowledged, quarantined or released.
+ * how it is applied.
  */
 final class BatchUploader {
   private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
@@ -38,13 +48,26 @@ final class BatchUploader {
   /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
-  /** Receives what the server decided. */
+  /** Applies what the server decided to the held batches. */
   interface Sink {
-    /** The server answered for a batch: every reading not rejected was accepted. */
-    void answered(UploadBatch batch, UploadResult result);
+    /**
+     * Called before every send of a batch.
+     *
+     * @throws LeaseLostException when the batch was taken over, so it must not be sent from here
+     */
+    void beforeSend(Claim batch);
 
-    /** Readings refused for good without a per-reading answer (bisected down to one). */
-    void quarantined(List<Rejection> rejections);
+    /** The server answered for a batch: every reading not rejected was accepted. */
+    void answered(Claim batch, UploadResult result);
+
+    /** Replaces a batch the server refused outright by journaled parts, held from now on. */
+    List<Claim> reform(Claim batch, List<List<Reading>> parts);
+
+    /** A single-reading batch refused whole, now known to be poisoned: quarantined. */
+    void quarantined(Claim batch, Rejection rejection);
+
+    /** A batch that stays unsettled: given back, still journaled. */
+    void unsent(Claim batch);
   }
 
   /** Told when the run starts and stops waiting, so the status can say BACKING_OFF. */
@@ -90,56 +113,118 @@ final class BatchUploader {
   }
 
   /**
-   * Uploads {@code readings}, splitting as the server demands, until each has an outcome.
+   * Uploads the claimed batch, splitting as the server demands, until each part has an outcome.
+   * Whatever is left unsettled when it throws has been given to {@link Sink#unsent}.
    *
-   * @throws StopRequestedException when stop() was called; the unsent rest stays unsettled
-   * @throws SyncException when retries ran out or the server refuses this gateway; the unsent
-   *     rest stays unsettled
+   * @throws StopRequestedException when stop() was called
+   * @throws SyncException when retries ran out, the server refuses this gateway, or it refuses
+   *     everything ({@link com.meterit.sync.api.UploadsRefusedException})
    */
-  void upload(List<Reading> readings, int maxRetries, Sink sink) {
-    Deque<List<Reading>> parts = new ArrayDeque<>();
-    parts.push(readings);
-    while (!parts.isEmpty()) {
-      checkStop();
-      List<Reading> part = parts.pop();
-      int limit = learnedMaxBatch;
-      if (part.size() > limit) {
-        pushHalves(parts, part, limit);
-        continue;
+  void upload(Claim claim, int maxRetries, Refusals refusals, Sink sink) {
+    Deque<Claim> parts = new ArrayDeque<>();
+    parts.push(claim);
+    try {
+      while (!parts.isEmpty()) {
+        checkStop();
+        Claim part = parts.peek();
+        if (!part.resumed() && part.size() > learnedMaxBatch) {
+          // Formed by this hold and never sent, so it can still be cut to the size learned from
+          // a 413 meanwhile, sparing a request that would be refused.
+          split(parts, learnedMaxBatch, sink);
+          continue;
+        }
+        UploadResult result;
+        try {
+          result = sendWithRetries(part, maxRetries, sink);
+          sink.answered(part, result);
+        } catch (PayloadTooLargeException e) {
+          refusals.refused(e);
+          if (part.size() == 1) {
+            suspect(parts, "payload too large even alone: " + e.getMessage(), refusals);
+          } else {
+            learnedMaxBatch = Math.max(1, part.size() / 2);
+            log.info("Server refused {} readings as too large; batches are now at most {}",
+                part.size(), learnedMaxBatch);
+            split(parts, learnedMaxBatch, sink);
+          }
+          continue;
+        } catch (BatchRejectedException e) {
+          refusals.refused(e);
+          if (part.size() == 1) {
+            suspect(parts, e.getMessage(), refusals);
+          } else {
+            log.debug("Server refused batch {} of {} whole; bisecting",
+                part.batch().batchId(), part.size());
+            split(parts, (part.size() + 1) / 2, sink);
+          }
+          continue;
+        } catch (LeaseLostException e) {
+          lost(e);
+          parts.pop();
+          continue;
+        }
+        parts.pop();
+        if (result.acceptedCount() > 0) {
+          quarantinePoisoned(refusals, sink);
+        }
       }
-      UploadBatch batch = UploadBatch.of(part);
+    } catch (UploadsRefusedException e) {
+      // The sizes learned from 413s in a refusal of everything prove nothing.
+      resetLearnedBatchSize();
+      throw e;
+    } finally {
+      for (Claim left : parts) {
+        sink.unsent(left);
+      }
+    }
+  }
+
+  /** The server took an upload: the suspects refused before it are poisoned after all. */
+  private static void quarantinePoisoned(Refusals refusals, Sink sink) {
+    refusals.accepted();
+    for (Refusals.Suspect s; (s = refusals.nextPoisoned()) != null; ) {
       try {
-        sink.answered(batch, sendWithRetries(batch, maxRetries));
-      } catch (PayloadTooLargeException e) {
-        if (part.size() == 1) {
-          sink.quarantined(List.of(new Rejection(part.get(0).id(),
-              "payload too large even alone: " + e.getMessage())));
-        } else {
-          learnedMaxBatch = Math.max(1, part.size() / 2);
-          log.info("Server refused {} readings as too large; batches are now at most {}",
-              part.size(), learnedMaxBatch);
-          pushHalves(parts, part, learnedMaxBatch);
-        }
-      } catch (BatchRejectedException e) {
-        if (part.size() == 1) {
-          sink.quarantined(List.of(new Rejection(part.get(0).id(), e.getMessage())));
-        } else {
-          log.debug("Server refused batch {} of {} whole; bisecting", batch.batchId(), part.size());
-          pushHalves(parts, part, (part.size() + 1) / 2);
-        }
+        sink.quarantined(s.claim, s.rejection);
+      } catch (LeaseLostException e) {
+        lost(e);
       }
+      refusals.quarantined(s);
     }
   }
 
-  /** Pushes {@code part} back as consecutive slices of at most {@code size}, oldest on top. */
-  private static void pushHalves(Deque<List<Reading>> parts, List<Reading> part, int size) {
-    int slices = (part.size() + size - 1) / size;
-    for (int i = slices - 1; i >= 0; i--) {
-      parts.push(part.subList(i * size, Math.min(part.size(), (i + 1) * size)));
+  private static void lost(LeaseLostException e) {
+    // Another claim holds the batch now, and sends and settles it.
+    log.info("{}", e.getMessage());
+  }
+
+  private static void suspect(Deque<Claim> parts, String reason, Refusals refusals) {
+    Claim part = parts.pop();
+    refusals.suspect(part, new Rejection(part.readings().get(0).id(), reason));
+  }
+
+  /** Replaces the refused head of {@code parts} by journaled slices of at most {@code size}. */
+  private static void split(Deque<Claim> parts, int size, Sink sink) {
+    List<Reading> readings = parts.peek().readings();
+    List<List<Reading>> slices = new ArrayList<>();
+    for (int from = 0; from < readings.size(); from += size) {
+      slices.add(readings.subList(from, Math.min(readings.size(), from + size)));
+    }
+    List<Claim> formed;
+    try {
+      formed = sink.reform(parts.peek(), slices);
+    } catch (LeaseLostException e) {
+      lost(e);
+      parts.pop();
+      return;
+    }
+    parts.pop();
+    for (int i = formed.size() - 1; i >= 0; i--) {
+      parts.push(formed.get(i));
     }
   }
 
-  private UploadResult sendWithRetries(UploadBatch batch, int maxRetries) {
+  private UploadResult sendWithRetries(Claim claim, int maxRetries, Sink sink) {
+    UploadBatch batch = claim.batch();
     int retries = 0;
     boolean refreshedCredentials = false;
     boolean mustAuthenticate = false;
@@ -151,6 +236,7 @@ final class BatchUploader {
           gateway.authenticate();
           mustAuthenticate = false;
         }
+        sink.beforeSend(claim);
         UploadResult result = gateway.uploadBatch(batch);
         checkAnswer(batch, result);
         return result;
@@ -163,7 +249,8 @@ final class BatchUploader {
         mustAuthenticate = true;
         log.info("Credentials expired; authenticating again");
         continue;
-      } catch (PayloadTooLargeException | BatchRejectedException | AuthenticationFailedException e) {
+      } catch (PayloadTooLargeException | BatchRejectedException | AuthenticationFailedException
+          | UploadsRefusedException e) {
         throw e;
       } catch (TransientGatewayException e) {
         failure = e;

@@ -1,21 +1,17 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
-import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -28,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * from days offline drains at full speed instead of one batch per interval. With a prefetcher,
  * the next batch is claimed while the current one uploads.
  *
- * <p>Every claimed reading is settled exactly once. Acknowledged only on the server's word,
- * quarantined on its refusal, and otherwise released in a {@code finally}, so a failure, an
- * exception or {@code stop()} leaves it claimable. If even the release fails (the database is
- * gone), the lease brings it back.
+ * <p>Every claimed batch ends exactly once: settled on the server's answer (one transaction that
+ * acknowledges the accepted readings, quarantines the rejected ones and closes the batch's
+ * journal entry), re-formed after an outright refusal, or otherwise released in a {@code finally}:
+ * still journaled, it goes out again unchanged, so a failure, an exception or {@code stop()}
+ * never lets a reading reach the server in two different batches. If even the release fails
+ * (the database is gone), the lease brings the batch back. Leases are kept by the
+ * {@link LeaseKeeper} for as long as a batch is held.
  */
 final class RunLoop {
   private static final Logger log = LoggerFactory.getLogger(RunLoop.class);
@@ -49,6 +48,7 @@ final class RunLoop {
 
   private final ReadingSource source;
   private final BatchUploader uploader;
+  private final LeaseKeeper leases;
   private final SyncListener listeners;
   private final Clock clock;
   private final BooleanSupplier stopRequested;
@@ -61,12 +61,14 @@ final class RunLoop {
   RunLoop(
       ReadingSource source,
       BatchUploader uploader,
+      LeaseKeeper leases,
       SyncListener listeners,
       Clock clock,
       BooleanSupplier stopRequested,
       Executor prefetcher) {
     this.source = source;
     this.uploader = uploader;
+    this.leases = leases;
     this.listeners = listeners;
     this.clock = clock;
     this.stopRequested = stopRequested;
@@ -76,6 +78,8 @@ final class RunLoop {
   Result run(Settings settings) {
     Instant startedAt = clock.instant();
     Counters counters = new Counters();
+    Refusals refusals = new Refusals(settings.batchSize);
+    Settler settler = new Settler(counters);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
     CompletableFuture<Claim> next = claim(settings);
@@ -92,7 +96,10 @@ final class RunLoop {
         // Claim the next batch while this one uploads: the database and the network work at
         // the same time, which is most of a backlog drain's speed.
         next = claim(settings);
-        drain(claim, settings, counters);
+        uploader.upload(claim, settings.maxRetries, refusals, settler);
+      }
+      if (!refusals.takeSuspectsInto(settler)) {
+        throw refusals.everythingRefused();
       }
     } catch (StopRequestedException e) {
       outcome = SyncOutcome.INTERRUPTED;
@@ -104,8 +111,9 @@ final class RunLoop {
       cause = t;
     } finally {
       if (next != null) {
-        releasePrefetched(next);
+        releasePrefetched(next, settler);
       }
+      refusals.takeSuspectsInto(settler);
     }
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
@@ -119,12 +127,22 @@ final class RunLoop {
     int size = uploader.batchSizeFor(settings.batchSize);
     if (prefetcher == null) {
       try {
-        return CompletableFuture.completedFuture(source.claim(size));
+        return CompletableFuture.completedFuture(claimAndHold(size));
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return CompletableFuture.supplyAsync(() -> source.claim(size), prefetcher);
+    return CompletableFuture.supplyAsync(() -> claimAndHold(size), prefetcher);
+  }
+
+  private Claim claimAndHold(int size) {
+    Claim claim = source.claim(size);
+    leases.hold(claim);
+    if (claim.resumed()) {
+      log.debug("Resuming journaled batch {} of {} readings", claim.batch().batchId(),
+          claim.size());
+    }
+    return claim;
   }
 
   private static Claim join(CompletableFuture<Claim> claim) {
@@ -142,8 +160,8 @@ final class RunLoop {
     }
   }
 
-  /** A batch claimed ahead that the run will not upload goes straight back to the queue. */
-  private void releasePrefetched(CompletableFuture<Claim> next) {
+  /** A batch claimed ahead that the run will not upload goes back, still journaled. */
+  private static void releasePrefetched(CompletableFuture<Claim> next, Settler settler) {
     Claim claim;
     try {
       claim = next.join();
@@ -151,81 +169,85 @@ final class RunLoop {
       return;
     }
     if (!claim.isEmpty()) {
-      Set<Long> ids = new LinkedHashSet<>();
-      claim.readings().forEach(r -> ids.add(r.id()));
-      release(ids);
+      settler.unsent(claim);
     }
   }
 
-  private void drain(Claim claim, Settings settings, Counters counters) {
-    Set<Long> unsettled = new LinkedHashSet<>();
-    for (Reading r : claim.readings()) {
-      unsettled.add(r.id());
-    }
-    try {
-      uploader.upload(claim.readings(), settings.maxRetries, new BatchUploader.Sink() {
-        @Override
-        public void answered(UploadBatch batch, UploadResult result) {
-          settle(batch, result, unsettled, counters);
-        }
+  /** Applies the uploader's outcomes to the source, the leases, the counters and the listeners. */
+  private final class Settler implements BatchUploader.Sink {
+    private final Counters counters;
 
-        @Override
-        public void quarantined(List<Rejection> rejections) {
-          quarantine(rejections, unsettled, counters);
-        }
-      });
-    } finally {
-      if (!unsettled.isEmpty()) {
-        release(unsettled);
+    Settler(Counters counters) {
+      this.counters = counters;
+    }
+
+    @Override
+    public void beforeSend(Claim batch) {
+      leases.ensureHeld(batch);
+    }
+
+    @Override
+    public void answered(Claim batch, UploadResult result) {
+      try {
+        source.settle(batch, result.rejected());
+      } catch (LeaseLostException e) {
+        leases.drop(batch);
+        throw e;
+      }
+      leases.drop(batch);
+      int rejected = result.rejected().size();
+      counters.synced += batch.size() - rejected;
+      counters.rejected += rejected;
+      counters.bytes += result.bytesSent();
+      counters.batches++;
+      log.debug("Batch {}: {} accepted, {} rejected, {} bytes", batch.batch().batchId(),
+          batch.size() - rejected, rejected, result.bytesSent());
+      listeners.onBatchUploaded(batch.batch(), result);
+      if (rejected > 0) {
+        rejected(result.rejected());
       }
     }
-  }
 
-  private void settle(UploadBatch batch, UploadResult result, Set<Long> unsettled, Counters c) {
-    Set<Long> rejectedIds = new HashSet<>();
-    for (Rejection rejection : result.rejected()) {
-      rejectedIds.add(rejection.readingId());
-    }
-    List<Long> accepted = new ArrayList<>(batch.size() - rejectedIds.size());
-    for (Reading r : batch.readings()) {
-      if (!rejectedIds.contains(r.id())) {
-        accepted.add(r.id());
+    @Override
+    public List<Claim> reform(Claim batch, List<List<Reading>> parts) {
+      List<Claim> formed;
+      try {
+        formed = source.reform(batch, parts);
+      } finally {
+        leases.drop(batch);
       }
+      formed.forEach(leases::hold);
+      return formed;
     }
-    // Quarantine first: if the acknowledgement then fails, the rest is uploaded again under the
-    // same content and the server's deduplication answers as before.
-    if (!result.rejected().isEmpty()) {
-      quarantine(result.rejected(), unsettled, c);
-    }
-    if (!accepted.isEmpty()) {
-      source.acknowledge(accepted);
-      unsettled.removeAll(accepted);
-      c.synced += accepted.size();
-    }
-    c.bytes += result.bytesSent();
-    c.batches++;
-    log.debug("Batch {}: {} accepted, {} rejected, {} bytes",
-        batch.batchId(), accepted.size(), result.rejected().size(), result.bytesSent());
-    listeners.onBatchUploaded(batch, result);
-  }
 
-  private void quarantine(List<Rejection> rejections, Set<Long> unsettled, Counters c) {
-    source.quarantine(rejections);
-    for (Rejection rejection : rejections) {
-      unsettled.remove(rejection.readingId());
+    @Override
+    public void quarantined(Claim batch, Rejection rejection) {
+      try {
+        source.settle(batch, List.of(rejection));
+      } catch (LeaseLostException e) {
+        leases.drop(batch);
+        throw e;
+      }
+      leases.drop(batch);
+      counters.rejected++;
+      rejected(List.of(rejection));
     }
-    c.rejected += rejections.size();
-    log.warn("Quarantined {} reading(s); first: id {}: {}", rejections.size(),
-        rejections.get(0).readingId(), rejections.get(0).reason());
-    listeners.onReadingsRejected(rejections);
-  }
 
-  private void release(Set<Long> unsettled) {
-    try {
-      source.release(unsettled);
-    } catch (RuntimeException e) {
-      log.warn("Could not release {} claimed readings; they return when their lease expires",
-          unsettled.size(), e);
+    private void rejected(List<Rejection> rejections) {
+      log.warn("Quarantined {} reading(s); first: id {}: {}", rejections.size(),
+          rejections.get(0).readingId(), rejections.get(0).reason());
+      listeners.onReadingsRejected(rejections);
+    }
+
+    @Override
+    public void unsent(Claim batch) {
+      leases.drop(batch);
+      try {
+        source.release(batch);
+      } catch (RuntimeException e) {
+        log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",
+            batch.batch().batchId(), batch.size(), e);
+      }
     }
   }
 

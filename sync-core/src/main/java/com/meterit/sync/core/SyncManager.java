@@ -14,6 +14,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.api.SyncStatus;
+import com.meterit.sync.api.UploadsRefusedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +76,9 @@ public final class SyncManager implements AutoCloseable {
   private final ScheduledThreadPoolExecutor ownedScheduler;
   private final ExecutorService ownedExecutor;
   private final ExecutorService prefetcher;
+  private final Executor background;
+  private final ExecutorService ownedBackground;
+  private final LeaseKeeper leases;
   private final Listeners listeners;
   private final SyncHistory history;
   private final ConnectivityMonitor monitor;
@@ -124,6 +128,14 @@ public final class SyncManager implements AutoCloseable {
           Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-worker"));
       this.executor = ownedExecutor;
     }
+    if (b.backgroundExecutor != null) {
+      this.background = b.backgroundExecutor;
+      this.ownedBackground = null;
+    } else {
+      this.ownedBackground =
+          Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-background"));
+      this.background = ownedBackground;
+    }
     this.listeners = new Listeners(b.listeners);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
     Sleeper sleeper = b.sleeper != null
@@ -164,7 +176,9 @@ public final class SyncManager implements AutoCloseable {
     this.prefetcher = b.pipelining
         ? Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-prefetch"))
         : null;
-    this.runLoop = new RunLoop(source, uploader, listeners, clock, () -> stopRequested, prefetcher);
+    this.leases = new LeaseKeeper(source, clock, scheduler, background);
+    this.runLoop = new RunLoop(
+        source, uploader, leases, listeners, clock, () -> stopRequested, prefetcher);
   }
 
   /**
@@ -335,6 +349,9 @@ public final class SyncManager implements AutoCloseable {
     if (cause instanceof GatewayForbiddenException) {
       return SyncState.DISABLED;
     }
+    if (cause instanceof UploadsRefusedException) {
+      return SyncState.REFUSED;
+    }
     if (cause instanceof AuthenticationFailedException) {
       return SyncState.AUTH_FAILED;
     }
@@ -380,6 +397,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       lifecycle = Lifecycle.STOPPED;
     }
+    leases.stop();
     setState(SyncState.STOPPED);
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
@@ -389,6 +407,9 @@ public final class SyncManager implements AutoCloseable {
     }
     if (prefetcher != null) {
       prefetcher.shutdown();
+    }
+    if (ownedBackground != null) {
+      ownedBackground.shutdownNow();
     }
     log.info("meter-sync stopped");
     stopFuture.complete(null);

@@ -33,6 +33,7 @@ public final class SyncManagerBuilder {
   Clock clock = Clock.systemUTC();
   Scheduler scheduler;
   Executor executor;
+  Executor backgroundExecutor;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Sleeper sleeper;
   SyncHistory history;
@@ -145,6 +146,18 @@ public final class SyncManagerBuilder {
    */
   public SyncManagerBuilder setExecutor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /**
+   * The executor for the work around runs that may wait on the network or the database:
+   * heartbeats, configuration downloads, health probes and lease renewals, so that none of them
+   * holds up the scheduler's timers. Default: one daemon thread named
+   * {@code meter-sync-background-1}, shut down by {@code stop()}. A host's executor is never shut
+   * down by the manager.
+   */
+  public SyncManagerBuilder setBackgroundExecutor(Executor backgroundExecutor) {
+    this.backgroundExecutor = Objects.requireNonNull(backgroundExecutor, "backgroundExecutor");
     return this;
   }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A manager wired to fakes with time under the test's control: a manual clock and scheduler, runs
- * executed on the calling thread without prefetching, and backoff waits that are recorded and
- * skipped.
+ * and background work executed on the calling thread, and backoff waits that are recorded and
+ * spent on the manual scheduler, so that timers (lease renewals among them) fire during them.
+ * Pipelining stays on, as in production: the next batch is claimed on the prefetch thread.
  */
 final class Harness {
   final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
@@ -27,12 +28,12 @@ final class Harness {
         .setClock(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)
-        .setPipelining(false)
+        .setBackgroundExecutor(Runnable::run)
         .setRandom(() -> 0.5)
         .setBackoffPolicy(BackoffPolicy.fixed(Duration.ofSeconds(10)))
         .setSleeper(d -> {
           sleeps.add(d);
-          clock.advance(d);
+          scheduler.advance(d);
         });
   }
 }

@@ -59,7 +59,7 @@ class StopTest {
     assertEquals(1000, h.source.syncedIds().size());
     assertEquals(h.gateway.accepted().keySet(), new java.util.TreeSet<>(h.source.syncedIds()));
     assertEquals(4000, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount());
+    assertEquals(0, h.source.heldBatches(), "the batch claimed ahead was given back");
     assertEquals(SyncState.STOPPED, manager.getStatus().state());
     assertEquals(1, manager.getSyncStats(1).runs());
     assertEquals(0, manager.getSyncStats(1).failures(), "an interrupted run is no failure");
@@ -81,7 +81,8 @@ class StopTest {
 
     assertEquals(0, h.source.syncedIds().size());
     assertEquals(300, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount(), "released at once, not left to the lease");
+    assertEquals(0, h.source.heldBatches(), "released at once, not left to the lease");
+    assertEquals(1, h.source.journaledBatches(), "journaled: it goes out again unchanged");
   }
 
   @Test
@@ -104,6 +105,6 @@ class StopTest {
     manager.stop().get(10, TimeUnit.SECONDS);
     assertEquals(SyncOutcome.INTERRUPTED, run.get(10, TimeUnit.SECONDS).outcome());
     assertEquals(10, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount());
+    assertEquals(0, h.source.heldBatches());
   }
 }

@@ -26,8 +26,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -88,14 +88,17 @@ class SyncManagerTest {
     assertEquals(3, h.sleeps.size());
     assertEquals(4, h.gateway.uploads().size());
     assertEquals(5, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount(), "the claim must be released");
+    assertEquals(0, h.source.heldBatches(), "the batch must be given back");
+    assertEquals(1, h.source.journaledBatches(), "still journaled: it may have reached the server");
     assertTrue(manager.getStatus().lastError().orElseThrow().contains("failed after 3 retries"));
 
-    // The next run resumes them.
+    // The next run sends the same batch again.
     SyncRun next = trigger(manager);
     assertEquals(SyncOutcome.SUCCEEDED, next.outcome());
     assertEquals(5, next.readingsSynced());
     assertTrue(manager.getStatus().lastError().isEmpty());
+    assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count());
+    assertEquals(0, h.source.journaledBatches());
   }
 
   @Test
@@ -179,7 +182,7 @@ class SyncManagerTest {
     assertEquals(1, h.gateway.authentications());
     assertEquals(SyncState.AUTH_FAILED, manager.getStatus().state());
     assertEquals(3, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount());
+    assertEquals(0, h.source.heldBatches());
   }
 
   @Test
@@ -259,13 +262,13 @@ class SyncManagerTest {
   }
 
   @Test
-  void aFailingAcknowledgementLeavesTheReadingsQueuedAndTheRetryIsDeduplicated() {
+  void aFailingSettlementLeavesTheBatchJournaledAndTheRetryIsDeduplicated() {
     h.source.addSample(4);
-    h.source.failNextAcknowledge(new ReadingSourceException("disk full", null));
+    h.source.failNextSettle(new ReadingSourceException("disk full", null));
     SyncManager manager = h.builder().build();
     manager.start();
     assertEquals(4, h.source.pendingCount());
-    assertEquals(0, h.source.claimedCount());
+    assertEquals(0, h.source.heldBatches());
     assertEquals(4, h.gateway.accepted().size(), "the server did take them");
 
     trigger(manager);
@@ -493,10 +496,11 @@ class SyncManagerTest {
 
   @Test
   void batchRejectedOfASingleReadingCarriesTheServersReason() {
-    List<Reading> readings = h.source.addSample(1);
+    List<Reading> readings = h.source.addSample(3);
     h.gateway.failNextUploads(new BatchRejectedException("HTTP 422: value out of range", 422, null));
-    h.builder().build().start();
-    assertEquals("HTTP 422: value out of range", h.source.quarantined().get(readings.get(0).id()));
-    assertEquals(new TreeSet<>(), new TreeSet<>(h.source.syncedIds()));
+    h.builder().setBatchSize(1).build().start();
+    assertEquals(Map.of(readings.get(0).id(), "HTTP 422: value out of range"),
+        h.source.quarantined());
+    assertEquals(List.of(readings.get(1).id(), readings.get(2).id()), h.source.syncedIds());
   }
 }

@@ -17,21 +17,28 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * A scriptable Client System in memory. It behaves like a correct server (it deduplicates by
  * batch id and by reading id, and answers a replayed batch with its first answer) and can be told
- * to fail in each way the engine must survive. Thread-safe.
+ * to fail in each way the engine must survive. Its ledger also counts as a server that
+ * deduplicates only by {@code Idempotency-Key} would: {@link #readingsInTwoBatches()} must stay
+ * empty. Thread-safe.
  */
 public final class FakeClientSystemGateway implements ClientSystemGateway {
   private final Map<Long, Reading> accepted = new LinkedHashMap<>();
+  private final Map<Long, Set<String>> acceptedInBatches = new HashMap<>();
   private final Map<String, List<Long>> batchContents = new LinkedHashMap<>();
   private final Map<String, UploadResult> answers = new LinkedHashMap<>();
   private final Deque<RuntimeException> scriptedFailures = new ArrayDeque<>();
@@ -50,10 +57,21 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
   private boolean remoteConfigDelivered;
   private Consumer<UploadBatch> beforeUpload = batch -> {};
   private int conflictingReplays;
+  private int answersToLose;
 
   /** Makes the next uploads throw these, in order, before anything else is checked. */
   public synchronized FakeClientSystemGateway failNextUploads(RuntimeException... failures) {
     scriptedFailures.addAll(List.of(failures));
+    return this;
+  }
+
+  /**
+   * Makes the next {@code count} uploads that the server records lose their answer on the way
+   * back, as a link that drops after the request arrived: the batch is recorded, and the call
+   * throws a transient failure.
+   */
+  public synchronized FakeClientSystemGateway loseNextAnswers(int count) {
+    answersToLose += count;
     return this;
   }
 
@@ -168,12 +186,18 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
           rejected.add(new Rejection(r.id(), rejectReason));
         } else {
           accepted.putIfAbsent(r.id(), r);
+          acceptedInBatches.computeIfAbsent(r.id(), id -> new TreeSet<>()).add(batch.batchId());
         }
       }
       UploadResult result = new UploadResult(
           batch.batchId(), batch.size() - rejected.size(), rejected, 100L * batch.size());
       answers.put(batch.batchId(), result);
       batchContents.put(batch.batchId(), ids);
+      if (answersToLose > 0) {
+        answersToLose--;
+        throw new TransientGatewayException("connection reset before the answer",
+            new IOException("connection reset"));
+      }
       return result;
     }
   }
@@ -206,6 +230,20 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
   /** The readings the server accepted, each once, by id. */
   public synchronized Map<Long, Reading> accepted() {
     return new LinkedHashMap<>(accepted);
+  }
+
+  /**
+   * The readings a server that deduplicates only by batch id would have counted more than once:
+   * those accepted under two or more different batch ids, with those ids. Must stay empty.
+   */
+  public synchronized Map<Long, Set<String>> readingsInTwoBatches() {
+    Map<Long, Set<String>> twice = new TreeMap<>();
+    acceptedInBatches.forEach((id, batches) -> {
+      if (batches.size() > 1) {
+        twice.put(id, new TreeSet<>(batches));
+      }
+    });
+    return twice;
   }
 
   /** Every upload call received, failed ones included. */

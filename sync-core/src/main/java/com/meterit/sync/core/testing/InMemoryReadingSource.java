@@ -1,9 +1,9 @@
 package com.meterit.sync.core.testing;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
-import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A {@link ReadingSource} in memory, with leases, for tests and examples. Nothing survives the
- * process, so it is no queue for production. Thread-safe.
+ * A {@link ReadingSource} in memory, with a batch journal and leases, for tests and examples.
+ * It keeps the full contract (batches come back whole until settled, settlement is atomic,
+ * a lapsed lease lets the next claim take the batch over), but nothing survives the process, so
+ * it is no queue for production. A restart is simulated by a new manager on the same source.
+ * Thread-safe.
  */
 public final class InMemoryReadingSource implements ReadingSource {
   /** The default lease of a claim: 5 minutes. */
@@ -31,7 +35,6 @@ public final class InMemoryReadingSource implements ReadingSource {
   private static final class Entry {
     final Reading reading;
     Status status = Status.PENDING;
-    Instant leaseUntil;
     String reason;
 
     Entry(Reading reading) {
@@ -39,11 +42,27 @@ public final class InMemoryReadingSource implements ReadingSource {
     }
   }
 
+  /** A journaled batch; {@code token} names the claim that holds it, 0 when none does. */
+  private static final class Batch {
+    final long id;
+    final List<Long> readingIds;
+    long token;
+    Instant leaseUntil = Instant.MIN;
+
+    Batch(long id, List<Long> readingIds) {
+      this.id = id;
+      this.readingIds = readingIds;
+    }
+  }
+
   private final Clock clock;
   private final Duration lease;
   private final TreeMap<Long, Entry> entries = new TreeMap<>();
+  private final TreeMap<Long, Batch> journal = new TreeMap<>();
   private long nextId = 1;
-  private RuntimeException nextAcknowledgeFailure;
+  private long nextBatchId = 1;
+  private long nextToken = 1;
+  private RuntimeException nextSettleFailure;
 
   /** A source on the system clock with the {@link #DEFAULT_LEASE}. */
   public InMemoryReadingSource() {
@@ -51,8 +70,8 @@ public final class InMemoryReadingSource implements ReadingSource {
   }
 
   /**
-   * @param clock decides when leases expire
-   * @param lease how long a claim holds its readings
+   * @param clock decides when leases lapse
+   * @param lease how long a claim holds its batch unless renewed
    */
   public InMemoryReadingSource(Clock clock, Duration lease) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,9 +96,12 @@ public final class InMemoryReadingSource implements ReadingSource {
     return added;
   }
 
-  /** Makes the next {@link #acknowledge} throw {@code failure}, as a database outage would. */
-  public synchronized void failNextAcknowledge(RuntimeException failure) {
-    this.nextAcknowledgeFailure = failure;
+  /**
+   * Makes the next {@link #settle} throw {@code failure} and change nothing, as a database
+   * outage would.
+   */
+  public synchronized void failNextSettle(RuntimeException failure) {
+    this.nextSettleFailure = failure;
   }
 
   @Override
@@ -88,60 +110,129 @@ public final class InMemoryReadingSource implements ReadingSource {
       throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
     }
     Instant now = clock.instant();
-    Instant until = now.plus(lease);
-    List<Reading> claimed = new ArrayList<>();
+    for (Batch batch : journal.values()) {
+      if (!batch.leaseUntil.isAfter(now)) {
+        return hold(batch, now, true);
+      }
+    }
+    List<Long> ids = new ArrayList<>();
     for (Entry e : entries.values()) {
-      if (claimed.size() == maxReadings) {
+      if (ids.size() == maxReadings) {
         break;
       }
-      boolean expired = e.status == Status.CLAIMED && !e.leaseUntil.isAfter(now);
-      if (e.status == Status.PENDING || expired) {
+      if (e.status == Status.PENDING) {
         e.status = Status.CLAIMED;
-        e.leaseUntil = until;
-        claimed.add(e.reading);
+        ids.add(e.reading.id());
       }
     }
-    return new Claim(claimed, until);
+    if (ids.isEmpty()) {
+      return Claim.empty();
+    }
+    Batch batch = new Batch(nextBatchId++, ids);
+    journal.put(batch.id, batch);
+    return hold(batch, now, false);
+  }
+
+  private Claim hold(Batch batch, Instant now, boolean resumed) {
+    batch.token = nextToken++;
+    batch.leaseUntil = now.plus(lease);
+    List<Reading> readings = new ArrayList<>(batch.readingIds.size());
+    batch.readingIds.forEach(id -> readings.add(entries.get(id).reading));
+    return new Claim(batch.id + ":" + batch.token, readings, batch.leaseUntil, resumed);
   }
 
   @Override
-  public synchronized void acknowledge(Collection<Long> readingIds) {
-    if (nextAcknowledgeFailure != null) {
-      RuntimeException failure = nextAcknowledgeFailure;
-      nextAcknowledgeFailure = null;
+  public synchronized void settle(Claim claim, List<Rejection> rejected) {
+    Batch batch = held(claim);
+    if (nextSettleFailure != null) {
+      RuntimeException failure = nextSettleFailure;
+      nextSettleFailure = null;
       throw failure;
     }
-    for (Long id : readingIds) {
-      entry(id).status = Status.SYNCED;
+    Map<Long, String> reasons = new HashMap<>();
+    for (Rejection r : rejected) {
+      if (!batch.readingIds.contains(r.readingId())) {
+        throw new IllegalArgumentException("reading " + r.readingId() + " is not in " + claim);
+      }
+      reasons.put(r.readingId(), r.reason());
     }
+    for (Long id : batch.readingIds) {
+      Entry e = entries.get(id);
+      e.reason = reasons.get(id);
+      e.status = e.reason == null ? Status.SYNCED : Status.QUARANTINED;
+    }
+    journal.remove(batch.id);
   }
 
   @Override
-  public synchronized void quarantine(Collection<Rejection> rejections) {
-    for (Rejection r : rejections) {
-      Entry e = entry(r.readingId());
-      e.status = Status.QUARANTINED;
-      e.reason = r.reason();
+  public synchronized void release(Claim claim) {
+    Batch batch = journal.get(batchId(claim));
+    if (batch != null && batch.token == token(claim)) {
+      unhold(batch);
     }
   }
 
+  private static void unhold(Batch batch) {
+    batch.token = 0;
+    batch.leaseUntil = Instant.MIN;
+  }
+
   @Override
-  public synchronized void release(Collection<Long> readingIds) {
-    for (Long id : readingIds) {
-      Entry e = entry(id);
-      if (e.status == Status.CLAIMED) {
-        e.status = Status.PENDING;
-        e.leaseUntil = null;
+  public synchronized List<Claim> reform(Claim claim, List<List<Reading>> parts) {
+    Batch batch = held(claim);
+    List<Long> left = new ArrayList<>(batch.readingIds);
+    List<Batch> formed = new ArrayList<>();
+    for (List<Reading> part : parts) {
+      List<Long> ids = new ArrayList<>();
+      for (Reading r : part) {
+        if (!left.remove(r.id())) {
+          throw new IllegalArgumentException("reading " + r.id() + " is not in " + claim
+              + " or is in two parts");
+        }
+        ids.add(r.id());
+      }
+      formed.add(new Batch(nextBatchId++, ids));
+    }
+    journal.remove(batch.id);
+    left.forEach(id -> entries.get(id).status = Status.PENDING);
+    Instant now = clock.instant();
+    List<Claim> claims = new ArrayList<>();
+    for (Batch part : formed) {
+      journal.put(part.id, part);
+      claims.add(hold(part, now, false));
+    }
+    return claims;
+  }
+
+  @Override
+  public synchronized Map<String, Instant> renew(Collection<Claim> claims) {
+    Instant until = clock.instant().plus(lease);
+    Map<String, Instant> held = new HashMap<>();
+    for (Claim claim : claims) {
+      Batch batch = journal.get(batchId(claim));
+      if (batch != null && batch.token == token(claim)) {
+        batch.leaseUntil = until;
+        held.put(claim.key(), until);
       }
     }
+    return held;
   }
 
-  private Entry entry(long id) {
-    Entry e = entries.get(id);
-    if (e == null) {
-      throw new ReadingSourceException("no reading with id " + id, null);
+  private Batch held(Claim claim) {
+    Batch batch = journal.get(batchId(claim));
+    if (batch == null || batch.token != token(claim)) {
+      throw new LeaseLostException("batch " + claim.batch().batchId() + " is no longer held by "
+          + claim.key());
     }
-    return e;
+    return batch;
+  }
+
+  private static long batchId(Claim claim) {
+    return Long.parseLong(claim.key().substring(0, claim.key().indexOf(':')));
+  }
+
+  private static long token(Claim claim) {
+    return Long.parseLong(claim.key().substring(claim.key().indexOf(':') + 1));
   }
 
   @Override
@@ -159,22 +250,32 @@ public final class InMemoryReadingSource implements ReadingSource {
         .min(Instant::compareTo);
   }
 
+  /** Gives back every held batch: one process owns this source, as one owns an embedded file. */
   @Override
   public synchronized int recoverClaims() {
     int released = 0;
-    for (Entry e : entries.values()) {
-      if (e.status == Status.CLAIMED) {
-        e.status = Status.PENDING;
-        e.leaseUntil = null;
+    for (Batch batch : journal.values()) {
+      if (batch.token != 0) {
+        unhold(batch);
         released++;
       }
     }
     return released;
   }
 
-  /** The number of readings currently claimed. */
+  /** The number of readings in journaled batches, held or not. */
   public synchronized long claimedCount() {
     return entries.values().stream().filter(e -> e.status == Status.CLAIMED).count();
+  }
+
+  /** The number of journaled batches that a claim holds now. */
+  public synchronized int heldBatches() {
+    return (int) journal.values().stream().filter(b -> b.token != 0).count();
+  }
+
+  /** The number of journaled batches, held or not. */
+  public synchronized int journaledBatches() {
+    return journal.size();
   }
 
   /** The ids of the acknowledged readings, in id order. */
