@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -34,6 +36,7 @@ public final class ConnectivityMonitor {
 
   private final ClientSystemGateway gateway;
   private final Scheduler scheduler;
+  private final Executor executor;
   private final Clock clock;
   private final DoubleSupplier random;
   private final Duration probeInterval;
@@ -42,6 +45,10 @@ public final class ConnectivityMonitor {
 
   private boolean started;
   private boolean stopped;
+  /** A probe is on its way; the timer must not start another. */
+  private boolean probing;
+  /** probeSoon() was called since the last probe started. */
+  private boolean probeRequested;
   private boolean connected = true;
   private Instant since;
   private Instant lastProbeAt;
@@ -52,6 +59,7 @@ public final class ConnectivityMonitor {
   private ConnectivityMonitor(Builder b) {
     this.gateway = b.gateway;
     this.scheduler = b.scheduler;
+    this.executor = b.executor;
     this.clock = b.clock;
     this.random = b.random;
     this.probeInterval = b.probeInterval;
@@ -88,11 +96,15 @@ public final class ConnectivityMonitor {
 
   /**
    * Asks for a probe now instead of at the next scheduled time, for example after an upload
-   * failed to connect. Ignored unless started.
+   * failed to connect. Ignored unless started. A probe already in flight does not swallow the
+   * request: another follows it at once.
    */
   public synchronized void probeSoon() {
     if (started && !stopped) {
-      scheduleProbe(Duration.ZERO);
+      probeRequested = true;
+      if (!probing) {
+        scheduleProbe(Duration.ZERO);
+      }
     }
   }
 
@@ -110,7 +122,26 @@ public final class ConnectivityMonitor {
     if (nextProbe != null) {
       nextProbe.cancel();
     }
-    nextProbe = scheduler.schedule(this::probe, delay);
+    nextProbe = scheduler.schedule(this::probeDue, delay);
+  }
+
+  /** The timer only hands the probe over: it crosses the network, which may stall. */
+  private void probeDue() {
+    synchronized (this) {
+      nextProbe = null;
+      if (stopped || probing) {
+        return;
+      }
+      probing = true;
+      probeRequested = false;
+    }
+    try {
+      executor.execute(this::probe);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        probing = false;
+      }
+    }
   }
 
   private void probe() {
@@ -129,6 +160,7 @@ public final class ConnectivityMonitor {
 
   /** Records a probe's result and schedules the next; returns the new state if it changed. */
   private synchronized Boolean record(boolean healthy) {
+    probing = false;
     if (stopped) {
       return null;
     }
@@ -144,7 +176,7 @@ public final class ConnectivityMonitor {
         transition = Boolean.TRUE;
         log.info("Client System reachable again");
       }
-      scheduleProbe(probeInterval);
+      scheduleProbe(probeRequested ? Duration.ZERO : probeInterval);
     } else {
       failures++;
       if (connected) {
@@ -154,7 +186,7 @@ public final class ConnectivityMonitor {
         log.info("Client System unreachable; readings queue locally until it returns");
       }
       lastOfflineDelay = offlineBackoff.delay(failures, lastOfflineDelay, random.getAsDouble());
-      scheduleProbe(lastOfflineDelay);
+      scheduleProbe(probeRequested ? Duration.ZERO : lastOfflineDelay);
     }
     return transition;
   }
@@ -177,6 +209,7 @@ public final class ConnectivityMonitor {
   public static final class Builder {
     private final ClientSystemGateway gateway;
     private Scheduler scheduler;
+    private Executor executor = Runnable::run;
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
@@ -190,6 +223,15 @@ public final class ConnectivityMonitor {
     /** The scheduler that runs the probes. Required. */
     public Builder setScheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Where probes run. Default: on the scheduler's thread. Give an executor of its own when the
+     * scheduler runs other timers, so that a stalled probe cannot hold them up.
+     */
+    public Builder setExecutor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

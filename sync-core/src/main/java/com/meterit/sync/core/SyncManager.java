@@ -5,9 +5,7 @@ import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.Heartbeat;
-import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.ReadingSource;
-import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
@@ -84,6 +82,8 @@ public final class SyncManager implements AutoCloseable {
   private final ConnectivityMonitor monitor;
   private final BatchUploader uploader;
   private final RunLoop runLoop;
+  private final RemoteConfiguration configuration;
+  private final Heartbeats heartbeats;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   private final Object lock = new Object();
@@ -92,13 +92,10 @@ public final class SyncManager implements AutoCloseable {
   private CompletableFuture<SyncRun> currentRun;
   private CompletableFuture<Void> stopFuture;
   private Scheduler.Cancellable syncTimer;
-  private Scheduler.Cancellable heartbeatTimer;
   private Instant nextScheduledRun;
   private Instant startedAt;
-  private String refusedConfigVersion;
 
   private volatile boolean stopRequested;
-  private volatile Settings settings;
   private volatile SyncState state = SyncState.STOPPED;
   private volatile Instant lastAttemptAt;
   private volatile Instant lastSuccessAt;
@@ -109,8 +106,6 @@ public final class SyncManager implements AutoCloseable {
     this.source = b.source;
     this.gateway = b.gateway;
     this.clock = b.clock;
-    this.settings = new Settings(
-        b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -147,6 +142,7 @@ public final class SyncManager implements AutoCloseable {
         .setRandom(b.random)
         .setProbeInterval(b.probeInterval)
         .setOfflineBackoff(b.offlineBackoff)
+        .setExecutor(background)
         .addListener(new ConnectivityListener() {
           @Override
           public void connected() {
@@ -176,6 +172,11 @@ public final class SyncManager implements AutoCloseable {
     this.prefetcher = b.pipelining
         ? Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-prefetch"))
         : null;
+    this.configuration = new RemoteConfiguration(gateway,
+        new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
+        listeners, this::configurationApplied);
+    this.heartbeats = new Heartbeats(
+        gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
     this.leases = new LeaseKeeper(source, clock, scheduler, background);
     this.runLoop = new RunLoop(
         source, uploader, leases, listeners, clock, () -> stopRequested, prefetcher);
@@ -220,18 +221,21 @@ public final class SyncManager implements AutoCloseable {
     try {
       int recovered = source.recoverClaims();
       if (recovered > 0) {
-        log.info("Released {} readings claimed by an earlier process", recovered);
+        log.info("Giving back {} batches an earlier process of this worker held; they go out "
+            + "again unchanged", recovered);
       }
     } catch (RuntimeException e) {
-      log.warn("Could not release earlier claims; they return when their leases expire", e);
+      log.warn("Could not give back earlier claims; they return when their leases lapse", e);
     }
     setState(SyncState.IDLE);
-    log.info("meter-sync started: {}", settings);
-    monitor.start();
+    log.info("meter-sync started: {}", configuration.current());
     synchronized (lock) {
-      if (lifecycle == Lifecycle.RUNNING) {
-        scheduleHeartbeat(Duration.ZERO);
+      // A stop() that raced this start() has already stopped the monitor and the timers.
+      if (lifecycle != Lifecycle.RUNNING) {
+        return;
       }
+      monitor.start();
+      heartbeats.scheduleIn(Duration.ZERO);
     }
     triggerSync();
   }
@@ -283,7 +287,7 @@ public final class SyncManager implements AutoCloseable {
       lastAttemptAt = clock.instant();
       setState(SyncState.SYNCING);
       listeners.onSyncStarted();
-      RunLoop.Result result = runLoop.run(settings);
+      RunLoop.Result result = runLoop.run(configuration.current());
       run = result.run;
       finish(result);
     } catch (Throwable t) {
@@ -376,13 +380,11 @@ public final class SyncManager implements AutoCloseable {
       if (syncTimer != null) {
         syncTimer.cancel();
       }
-      if (heartbeatTimer != null) {
-        heartbeatTimer.cancel();
-      }
       nextScheduledRun = null;
       running = currentRun;
       lifecycle = Lifecycle.STOPPING;
     }
+    heartbeats.stop();
     monitor.stop();
     setState(SyncState.STOPPING);
     if (running == null) {
@@ -447,7 +449,7 @@ public final class SyncManager implements AutoCloseable {
         .setLastAttemptAt(lastAttemptAt)
         .setLastSuccessAt(lastSuccessAt)
         .setLastError(lastError)
-        .setAppliedConfigVersion(settings.configVersion);
+        .setAppliedConfigVersion(configuration.current().configVersion);
     synchronized (lock) {
       status.setNextScheduledRun(nextScheduledRun);
     }
@@ -487,96 +489,38 @@ public final class SyncManager implements AutoCloseable {
    * @throws GatewayException when the download failed
    */
   public ConfigUpdate downloadConfiguration() {
-    Optional<RemoteConfig> downloaded = gateway.downloadConfig();
-    if (downloaded.isEmpty()) {
-      return ConfigUpdate.UNCHANGED;
-    }
-    return apply(downloaded.get());
+    return configuration.download();
   }
 
-  private ConfigUpdate apply(RemoteConfig config) {
-    Settings next;
-    Settings previous;
-    String refusal = null;
+  /** Moves the timers to a configuration that was just applied. */
+  private void configurationApplied(Settings previous, Settings next) {
     synchronized (lock) {
-      previous = settings;
-      try {
-        next = previous.with(config);
-      } catch (IllegalArgumentException | NullPointerException e) {
-        refusedConfigVersion = config.version();
-        refusal = e.getMessage();
-        log.warn("Refused remote configuration {}: {}", config.version(), refusal);
-        next = null;
-      }
-      if (next != null) {
-        refusedConfigVersion = null;
-        settings = next;
-        if (lifecycle == Lifecycle.RUNNING) {
-          if (!next.syncInterval.equals(previous.syncInterval) && currentRun == null) {
-            scheduleNextRun();
-          }
-          if (!next.heartbeatInterval.equals(previous.heartbeatInterval)) {
-            scheduleHeartbeat(next.heartbeatInterval);
-          }
+      if (lifecycle == Lifecycle.RUNNING) {
+        if (!next.syncInterval.equals(previous.syncInterval) && currentRun == null) {
+          scheduleNextRun();
+        }
+        if (!next.heartbeatInterval.equals(previous.heartbeatInterval)) {
+          heartbeats.scheduleIn(next.heartbeatInterval);
         }
       }
-    }
-    if (next == null) {
-      listeners.onConfigurationRefused(config, refusal);
-      return ConfigUpdate.REFUSED;
     }
     if (next.batchSize != previous.batchSize) {
       uploader.resetLearnedBatchSize();
     }
-    log.info("Applied remote configuration: {}", next);
-    listeners.onConfigurationApplied(config);
-    return ConfigUpdate.APPLIED;
   }
 
-  private void heartbeat() {
-    try {
-      if (stopRequested || !monitor.isConnected()) {
-        return;
-      }
-      Instant now = clock.instant();
-      Instant since;
-      synchronized (lock) {
-        since = startedAt;
-      }
-      Heartbeat beat = new Heartbeat(now, state, readBacklog(now).pending, lastSuccessAt,
-          Duration.between(since, now), settings.configVersion);
-      HeartbeatReply reply;
-      try {
-        reply = gateway.sendHeartbeat(beat);
-      } catch (RuntimeException e) {
-        log.debug("Heartbeat failed: {}", e.getMessage());
-        listeners.onHeartbeatFailed(e);
-        return;
-      }
-      listeners.onHeartbeatSent(beat);
-      Optional<String> serverVersion = reply.configVersion();
-      if (serverVersion.isPresent() && wantsDownload(serverVersion.get())) {
-        log.info("Server holds configuration {}; downloading it", serverVersion.get());
-        downloadConfiguration();
-      }
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      log.warn("Heartbeat task failed", t);
-    } finally {
-      synchronized (lock) {
-        if (lifecycle == Lifecycle.RUNNING) {
-          scheduleHeartbeat(settings.heartbeatInterval);
-        }
-      }
+  /** The heartbeat to send now, or empty while stopping or offline. */
+  private Optional<Heartbeat> heartbeatSnapshot() {
+    if (stopRequested || !monitor.isConnected()) {
+      return Optional.empty();
     }
-  }
-
-  private boolean wantsDownload(String serverVersion) {
+    Instant now = clock.instant();
+    Instant since;
     synchronized (lock) {
-      return !serverVersion.equals(settings.configVersion)
-          && !serverVersion.equals(refusedConfigVersion);
+      since = startedAt;
     }
+    return Optional.of(new Heartbeat(now, state, readBacklog(now).pending, lastSuccessAt,
+        Duration.between(since, now), configuration.current().configVersion));
   }
 
   private void onConnected() {
@@ -600,17 +544,9 @@ public final class SyncManager implements AutoCloseable {
     if (syncTimer != null) {
       syncTimer.cancel();
     }
-    Duration interval = settings.syncInterval;
+    Duration interval = configuration.current().syncInterval;
     nextScheduledRun = clock.instant().plus(interval);
     syncTimer = scheduler.schedule(this::triggerSync, interval);
-  }
-
-  // Called with lock held.
-  private void scheduleHeartbeat(Duration delay) {
-    if (heartbeatTimer != null) {
-      heartbeatTimer.cancel();
-    }
-    heartbeatTimer = scheduler.schedule(this::heartbeat, delay);
   }
 
   private void setState(SyncState next) {
@@ -653,6 +589,6 @@ public final class SyncManager implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "SyncManager{state=" + state + ", settings=" + settings + '}';
+    return "SyncManager{state=" + state + ", settings=" + configuration.current() + '}';
   }
 }

@@ -58,6 +58,12 @@ class PipeliningTest {
     TransientGatewayException down =
         new TransientGatewayException("connection refused", new IOException("refused"));
     h.gateway.failNextUploads(down, down);
+    AtomicInteger uploads = new AtomicInteger();
+    h.gateway.beforeUpload(batch -> {
+      if (uploads.incrementAndGet() == 1) {
+        awaitQuietly(secondClaim);
+      }
+    });
     SyncManager manager = builder().setBatchSize(1000).setMaxRetries(1).build();
     manager.start();
 
