@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BackoffPolicy;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +80,45 @@ class ConnectivityMonitorTest {
     int probes = h.gateway.probes();
     h.scheduler.advance(Duration.ofHours(1));
     assertEquals(probes, h.gateway.probes());
+  }
+
+  @Test
+  void aProbeRequestedWhileAProbeIsInFlightFollowsIt() {
+    Deque<Runnable> inFlight = new ArrayDeque<>();
+    ConnectivityMonitor monitor = ConnectivityMonitor.builder(h.gateway)
+        .setScheduler(h.scheduler).setClock(h.clock)
+        .setProbeInterval(Duration.ofSeconds(30))
+        .setExecutor(inFlight::add)
+        .build();
+    monitor.start();
+    h.scheduler.runDueTasks();
+    assertEquals(1, inFlight.size(), "the first probe is on its way");
+
+    h.gateway.setReachable(false);
+    monitor.probeSoon();
+    h.scheduler.runDueTasks();
+    assertEquals(1, inFlight.size(), "no second probe overlaps the first");
+    inFlight.poll().run();
+    h.scheduler.runDueTasks();
+    assertEquals(1, inFlight.size(), "the request was not swallowed by the probe in flight");
+    inFlight.poll().run();
+    assertFalse(monitor.isConnected());
+    assertEquals(2, h.gateway.probes());
+  }
+
+  @Test
+  void aStalledProbeDoesNotHoldUpTheScheduler() {
+    Deque<Runnable> stalled = new ArrayDeque<>();
+    ConnectivityMonitor monitor = ConnectivityMonitor.builder(h.gateway)
+        .setScheduler(h.scheduler).setClock(h.clock)
+        .setProbeInterval(Duration.ofSeconds(30))
+        .setExecutor(stalled::add)
+        .build();
+    List<String> fired = new ArrayList<>();
+    monitor.start();
+    h.scheduler.schedule(() -> fired.add("other timer"), Duration.ofSeconds(1));
+    h.scheduler.advance(Duration.ofMinutes(5));
+    assertEquals(List.of("other timer"), fired);
+    assertEquals(1, stalled.size(), "one probe, still on its way, and no pile-up behind it");
   }
 }
