@@ -55,6 +55,8 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
   private int probes;
   private RemoteConfig remoteConfig;
   private boolean remoteConfigDelivered;
+  private int configDownloads;
+  private boolean heartbeatsFailing;
   private Consumer<UploadBatch> beforeUpload = batch -> {};
   private int conflictingReplays;
   private int answersToLose;
@@ -207,6 +209,7 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
     if (!reachable) {
       throw unreachable();
     }
+    configDownloads++;
     if (remoteConfig == null || remoteConfigDelivered) {
       return Optional.empty();
     }
@@ -216,7 +219,7 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
 
   @Override
   public synchronized HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
-    if (!reachable) {
+    if (!reachable || heartbeatsFailing) {
       throw unreachable();
     }
     heartbeats.add(heartbeat);
@@ -259,6 +262,17 @@ public final class FakeClientSystemGateway implements ClientSystemGateway {
   /** Successful {@link #authenticate()} calls. */
   public synchronized int authentications() {
     return authentications;
+  }
+
+  /** Makes heartbeats fail (or succeed again) while everything else works. */
+  public synchronized FakeClientSystemGateway setHeartbeatsFailing(boolean failing) {
+    this.heartbeatsFailing = failing;
+    return this;
+  }
+
+  /** Configuration downloads received. */
+  public synchronized int configDownloads() {
+    return configDownloads;
   }
 
   /** Health probes received. */
