@@ -2,6 +2,7 @@ package com.meterit.sync.core.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,7 +13,6 @@ import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.UploadBatch;
-import com.meterit.sync.core.http.internal.Redaction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -216,7 +217,7 @@ final class WireFormat {
   static String version(String field, String value) throws MalformedException {
     if (!isToken(value, MAX_VERSION_LENGTH)) {
       throw new MalformedException(field + " must be 1 to " + MAX_VERSION_LENGTH
-          + " printable ASCII characters without spaces; got " + describe(value));
+          + " printable ASCII characters without spaces; got " + describe(value, MAX_VERSION_LENGTH));
     }
     return value;
   }
@@ -228,7 +229,7 @@ final class WireFormat {
   static String etag(String value) throws MalformedException {
     if (!isToken(value, MAX_ETAG_LENGTH)) {
       throw new MalformedException("ETag must be 1 to " + MAX_ETAG_LENGTH
-          + " printable ASCII characters without spaces; got " + describe(value));
+          + " printable ASCII characters without spaces; got " + describe(value, MAX_ETAG_LENGTH));
     }
     return value;
   }
@@ -246,11 +247,16 @@ final class WireFormat {
     return true;
   }
 
-  /** Length and an escaped start: enough to recognise a value, bounded whatever its size. */
-  private static String describe(String value) {
-    return value.length() + " characters starting \""
-        + Redaction.bounded(Redaction.escape(value), 24) + "\"";
+  /**
+   * What is wrong with a value, without quoting it: a preview would be cut before it could be
+   * masked, and could carry half a credential the server echoed.
+   */
+  private static String describe(String value, int maxLength) {
+    return value.length() + " characters"
+        + (value.isEmpty() || value.length() > maxLength ? ""
+            : ", not all of them printable ASCII without spaces");
   }
+
 
   // Out-of-range values are kept out of range (not wrapped), so that validation refuses them.
   private static int clampToInt(long value) {
@@ -265,9 +271,12 @@ final class WireFormat {
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new MalformedException("the body is not valid JSON: " + e.getOriginalMessage());
+      // Jackson's message quotes the offending text, which may be part of an echoed secret.
+      JsonLocation at = e.getLocation();
+      throw new MalformedException("the body is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
-      throw new MalformedException("the body could not be read: " + e.getMessage());
+      throw new MalformedException("the body could not be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -302,14 +311,12 @@ final class WireFormat {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new MalformedException(field + " is not a whole number: " + abbreviate(value.toString()));
+      throw new MalformedException(field + " is not a whole number but "
+          + value.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return value.asLong();
   }
 
-  private static String abbreviate(String text) {
-    return Redaction.bounded(Redaction.escape(text), 40);
-  }
 
   /** A response body that does not follow the contract. */
   static final class MalformedException extends Exception {

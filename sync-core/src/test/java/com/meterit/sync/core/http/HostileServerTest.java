@@ -217,7 +217,7 @@ class HostileServerTest {
     TransientGatewayException heartbeat =
         assertThrows(TransientGatewayException.class, () -> gateway.sendHeartbeat(beat()));
     assertEquals("heartbeat: malformed response: configVersion must be 1 to 128 printable ASCII "
-        + "characters without spaces; got 900000 characters starting \"v7\\nINFO forged line ...\"",
+        + "characters without spaces; got 900000 characters",
         heartbeat.getMessage());
     TransientGatewayException config =
         assertThrows(TransientGatewayException.class, gateway::downloadConfig);

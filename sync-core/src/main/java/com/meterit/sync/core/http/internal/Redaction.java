@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one place where text from outside (a server's answer, a JDK or driver exception message, a
@@ -26,23 +29,25 @@ public final class Redaction {
   /** Tokens remembered for masking; a server may echo an old one after a refresh: {@value}. */
   static final int REMEMBERED_TOKENS = 8;
 
-  private final String apiKey;
-  private final Deque<String> tokens = new ArrayDeque<>(); // guarded by this
+  private final List<String> keyForms;
+  // Each remembered token with the forms it may be echoed in; newest first.
+  private final Deque<List<String>> tokenForms = new ArrayDeque<>(); // guarded by this
+  private final Set<String> tokens = new HashSet<>(); // guarded by this
 
   /** Masks {@code apiKey} and every token later passed to {@link #addToken}. */
   public Redaction(String apiKey) {
-    this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+    this.keyForms = forms(Objects.requireNonNull(apiKey, "apiKey"));
   }
 
   /** Remembers a token the server issued, usable or not, so that it is masked from now on. */
   public synchronized void addToken(String token) {
-    if (token == null || token.isEmpty() || tokens.contains(token)) {
+    if (token == null || token.isEmpty() || !tokens.add(token)) {
       return;
     }
-    if (tokens.size() == REMEMBERED_TOKENS) {
-      tokens.removeLast();
+    if (tokenForms.size() == REMEMBERED_TOKENS) {
+      tokens.remove(tokenForms.removeLast().get(0));
     }
-    tokens.addFirst(token);
+    tokenForms.addFirst(forms(token));
   }
 
   /** The text with every known secret masked, raw or as JSON would escape it; null stays null. */
@@ -50,20 +55,45 @@ public final class Redaction {
     if (text == null || text.isEmpty()) {
       return text;
     }
-    List<String> secrets = new ArrayList<>();
-    secrets.add(apiKey);
+    List<List<String>> secrets = new ArrayList<>();
+    secrets.add(keyForms);
     synchronized (this) {
-      secrets.addAll(tokens);
+      secrets.addAll(tokenForms);
     }
     String masked = text;
-    for (String secret : secrets) {
-      masked = mask(masked, secret);
-      String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(secret));
-      if (!escaped.equals(secret)) {
-        masked = mask(masked, escaped);
+    for (List<String> forms : secrets) {
+      for (String form : forms) {
+        masked = form.isEmpty() ? masked : masked.replace(form, MASK);
       }
     }
     return masked;
+  }
+
+  /**
+   * The secret as sent, then the ways a server echoing it inside JSON may escape it: the raw
+   * form first, so that it is what {@link #addToken} dedups on.
+   */
+  private static List<String> forms(String secret) {
+    Set<String> forms = new LinkedHashSet<>();
+    forms.add(secret);
+    forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
+    forms.add(unicodeEscaped(secret, "\\u%04x"));
+    forms.add(unicodeEscaped(secret, "\\u%04X"));
+    return List.copyOf(forms);
+  }
+
+  /** The secret with every character outside printable ASCII written as a JSON escape. */
+  private static String unicodeEscaped(String secret, String format) {
+    StringBuilder out = new StringBuilder(secret.length() + 16);
+    for (int i = 0; i < secret.length(); i++) {
+      char c = secret.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        out.append(String.format(format, (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /**
@@ -98,10 +128,6 @@ public final class Redaction {
         sanitize(t.getCause(), depth + 1));
     copy.setStackTrace(t.getStackTrace());
     return copy;
-  }
-
-  private static String mask(String text, String secret) {
-    return secret.isEmpty() ? text : text.replace(secret, MASK);
   }
 
   /**
