@@ -76,9 +76,12 @@ public final class Redaction {
   private static List<String> forms(String secret) {
     Set<String> forms = new LinkedHashSet<>();
     forms.add(secret);
-    forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
-    forms.add(unicodeEscaped(secret, "\\u%04x"));
-    forms.add(unicodeEscaped(secret, "\\u%04X"));
+    String json = new String(JsonStringEncoder.getInstance().quoteAsString(secret));
+    forms.add(json);
+    for (String format : List.of("\\u%04x", "\\u%04X")) {
+      forms.add(unicodeEscaped(secret, format));
+      forms.add(unicodeEscaped(json, format));
+    }
     return List.copyOf(forms);
   }
 
