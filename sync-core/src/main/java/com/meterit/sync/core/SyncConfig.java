@@ -1,6 +1,8 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.http.internal.Values;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The settings of the original Sync Service, read from its environment variables. Immutable and
- * thread-safe. The API key never appears in {@link #toString()}.
+ * thread-safe. The API key never appears in {@link #toString()} or in an error: an error names
+ * the variable and, for a URL, shows it with any credentials, query and fragment masked.
  *
  * <table>
  *   <caption>Environment variables</caption>
@@ -23,6 +26,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code BATCH_SIZE}</td><td>readings per upload</td><td>1000</td></tr>
  *   <tr><td>{@code MAX_RETRIES}</td><td>retries of a transient failure</td><td>5</td></tr>
  *   <tr><td>{@code HEARTBEAT_INTERVAL_SECONDS}</td><td>seconds between heartbeats</td><td>60</td></tr>
+ *   <tr><td>{@code CLIENT_API_ALLOW_INSECURE_HTTP}</td><td>{@code true} allows plain http to a
+ *       host other than loopback, which sends the API key in the clear</td><td>false</td></tr>
  * </table>
  */
 public final class SyncConfig {
@@ -33,6 +38,7 @@ public final class SyncConfig {
   public static final String BATCH_SIZE = "BATCH_SIZE";
   public static final String MAX_RETRIES = "MAX_RETRIES";
   public static final String HEARTBEAT_INTERVAL_SECONDS = "HEARTBEAT_INTERVAL_SECONDS";
+  public static final String CLIENT_API_ALLOW_INSECURE_HTTP = "CLIENT_API_ALLOW_INSECURE_HTTP";
 
   private final URI clientApiUrl;
   private final String apiKey;
@@ -41,6 +47,7 @@ public final class SyncConfig {
   private final int batchSize;
   private final int maxRetries;
   private final Duration heartbeatInterval;
+  private final boolean allowInsecureHttp;
 
   private SyncConfig(
       URI clientApiUrl,
@@ -49,7 +56,8 @@ public final class SyncConfig {
       Duration syncInterval,
       int batchSize,
       int maxRetries,
-      Duration heartbeatInterval) {
+      Duration heartbeatInterval,
+      boolean allowInsecureHttp) {
     this.clientApiUrl = clientApiUrl;
     this.apiKey = apiKey;
     this.gatewayId = gatewayId;
@@ -57,6 +65,7 @@ public final class SyncConfig {
     this.batchSize = batchSize;
     this.maxRetries = maxRetries;
     this.heartbeatInterval = heartbeatInterval;
+    this.allowInsecureHttp = allowInsecureHttp;
   }
 
   /**
@@ -76,8 +85,8 @@ public final class SyncConfig {
   public static SyncConfig fromEnv(Map<String, String> env) {
     Objects.requireNonNull(env, "env");
     URI url = parseUrl(required(env, CLIENT_API_URL));
-    String key = required(env, CLIENT_API_KEY);
-    String gatewayId = required(env, GATEWAY_ID);
+    String key = apiKey(required(env, CLIENT_API_KEY));
+    String gatewayId = gatewayId(required(env, GATEWAY_ID));
     Duration interval = checked(SYNC_INTERVAL_MINUTES, () -> Limits.checkSyncInterval(
         SYNC_INTERVAL_MINUTES, minutes(env, SYNC_INTERVAL_MINUTES, SyncManager.DEFAULT_SYNC_INTERVAL)));
     int batchSize = checked(BATCH_SIZE, () -> Limits.checkBatchSize(
@@ -87,7 +96,37 @@ public final class SyncConfig {
     Duration heartbeat = checked(HEARTBEAT_INTERVAL_SECONDS, () -> Limits.checkHeartbeatInterval(
         HEARTBEAT_INTERVAL_SECONDS, Duration.ofSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
             (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds()))));
-    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat);
+    boolean insecure = bool(env, CLIENT_API_ALLOW_INSECURE_HTTP);
+    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat, insecure);
+  }
+
+  // The JDK refuses such a key with a message that quotes it, wherever that message ends up.
+  private static String apiKey(String key) {
+    String problem = Values.unsendable(key);
+    if (problem != null) {
+      throw new ConfigurationException(CLIENT_API_KEY, CLIENT_API_KEY + " " + problem);
+    }
+    return key;
+  }
+
+  private static String gatewayId(String id) {
+    String problem = Values.notOnePathSegment(id);
+    if (problem != null) {
+      throw new ConfigurationException(GATEWAY_ID, GATEWAY_ID + " " + problem);
+    }
+    return id;
+  }
+
+  private static boolean bool(Map<String, String> env, String name) {
+    String value = optional(env, name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new ConfigurationException(name,
+        name + " must be true or false: " + quoted(value));
   }
 
   /** Runs a bounds check, naming the variable in the error it becomes. */
@@ -120,7 +159,7 @@ public final class SyncConfig {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(name, name + " must be a whole number: '" + value + "'");
+      throw new ConfigurationException(name, name + " must be a whole number: " + quoted(value));
     }
   }
 
@@ -133,8 +172,13 @@ public final class SyncConfig {
       BigDecimal seconds = new BigDecimal(value).multiply(BigDecimal.valueOf(60));
       return Duration.ofMillis(seconds.movePointRight(3).longValueExact());
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new ConfigurationException(name, name + " must be a number of minutes: '" + value + "'");
+      throw new ConfigurationException(name, name + " must be a number of minutes: " + quoted(value));
     }
+  }
+
+  /** A value for an error message: escaped, so it stays on one log line, and bounded. */
+  private static String quoted(String value) {
+    return "'" + Redaction.bounded(Redaction.escape(value), 40) + "'";
   }
 
   static URI parseUrl(String value) {
@@ -150,10 +194,16 @@ public final class SyncConfig {
         throw new ConfigurationException(CLIENT_API_URL,
             CLIENT_API_URL + " must not carry credentials; set CLIENT_API_KEY instead");
       }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        // The API paths are appended to the URL, which a query or fragment would swallow.
+        throw new ConfigurationException(CLIENT_API_URL, CLIENT_API_URL
+            + " must not have a query or a fragment: '" + Redaction.maskUrl(value) + "'");
+      }
       return uri;
     } catch (URISyntaxException e) {
+      // The value may hold credentials in any shape (a typo in the scheme is enough to get here).
       throw new ConfigurationException(CLIENT_API_URL,
-          CLIENT_API_URL + " must be an http(s) URL: '" + value + "'");
+          CLIENT_API_URL + " must be an http(s) URL: '" + Redaction.maskUrl(value) + "'");
     }
   }
 
@@ -188,11 +238,20 @@ public final class SyncConfig {
     return heartbeatInterval;
   }
 
+  /**
+   * Whether plain http to a host other than loopback is allowed ({@code
+   * CLIENT_API_ALLOW_INSECURE_HTTP=true}). Default false.
+   */
+  public boolean allowInsecureHttp() {
+    return allowInsecureHttp;
+  }
+
   /** The settings, with the API key masked. */
   @Override
   public String toString() {
     return "SyncConfig{clientApiUrl=" + clientApiUrl + ", apiKey=****, gatewayId=" + gatewayId
         + ", syncInterval=" + syncInterval + ", batchSize=" + batchSize
-        + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval + '}';
+        + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval
+        + ", allowInsecureHttp=" + allowInsecureHttp + '}';
   }
 }

@@ -3,6 +3,7 @@ package com.meterit.sync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.ConfigurationException;
 import java.time.Duration;
@@ -76,5 +77,53 @@ class SyncConfigTest {
   void neverShowsTheApiKey() {
     SyncConfig config = SyncConfig.fromEnv(env());
     assertFalse(config.toString().contains("s3cr3t"), config.toString());
+  }
+
+  @Test
+  void aMalformedUrlIsEchoedWithItsCredentialsAndQueryMasked() {
+    ConfigurationException typo =
+        refused(env("CLIENT_API_URL", "htps://svc:Hunter2Pass@client.meterit.com/api"));
+    assertEquals("CLIENT_API_URL must be an http(s) URL: 'htps://****@client.meterit.com/api'",
+        typo.getMessage());
+    ConfigurationException unparseable =
+        refused(env("CLIENT_API_URL", "https://svc:Hunter 2Pass@client.meterit.com/api"));
+    assertEquals("CLIENT_API_URL must be an http(s) URL: 'https://****@client.meterit.com/api'",
+        unparseable.getMessage());
+    ConfigurationException query =
+        refused(env("CLIENT_API_URL", "https://client.meterit.com/api?token=Hunter2Pass"));
+    assertEquals("CLIENT_API_URL must not have a query or a fragment: "
+        + "'https://client.meterit.com/api?****'", query.getMessage());
+  }
+
+  @Test
+  void anApiKeyThatCannotGoInAHeaderIsNamedNotQuoted() {
+    ConfigurationException smartQuote = refused(env("CLIENT_API_KEY", "key\u201Csecret\u201D"));
+    assertEquals("CLIENT_API_KEY", smartQuote.setting());
+    assertEquals("CLIENT_API_KEY holds a character that cannot be sent in an HTTP header (U+201C "
+        + "at position 4); only printable ASCII without spaces is allowed", smartQuote.getMessage());
+    ConfigurationException newline = refused(env("CLIENT_API_KEY", "key-line\nbreak-secret"));
+    assertFalse(newline.getMessage().contains("break-secret"), newline.getMessage());
+    assertFalse(newline.getMessage().contains("\n"), newline.getMessage());
+  }
+
+  @Test
+  void aGatewayIdThatIsADotSegmentIsRefused() {
+    ConfigurationException e = refused(env("GATEWAY_ID", ".."));
+    assertEquals("GATEWAY_ID", e.setting());
+    assertEquals("GATEWAY_ID must be an id, not the path segment '..'", e.getMessage());
+  }
+
+  @Test
+  void readsWhetherPlainHttpIsAllowed() {
+    assertFalse(SyncConfig.fromEnv(env()).allowInsecureHttp());
+    assertTrue(SyncConfig.fromEnv(env("CLIENT_API_ALLOW_INSECURE_HTTP", "true")).allowInsecureHttp());
+    assertEquals("CLIENT_API_ALLOW_INSECURE_HTTP must be true or false: 'yes'",
+        refused(env("CLIENT_API_ALLOW_INSECURE_HTTP", "yes")).getMessage());
+  }
+
+  @Test
+  void aMalformedValueIsEchoedOnOneLine() {
+    assertEquals("BATCH_SIZE must be a whole number: '1\\n2'",
+        refused(env("BATCH_SIZE", "1\n2")).getMessage());
   }
 }

@@ -1,38 +1,25 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.AuthenticationFailedException;
-import com.meterit.sync.api.BatchRejectedException;
 import com.meterit.sync.api.ClientSystemGateway;
-import com.meterit.sync.api.GatewayException;
-import com.meterit.sync.api.GatewayForbiddenException;
+import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.HeartbeatReply;
-import com.meterit.sync.api.PayloadTooLargeException;
+import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SdkVersion;
 import com.meterit.sync.core.SyncConfig;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -47,18 +34,42 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_RESPONSE_BYTES}. Every failure is mapped to the typed exceptions of
  * {@code sync-api}: see {@code docs/client-system-api.md} for the table.
  *
- * <p>Plain http is refused unless the host is loopback or
- * {@link Builder#setAllowInsecureHttp(boolean)} says otherwise. TLS checks are the JDK's and stay
- * on. The API key and the token never appear in a log, an exception message or
- * {@link #toString()}. Thread-safe.
+ * <p>Every exchange has three deadlines: to connect, to receive the answer's headers, and to
+ * receive the whole answer (headers and complete body). A call never waits longer than the last,
+ * even on a link that drops halfway through an answer, and even with a host's own client.
+ *
+ * <p>Plain http is refused unless the host is a literal loopback address or {@code localhost},
+ * or {@link HttpClientSystemGatewayBuilder#setAllowInsecureHttp(boolean)} says otherwise. TLS checks are the JDK's and
+ * stay on. Redirects are never followed. The API key and the token never appear in a log, an
+ * exception message, a rejection reason or {@link #toString()}: server text is masked, escaped
+ * and bounded before it is used. Thread-safe.
  */
 public final class HttpClientSystemGateway implements ClientSystemGateway {
   private static final Logger log = LoggerFactory.getLogger(HttpClientSystemGateway.class);
 
-  /** The default time to establish a connection: 10 seconds. */
+  /**
+   * The default time to establish a connection: 10 seconds. A cellular link with a 1 to 2 second
+   * round trip needs a few seconds for the TCP and TLS handshakes; ten leave margin while a dead
+   * link is noticed soon.
+   */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  /** The default time for a whole request and its answer: 30 seconds. */
+  /**
+   * The default time from sending a request to receiving its answer's headers: 30 seconds. It
+   * covers sending a plain 1,000-reading batch (about 120 KB) over a slow (EDGE-class, 50 kbit/s)
+   * uplink, plus the server's work.
+   */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The default time for a whole exchange, from sending the request to the last byte of the
+   * answer: 60 seconds. Answers are small (an upload's answer is well under a kilobyte), so a
+   * working link finishes in a fraction of it; a link that stalls halfway frees the caller within
+   * a minute, and the engine's retries take over.
+   */
+  public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
+  /** The shortest deadline accepted: 100 ms. */
+  static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+  /** The longest deadline accepted: 10 minutes. */
+  static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
   /** The largest response body read: {@value} bytes. A larger one is an error. */
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -67,11 +78,12 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI baseUrl;
   private final String apiKey;
   private final String gatewayId;
-  private final String userAgent;
   private final boolean gzip;
   private final Duration requestTimeout;
-  private final HttpClient client;
-  private final Clock clock;
+  private final Duration exchangeTimeout;
+  private final Redaction redaction;
+  private final Exchange exchange;
+  private final FailureMapping failures;
   private final TokenCache tokens;
   private final URI healthUri;
   private final URI tokenUri;
@@ -80,58 +92,97 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI heartbeatUri;
   private volatile String configEtag;
 
-  private HttpClientSystemGateway(Builder b) {
+  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b) {
     this.baseUrl = b.baseUrl;
     this.apiKey = b.apiKey;
     this.gatewayId = b.gatewayId;
-    this.userAgent = "meter-sync/" + SdkVersion.get();
     this.gzip = b.gzip;
-    this.requestTimeout = b.requestTimeout;
-    this.clock = b.clock;
-    this.client = b.httpClient != null
+    this.exchangeTimeout = b.exchangeTimeout;
+    // The headers cannot be given longer than the whole answer.
+    this.requestTimeout = b.requestTimeout.compareTo(b.exchangeTimeout) > 0
+        ? b.exchangeTimeout
+        : b.requestTimeout;
+    HttpClient client = b.httpClient != null
         ? b.httpClient
         : HttpClient.newBuilder()
             .connectTimeout(b.connectTimeout)
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.redaction = new Redaction(apiKey);
+    this.exchange = new Exchange(client, requestTimeout, exchangeTimeout,
+        "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction);
+    this.failures = new FailureMapping(redaction, b.clock);
     String base = baseUrl.toString().replaceAll("/+$", "");
-    String gateway = URLEncoder.encode(gatewayId, StandardCharsets.UTF_8).replace("+", "%20");
+    String gateway = pathSegment(gatewayId);
     this.healthUri = URI.create(base + "/v1/health");
     this.tokenUri = URI.create(base + "/v1/auth/token");
     this.batchesUri = URI.create(base + "/v1/readings/batches");
     this.configUri = URI.create(base + "/v1/gateways/" + gateway + "/config");
     this.heartbeatUri = URI.create(base + "/v1/gateways/" + gateway + "/heartbeat");
-    this.tokens = new TokenCache(this::issueToken, clock);
+    this.tokens = new TokenCache(this::issueToken, b.clock, exchangeTimeout);
+  }
+
+  /** Percent-encodes everything but RFC 3986's unreserved characters. */
+  private static String pathSegment(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", (int) c));
+      }
+    }
+    return out.toString();
   }
 
   /**
    * Starts a gateway for the Client System at {@code baseUrl} (such as
    * {@code https://client.meterit.com/api}), with this gateway's API key and id.
+   *
+   * @throws IllegalArgumentException when the URL is not http(s) with a host, or carries
+   *     credentials, a query or a fragment; when the key is blank or holds a character that
+   *     cannot be sent in a header; when the id is blank, {@code .} or {@code ..}
    */
-  public static Builder builder(URI baseUrl, String apiKey, String gatewayId) {
-    return new Builder(baseUrl, apiKey, gatewayId);
+  public static HttpClientSystemGatewayBuilder builder(URI baseUrl, String apiKey, String gatewayId) {
+    return new HttpClientSystemGatewayBuilder(baseUrl, apiKey, gatewayId);
   }
 
   /**
-   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY} and
-   * {@code GATEWAY_ID}, as read by {@link SyncConfig#fromEnv()}.
+   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY}, {@code GATEWAY_ID}
+   * and {@code CLIENT_API_ALLOW_INSECURE_HTTP}, as read by {@link SyncConfig#fromEnv()}.
    *
-   * @throws com.meterit.sync.api.ConfigurationException naming a missing or malformed variable
+   * @throws ConfigurationException naming a missing or malformed variable
    */
   public static HttpClientSystemGateway fromEnv() {
     return fromConfig(SyncConfig.fromEnv());
   }
 
-  /** A gateway for the URL, key and id of {@code config}. */
+  /**
+   * A gateway for the URL, key, id and insecure-http choice of {@code config}, with the default
+   * deadlines. Its errors name the environment variables.
+   *
+   * @throws ConfigurationException when the URL is plain http to a host other than loopback and
+   *     {@code CLIENT_API_ALLOW_INSECURE_HTTP} is not true
+   */
   public static HttpClientSystemGateway fromConfig(SyncConfig config) {
-    return builder(config.clientApiUrl(), config.apiKey(), config.gatewayId()).build();
+    HttpClientSystemGatewayBuilder builder = builder(config.clientApiUrl(), config.apiKey(), config.gatewayId())
+        .setAllowInsecureHttp(config.allowInsecureHttp());
+    builder.urlSetting = SyncConfig.CLIENT_API_URL;
+    builder.insecureHttpRemedy = "set " + SyncConfig.CLIENT_API_ALLOW_INSECURE_HTTP + "=true";
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(SyncConfig.CLIENT_API_URL, e.getMessage());
+    }
   }
 
   @Override
   public boolean testConnection() {
     try {
-      Response r = send(HttpRequest.newBuilder(healthUri).GET(), "health probe");
+      Exchange.Response r = exchange.send(HttpRequest.newBuilder(healthUri).GET(), "health probe");
       return r.status == 200;
     } catch (TransientGatewayException e) {
       log.debug("Health probe failed: {}", e.getMessage());
@@ -149,25 +200,29 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
         .header("X-Api-Key", apiKey)
         .header("Content-Type", JSON)
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(() -> WireFormat.authBody(gatewayId))));
-    Response r = send(request, "authentication");
+    Exchange.Response r = exchange.send(request, "authentication");
     if (r.status == 200) {
       try {
-        return WireFormat.token(r.body);
+        WireFormat.Token token = WireFormat.token(r.body);
+        // Masked from now on, even if the cache refuses it: a server may echo it later.
+        redaction.addToken(token.accessToken);
+        return token;
       } catch (WireFormat.MalformedException e) {
-        throw malformed("authentication", e);
+        throw failures.malformed("authentication", e);
       }
     }
     if (r.status == 401) {
       throw new AuthenticationFailedException(
-          "the Client System refused the API key (HTTP 401)", 401, excerpt(r));
+          "the Client System refused the API key (HTTP 401)", 401, failures.excerpt(r));
     }
-    throw failure("authentication", r, false);
+    throw failures.failure("authentication", r, false);
   }
 
   @Override
   public UploadResult uploadBatch(UploadBatch batch) {
     byte[] body = bytes(() -> WireFormat.batchBody(gatewayId, batch, gzip));
-    Response r = authorized("upload of batch " + batch.batchId(), token -> {
+    String what = "upload of batch " + batch.batchId();
+    Exchange.Response r = authorized(what, token -> {
       HttpRequest.Builder request = HttpRequest.newBuilder(batchesUri)
           .header("Authorization", "Bearer " + token)
           .header("Idempotency-Key", batch.batchId())
@@ -179,20 +234,21 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
       return request;
     });
     if (r.status != 200 && r.status != 201) {
-      throw failure("upload of batch " + batch.batchId(), r, true);
+      throw failures.failure(what, r, true);
     }
     try {
-      WireFormat.BatchAnswer answer = WireFormat.batchAnswer(r.body);
+      WireFormat.BatchAnswer answer = WireFormat.batchAnswer(r.body,
+          reason -> redaction.clean(reason, Rejection.MAX_REASON_LENGTH));
       return new UploadResult(answer.batchId, answer.accepted, answer.rejected, body.length);
     } catch (WireFormat.MalformedException e) {
-      throw malformed("upload of batch " + batch.batchId(), e);
+      throw failures.malformed(what, e);
     }
   }
 
   @Override
   public Optional<RemoteConfig> downloadConfig() {
     String etag = configEtag;
-    Response r = authorized("configuration download", token -> {
+    Exchange.Response r = authorized("configuration download", token -> {
       HttpRequest.Builder request = HttpRequest.newBuilder(configUri)
           .header("Authorization", "Bearer " + token)
           .header("Accept", JSON)
@@ -206,21 +262,22 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
       return Optional.empty();
     }
     if (r.status != 200) {
-      throw failure("configuration download", r, false);
+      throw failures.failure("configuration download", r, false);
     }
     try {
       RemoteConfig config = WireFormat.config(r.body);
-      configEtag = r.headers.firstValue("ETag").orElse(null);
+      Optional<String> tag = r.headers.firstValue("ETag");
+      configEtag = tag.isPresent() ? WireFormat.etag(tag.get()) : null;
       return Optional.of(config);
     } catch (WireFormat.MalformedException e) {
-      throw malformed("configuration download", e);
+      throw failures.malformed("configuration download", e);
     }
   }
 
   @Override
   public HeartbeatReply sendHeartbeat(Heartbeat heartbeat) {
     byte[] body = bytes(() -> WireFormat.heartbeatBody(gatewayId, SdkVersion.get(), heartbeat));
-    Response r = authorized("heartbeat", token -> HttpRequest.newBuilder(heartbeatUri)
+    Exchange.Response r = authorized("heartbeat", token -> HttpRequest.newBuilder(heartbeatUri)
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", JSON)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -228,12 +285,12 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
       return HeartbeatReply.empty();
     }
     if (r.status != 200) {
-      throw failure("heartbeat", r, false);
+      throw failures.failure("heartbeat", r, false);
     }
     try {
       return HeartbeatReply.withConfigVersion(WireFormat.heartbeatConfigVersion(r.body));
     } catch (WireFormat.MalformedException e) {
-      throw malformed("heartbeat", e);
+      throw failures.malformed("heartbeat", e);
     }
   }
 
@@ -241,127 +298,20 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
    * Sends a request that carries the token. On a 401 the token is replaced once (shared with
    * concurrent callers) and the request repeated; a second 401 means the credentials are bad.
    */
-  private Response authorized(String what, Function<String, HttpRequest.Builder> request) {
+  private Exchange.Response authorized(String what, Function<String, HttpRequest.Builder> request) {
     String token = tokens.get();
-    Response r = send(request.apply(token), what);
+    Exchange.Response r = exchange.send(request.apply(token), what);
     if (r.status != 401) {
       return r;
     }
     log.debug("{}: token refused (HTTP 401); refreshing it once", what);
-    r = send(request.apply(tokens.replace(token)), what);
+    r = exchange.send(request.apply(tokens.replace(token)), what);
     if (r.status == 401) {
       throw new AuthenticationFailedException(
-          what + ": the Client System refused a freshly issued token (HTTP 401)", 401, excerpt(r));
+          what + ": the Client System refused a freshly issued token (HTTP 401)", 401,
+          failures.excerpt(r));
     }
     return r;
-  }
-
-  private Response send(HttpRequest.Builder request, String what) {
-    HttpRequest built = request
-        .timeout(requestTimeout)
-        .header("User-Agent", userAgent)
-        .build();
-    try {
-      HttpResponse<InputStream> response =
-          client.send(built, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        return new Response(response.statusCode(), response.headers(), readBounded(in, what));
-      }
-    } catch (HttpTimeoutException e) {
-      throw new TransientGatewayException(what + " timed out after " + requestTimeout, e);
-    } catch (IOException e) {
-      throw new TransientGatewayException(what + " failed: " + describe(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientGatewayException(what + " was interrupted", e);
-    }
-  }
-
-  private static byte[] readBounded(InputStream in, String what) throws IOException {
-    byte[] body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-    if (body.length > MAX_RESPONSE_BYTES) {
-      throw new IOException("the response to the " + what + " is larger than "
-          + MAX_RESPONSE_BYTES + " bytes");
-    }
-    return body;
-  }
-
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message;
-  }
-
-  /** Maps an unexpected status to the typed failure of the contract's table. */
-  private GatewayException failure(String what, Response r, boolean upload) {
-    int status = r.status;
-    String excerpt = excerpt(r);
-    String message = what + " failed (HTTP " + status + ")"
-        + (excerpt == null || excerpt.isEmpty() ? "" : ": " + excerpt);
-    switch (status) {
-      case 400:
-      case 422:
-        if (upload) {
-          return new BatchRejectedException(message, status, excerpt);
-        }
-        break;
-      case 401:
-        return new AuthenticationFailedException(message, status, excerpt);
-      case 403:
-        return new GatewayForbiddenException(
-            what + " refused: this gateway is disabled (HTTP 403)", status, excerpt);
-      case 409:
-        log.error("{}: the server saw this Idempotency-Key with a different body; batch ids are "
-            + "derived from content, so this is a bug on one side", what);
-        return new BatchRejectedException(message, status, excerpt);
-      case 413:
-        return new PayloadTooLargeException(message, status, excerpt);
-      default:
-        break;
-    }
-    return new TransientGatewayException(message, status, excerpt, retryAfter(r.headers), null);
-  }
-
-  private TransientGatewayException malformed(String what, WireFormat.MalformedException e) {
-    return new TransientGatewayException(
-        what + ": malformed response: " + redact(e.getMessage()), 0, null, null, null);
-  }
-
-  /** Parses Retry-After as delta-seconds or as an HTTP-date; null when absent or unreadable. */
-  private Duration retryAfter(HttpHeaders headers) {
-    Optional<String> value = headers.firstValue("Retry-After");
-    if (value.isEmpty()) {
-      return null;
-    }
-    String text = value.get().trim();
-    try {
-      long seconds = Long.parseLong(text);
-      return Duration.ofSeconds(Math.max(0, seconds));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration wait = Duration.between(clock.instant(), at);
-        return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException notADate) {
-        log.debug("Ignoring unreadable Retry-After: {}", text);
-        return null;
-      }
-    }
-  }
-
-  private String excerpt(Response r) {
-    if (r.body.length == 0) {
-      return null;
-    }
-    int length = Math.min(r.body.length, GatewayException.MAX_BODY_EXCERPT);
-    String text = new String(r.body, 0, length, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-    return redact(text);
-  }
-
-  /** Masks the key and the token, in case a server echoes them back in an error body. */
-  private String redact(String text) {
-    String masked = text.replace(apiKey, "****");
-    String token = tokens.peek();
-    return token == null ? masked : masked.replace(token, "****");
   }
 
   private interface BodyWriter {
@@ -377,124 +327,10 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     }
   }
 
-  private static final class Response {
-    final int status;
-    final HttpHeaders headers;
-    final byte[] body;
-
-    Response(int status, HttpHeaders headers, byte[] body) {
-      this.status = status;
-      this.headers = headers;
-      this.body = body;
-    }
-  }
-
   @Override
   public String toString() {
-    return "HttpClientSystemGateway{baseUrl=" + baseUrl + ", gatewayId=" + gatewayId
-        + ", gzip=" + gzip + ", requestTimeout=" + requestTimeout + ", apiKey=****}";
-  }
-
-  /** Builds an {@link HttpClientSystemGateway}. Not thread-safe. */
-  public static final class Builder {
-    private final URI baseUrl;
-    private final String apiKey;
-    private final String gatewayId;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private boolean gzip = true;
-    private boolean allowInsecureHttp;
-    private HttpClient httpClient;
-    private Clock clock = Clock.systemUTC();
-
-    Builder(URI baseUrl, String apiKey, String gatewayId) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-      this.gatewayId = Objects.requireNonNull(gatewayId, "gatewayId");
-      String scheme = baseUrl.getScheme();
-      if (scheme == null || baseUrl.getHost() == null
-          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-        throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host: " + baseUrl);
-      }
-      if (baseUrl.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(
-            "baseUrl must not carry credentials; the API key authenticates");
-      }
-      if (apiKey.isBlank()) {
-        throw new IllegalArgumentException("apiKey must not be blank");
-      }
-      if (gatewayId.isBlank()) {
-        throw new IllegalArgumentException("gatewayId must not be blank");
-      }
-    }
-
-    /** The time to establish a connection. Default {@link #DEFAULT_CONNECT_TIMEOUT}. */
-    public Builder setConnectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
-      return this;
-    }
-
-    /** The time for a whole request and its answer. Default {@link #DEFAULT_REQUEST_TIMEOUT}. */
-    public Builder setRequestTimeout(Duration requestTimeout) {
-      this.requestTimeout = positive(requestTimeout, "requestTimeout");
-      return this;
-    }
-
-    /** Whether upload bodies are gzip'd, cutting cellular bytes about tenfold. Default true. */
-    public Builder setGzip(boolean gzip) {
-      this.gzip = gzip;
-      return this;
-    }
-
-    /**
-     * Allows plain http to a host other than loopback, which sends the API key in the clear.
-     * Default false.
-     */
-    public Builder setAllowInsecureHttp(boolean allowInsecureHttp) {
-      this.allowInsecureHttp = allowInsecureHttp;
-      return this;
-    }
-
-    /**
-     * The host's own client, for a proxy, an {@code SSLContext} or client certificates. Its own
-     * connect timeout then applies instead of {@link #setConnectTimeout}.
-     */
-    public Builder setHttpClient(HttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-      return this;
-    }
-
-    /** The clock for token expiry and Retry-After dates. Default: the UTC system clock. */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException when the URL is plain http to a host other than loopback
-     *     and insecure http was not allowed
-     */
-    public HttpClientSystemGateway build() {
-      if (baseUrl.getScheme().equalsIgnoreCase("http") && !allowInsecureHttp
-          && !isLoopback(baseUrl.getHost())) {
-        throw new IllegalArgumentException("baseUrl uses plain http to " + baseUrl.getHost()
-            + ", which would send the API key in the clear; use https, or "
-            + "setAllowInsecureHttp(true) on a trusted network");
-      }
-      return new HttpClientSystemGateway(this);
-    }
-
-    private static boolean isLoopback(String host) {
-      String h = host.toLowerCase(Locale.ROOT);
-      return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive: " + value);
-      }
-      return value;
-    }
+    return "HttpClientSystemGateway{baseUrl=" + baseUrl + ", gatewayId=" + Redaction.escape(gatewayId)
+        + ", gzip=" + gzip + ", requestTimeout=" + requestTimeout
+        + ", exchangeTimeout=" + exchangeTimeout + ", apiKey=****}";
   }
 }

@@ -2,6 +2,7 @@ package com.meterit.sync.core.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,9 +16,12 @@ import com.meterit.sync.api.UploadBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -27,6 +31,11 @@ import java.util.zip.GZIPOutputStream;
  * Responses are parsed leniently: unknown fields are ignored so that the server can add some.
  */
 final class WireFormat {
+  /** The longest configuration version accepted: {@value} characters. */
+  static final int MAX_VERSION_LENGTH = 128;
+  /** The longest ETag accepted: {@value} characters (a quoted SHA-512 in hex fits). */
+  static final int MAX_ETAG_LENGTH = 256;
+
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
@@ -98,12 +107,13 @@ final class WireFormat {
     return bytes.toByteArray();
   }
 
-  /** A parsed token answer. */
+  /** A parsed token answer, as sent: {@link TokenCache} decides whether it can be used. */
   static final class Token {
     final String accessToken;
-    final Duration expiresIn;
+    /** Positive, in seconds, possibly absurd (1e300): clamped by the cache, not here. */
+    final BigDecimal expiresIn;
 
-    Token(String accessToken, Duration expiresIn) {
+    Token(String accessToken, BigDecimal expiresIn) {
       this.accessToken = accessToken;
       this.expiresIn = expiresIn;
     }
@@ -116,11 +126,18 @@ final class WireFormat {
     if (type != null && !type.equalsIgnoreCase("Bearer")) {
       throw new MalformedException("tokenType is not Bearer");
     }
-    long expiresIn = whole(root, "expiresIn", true);
-    if (expiresIn <= 0) {
+    JsonNode expiresIn = root.get("expiresIn");
+    if (expiresIn == null || expiresIn.isNull()) {
+      throw new MalformedException("expiresIn is missing");
+    }
+    if (!expiresIn.isNumber()) {
+      throw new MalformedException("expiresIn is not a number");
+    }
+    BigDecimal seconds = expiresIn.decimalValue();
+    if (seconds.signum() <= 0) {
       throw new MalformedException("expiresIn must be positive");
     }
-    return new Token(token, Duration.ofSeconds(expiresIn));
+    return new Token(token, seconds);
   }
 
   /** A parsed upload answer. */
@@ -136,7 +153,13 @@ final class WireFormat {
     }
   }
 
-  static BatchAnswer batchAnswer(byte[] body) throws MalformedException {
+  /**
+   * Parses an upload answer. Each rejection reason passes through {@code cleanReason} before it
+   * becomes a {@link Rejection}, because reasons are stored and logged: a server may put newlines
+   * or an echoed credential in them.
+   */
+  static BatchAnswer batchAnswer(byte[] body, UnaryOperator<String> cleanReason)
+      throws MalformedException {
     JsonNode root = parse(body);
     String batchId = text(root, "batchId", true);
     long accepted = whole(root, "accepted", true);
@@ -152,7 +175,8 @@ final class WireFormat {
       for (JsonNode item : list) {
         long id = whole(item, "id", true);
         String reason = text(item, "reason", false);
-        rejected.add(new Rejection(id, reason == null ? "rejected without a reason" : reason));
+        rejected.add(new Rejection(id,
+            reason == null ? "rejected without a reason" : cleanReason.apply(reason)));
       }
     }
     return new BatchAnswer(batchId, (int) accepted, rejected);
@@ -169,7 +193,7 @@ final class WireFormat {
     Long retries = optionalWhole(root, "maxRetries");
     Long heartbeat = optionalWhole(root, "heartbeatIntervalSeconds");
     return new RemoteConfig(
-        version.asText(),
+        version("version", version.asText()),
         interval == null ? null : Duration.ofSeconds(interval),
         batchSize == null ? null : clampToInt(batchSize),
         retries == null ? null : clampToInt(retries),
@@ -182,8 +206,57 @@ final class WireFormat {
       return null;
     }
     JsonNode version = parse(body).get("configVersion");
-    return version == null || version.isNull() ? null : version.asText();
+    return version == null || version.isNull() ? null : version("configVersion", version.asText());
   }
+
+  /**
+   * A configuration version as the server sent it, if it is 1 to {@value #MAX_VERSION_LENGTH}
+   * printable ASCII characters without spaces. Versions are logged and echoed back in every
+   * heartbeat, so an unbounded one would flood (or forge) logs and cellular bytes.
+   */
+  static String version(String field, String value) throws MalformedException {
+    if (!isToken(value, MAX_VERSION_LENGTH)) {
+      throw new MalformedException(field + " must be 1 to " + MAX_VERSION_LENGTH
+          + " printable ASCII characters without spaces; got " + describe(value, MAX_VERSION_LENGTH));
+    }
+    return value;
+  }
+
+  /**
+   * An ETag, if it is 1 to {@value #MAX_ETAG_LENGTH} printable ASCII characters without spaces
+   * (quotes and {@code W/} included), since it is sent back in {@code If-None-Match}.
+   */
+  static String etag(String value) throws MalformedException {
+    if (!isToken(value, MAX_ETAG_LENGTH)) {
+      throw new MalformedException("ETag must be 1 to " + MAX_ETAG_LENGTH
+          + " printable ASCII characters without spaces; got " + describe(value, MAX_ETAG_LENGTH));
+    }
+    return value;
+  }
+
+  private static boolean isToken(String value, int maxLength) {
+    if (value.isEmpty() || value.length() > maxLength) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * What is wrong with a value, without quoting it: a preview would be cut before it could be
+   * masked, and could carry half a credential the server echoed.
+   */
+  private static String describe(String value, int maxLength) {
+    return value.length() + " characters"
+        + (value.isEmpty() || value.length() > maxLength ? ""
+            : ", not all of them printable ASCII without spaces");
+  }
+
 
   // Out-of-range values are kept out of range (not wrapped), so that validation refuses them.
   private static int clampToInt(long value) {
@@ -198,9 +271,12 @@ final class WireFormat {
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new MalformedException("the body is not valid JSON: " + e.getOriginalMessage());
+      // Jackson's message quotes the offending text, which may be part of an echoed secret.
+      JsonLocation at = e.getLocation();
+      throw new MalformedException("the body is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
-      throw new MalformedException("the body could not be read: " + e.getMessage());
+      throw new MalformedException("the body could not be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -235,14 +311,12 @@ final class WireFormat {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new MalformedException(field + " is not a whole number: " + abbreviate(value.toString()));
+      throw new MalformedException(field + " is not a whole number but "
+          + value.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return value.asLong();
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 
   /** A response body that does not follow the contract. */
   static final class MalformedException extends Exception {

@@ -326,7 +326,7 @@ class HttpClientSystemGatewayTest {
   }
 
   @Test
-  void aResponsePastTheTimeoutIsTransient() {
+  void headersPastTheRequestDeadlineAreTransientAndNameTheDeadline() {
     stubToken(wm, TOKEN, 3600);
     wm.stubFor(post(urlEqualTo("/api/v1/readings/batches"))
         .willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
@@ -334,7 +334,8 @@ class HttpClientSystemGatewayTest {
         .setRequestTimeout(Duration.ofMillis(300)).build();
     TransientGatewayException e =
         assertThrows(TransientGatewayException.class, () -> gateway.uploadBatch(batch()));
-    assertTrue(e.getMessage().contains("timed out after PT0.3S"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(": no answer headers within the request deadline (PT0.3S) "
+        + "from POST /v1/readings/batches"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,160 @@
+package com.meterit.sync.core.http;
+
+import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.http.internal.Values;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds an {@link HttpClientSystemGateway}; obtained from {@link HttpClientSystemGateway#builder}.
+ * The URL, key and id are checked when the builder is created, every setter validates at once
+ * and names the setting it refuses. Not thread-safe; {@link #build()} copies.
+ */
+public final class HttpClientSystemGatewayBuilder {
+  final URI baseUrl;
+  final String apiKey;
+  final String gatewayId;
+  Duration connectTimeout = HttpClientSystemGateway.DEFAULT_CONNECT_TIMEOUT;
+  Duration requestTimeout = HttpClientSystemGateway.DEFAULT_REQUEST_TIMEOUT;
+  Duration exchangeTimeout = HttpClientSystemGateway.DEFAULT_EXCHANGE_TIMEOUT;
+  boolean gzip = true;
+  boolean allowInsecureHttp;
+  HttpClient httpClient;
+  Clock clock = Clock.systemUTC();
+  // How errors name the URL and the way to allow plain http; fromConfig names the variables.
+  String urlSetting = "baseUrl";
+  String insecureHttpRemedy = "setAllowInsecureHttp(true)";
+
+  HttpClientSystemGatewayBuilder(URI baseUrl, String apiKey, String gatewayId) {
+    this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+    this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+    this.gatewayId = Objects.requireNonNull(gatewayId, "gatewayId");
+    String scheme = baseUrl.getScheme();
+    if (scheme == null || baseUrl.getHost() == null
+        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host: "
+          + Redaction.maskUrl(baseUrl.toString()));
+    }
+    if (baseUrl.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "baseUrl must not carry credentials; the API key authenticates");
+    }
+    if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+      throw new IllegalArgumentException("baseUrl must not have a query or a fragment: "
+          + Redaction.maskUrl(baseUrl.toString()));
+    }
+    if (apiKey.isBlank()) {
+      throw new IllegalArgumentException("apiKey must not be blank");
+    }
+    String keyProblem = Values.unsendable(apiKey);
+    if (keyProblem != null) {
+      throw new IllegalArgumentException("apiKey " + keyProblem);
+    }
+    if (gatewayId.isBlank()) {
+      throw new IllegalArgumentException("gatewayId must not be blank");
+    }
+    String idProblem = Values.notOnePathSegment(gatewayId);
+    if (idProblem != null) {
+      throw new IllegalArgumentException("gatewayId " + idProblem);
+    }
+  }
+
+  /**
+   * The time to establish a connection, between 100 ms and 10 minutes. Default
+   * {@link HttpClientSystemGateway#DEFAULT_CONNECT_TIMEOUT}. Ignored with {@link #setHttpClient}: the host's client
+   * has its own.
+   */
+  public HttpClientSystemGatewayBuilder setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = checkTimeout(connectTimeout, "connectTimeout");
+    return this;
+  }
+
+  /**
+   * The time from sending a request to receiving its answer's headers, between 100 ms and 10
+   * minutes; capped at the exchange timeout. Default {@link HttpClientSystemGateway#DEFAULT_REQUEST_TIMEOUT}.
+   */
+  public HttpClientSystemGatewayBuilder setRequestTimeout(Duration requestTimeout) {
+    this.requestTimeout = checkTimeout(requestTimeout, "requestTimeout");
+    return this;
+  }
+
+  /**
+   * The time for a whole exchange, from sending the request to the last byte of the answer,
+   * between 100 ms and 10 minutes. It also bounds how long a caller waits for a token that
+   * another caller is fetching. Default {@link HttpClientSystemGateway#DEFAULT_EXCHANGE_TIMEOUT}.
+   */
+  public HttpClientSystemGatewayBuilder setExchangeTimeout(Duration exchangeTimeout) {
+    this.exchangeTimeout = checkTimeout(exchangeTimeout, "exchangeTimeout");
+    return this;
+  }
+
+  /** Whether upload bodies are gzip'd, cutting cellular bytes about tenfold. Default true. */
+  public HttpClientSystemGatewayBuilder setGzip(boolean gzip) {
+    this.gzip = gzip;
+    return this;
+  }
+
+  /**
+   * Allows plain http to a host other than loopback, which sends the API key in the clear.
+   * Default false.
+   */
+  public HttpClientSystemGatewayBuilder setAllowInsecureHttp(boolean allowInsecureHttp) {
+    this.allowInsecureHttp = allowInsecureHttp;
+    return this;
+  }
+
+  /**
+   * The host's own client, for a proxy, an {@code SSLContext} or client certificates. Its own
+   * connect timeout then applies instead of {@link #setConnectTimeout}; the request and
+   * exchange deadlines still apply to every call.
+   *
+   * <p>The client must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
+   * default). The JDK re-sends a request's headers to wherever a redirect points, so a client
+   * that follows them would hand the API key or the token to another host before the gateway
+   * could see the redirect. Such a client is refused here.
+   *
+   * @throws IllegalArgumentException when the client follows redirects
+   */
+  public HttpClientSystemGatewayBuilder setHttpClient(HttpClient httpClient) {
+    Objects.requireNonNull(httpClient, "httpClient");
+    if (httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+      throw new IllegalArgumentException("httpClient follows redirects ("
+          + httpClient.followRedirects() + "), which would send the API key and the token to "
+          + "whatever host a redirect names; build it with followRedirects(Redirect.NEVER)");
+    }
+    this.httpClient = httpClient;
+    return this;
+  }
+
+  /** The clock for token expiry and Retry-After dates. Default: the UTC system clock. */
+  public HttpClientSystemGatewayBuilder setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * @throws IllegalArgumentException when the URL is plain http to a host other than loopback
+   *     and insecure http was not allowed
+   */
+  public HttpClientSystemGateway build() {
+    if (baseUrl.getScheme().equalsIgnoreCase("http") && !allowInsecureHttp
+        && !Loopback.isLiteralLoopback(baseUrl.getHost())) {
+      throw new IllegalArgumentException(urlSetting + " uses plain http to "
+          + Redaction.escape(baseUrl.getHost()) + ", which would send the API key in the clear; "
+          + "use https, or " + insecureHttpRemedy + " on a trusted network");
+    }
+    return new HttpClientSystemGateway(this);
+  }
+
+  private static Duration checkTimeout(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.compareTo(HttpClientSystemGateway.MIN_TIMEOUT) < 0 || value.compareTo(HttpClientSystemGateway.MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be between " + HttpClientSystemGateway.MIN_TIMEOUT + " and " + HttpClientSystemGateway.MAX_TIMEOUT + ": " + value);
+    }
+    return value;
+  }
+}
