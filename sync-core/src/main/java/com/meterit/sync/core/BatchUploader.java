@@ -261,7 +261,8 @@ final class BatchUploader {
         failure = e;
       } catch (RuntimeException e) {
         // A host's gateway may throw anything; the readings are still ours, so treat it as passing.
-        failure = new TransientGatewayException("gateway failed: " + e, e);
+        // Only the type is quoted: its message may carry a secret into the logs and the history.
+        failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
       retries++;
       if (retries > maxRetries) {

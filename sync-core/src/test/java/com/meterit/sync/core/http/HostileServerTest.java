@@ -291,7 +291,7 @@ class HostileServerTest {
       ManualScheduler scheduler = new ManualScheduler(clock);
       SyncManager manager = SyncManager.builder(source, gateway())
           .setClock(clock).setScheduler(scheduler).setExecutor(Runnable::run)
-          .setBatchSize(5).setBackoffPolicy(BackoffPolicy.none()).setSleeper(d -> { })
+          .setBackgroundExecutor(Runnable::run).setBatchSize(5).setBackoffPolicy(BackoffPolicy.none()).setSleeper(d -> { })
           .build();
       manager.start();
       scheduler.advance(Duration.ofMinutes(3));
