@@ -3,7 +3,7 @@ package com.meterit.sync.jdbc;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteReadingSourceTest extends ReadingSourceContractTest {
+class SqliteReadingSourceTest extends JdbcBehaviourTest {
   @TempDir
   Path directory;
 
