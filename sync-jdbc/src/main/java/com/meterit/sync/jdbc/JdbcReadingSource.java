@@ -8,18 +8,11 @@ import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +99,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final Statements sql;
   private final Journal journal;
   private final ClaimModel claims;
-  private final RowReader rows;
+  private final Quarantine quarantine;
   private final Retention retention;
   private final SyncListener listener;
   private final JdbcSyncHistory history;
@@ -126,7 +119,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     this.listener = b.listener;
     this.retention = new Retention(jdbc, sql, claims, b.retention, b.clock, this::notify);
     this.history = new JdbcSyncHistory(jdbc, sql);
-    this.rows = queue.rows;
+    this.quarantine = new Quarantine(jdbc, sql, queue.rows, claims);
     this.description = "JdbcReadingSource{dialect=" + dialect + ", table=" + b.table.table
         + ", workerId=" + workerId + ", lease=" + b.lease + '}';
   }
@@ -166,46 +159,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
 
   /** As {@link #fromEnv()}, from the given variables. */
   public static JdbcReadingSource fromEnv(Map<String, String> env) {
-    String url = env.getOrDefault(SYNC_DB_URL, "").isBlank() ? DEFAULT_DB_URL : env.get(SYNC_DB_URL).trim();
-    if (!url.startsWith("jdbc:")) {
-      throw new ConfigurationException(SYNC_DB_URL,
-          SYNC_DB_URL + " must be a JDBC URL starting with jdbc: '" + PooledDataSource.mask(url) + "'");
-    }
-    String workerId = env.getOrDefault(SYNC_WORKER_ID, "").trim();
-    if (workerId.length() > MAX_WORKER_ID_LENGTH) {
-      throw new ConfigurationException(SYNC_WORKER_ID, SYNC_WORKER_ID + " must be 1 to "
-          + MAX_WORKER_ID_LENGTH + " characters: '" + workerId + "'");
-    }
-    Duration lease = leaseFromEnv(env.get(SYNC_LEASE_SECONDS));
-    Builder builder = builder(url, env.get(SYNC_DB_USER), env.get(SYNC_DB_PASSWORD)).setLease(lease);
-    if (!workerId.isEmpty()) {
-      builder.setWorkerId(workerId);
-    }
-    try {
-      return builder.build();
-    } catch (ReadingSourceException | UnsupportedDatabaseException e) {
-      ((PooledDataSource) builder.dataSource).close();
-      throw new ConfigurationException(SYNC_DB_URL, SYNC_DB_URL + " "
-          + PooledDataSource.mask(url) + " is not usable: " + e.getMessage());
-    }
-  }
-
-  private static Duration leaseFromEnv(String text) {
-    if (text == null || text.isBlank()) {
-      return DEFAULT_LEASE;
-    }
-    long seconds;
-    try {
-      seconds = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      seconds = -1;
-    }
-    if (seconds < MIN_LEASE.getSeconds() || seconds > MAX_LEASE.getSeconds()) {
-      throw new ConfigurationException(SYNC_LEASE_SECONDS, SYNC_LEASE_SECONDS
-          + " must be a whole number of seconds from " + MIN_LEASE.getSeconds() + " to "
-          + MAX_LEASE.getSeconds() + ": '" + text + "'");
-    }
-    return Duration.ofSeconds(seconds);
+    return EnvSettings.source(Objects.requireNonNull(env, "env"));
   }
 
   /**
@@ -326,31 +280,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
-    return jdbc.inTransaction("listing quarantined readings", c -> {
-      List<QuarantinedReading> list = new ArrayList<>();
-      try (PreparedStatement select = c.prepareStatement(sql.listQuarantined(rows))) {
-        select.setInt(1, limit);
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            list.add(new QuarantinedReading(rs.getLong(1), listed(rs, 2, Statements.LISTED_LENGTH),
-                listed(rs, 4, Statements.LISTED_LENGTH), listed(rs, 6, Statements.LISTED_LENGTH),
-                listed(rs, 8, Statements.LISTED_LENGTH), listed(rs, 10, Statements.LISTED_LENGTH),
-                listed(rs, 12, Statements.LISTED_REASON_LENGTH), rs.getInt(14)));
-          }
-        }
-      }
-      return list;
-    });
-  }
-
-  /** A bounded column: its prefix, and its length when that is longer than shown. */
-  private static String listed(ResultSet rs, int column, int limit) throws SQLException {
-    String text = rs.getString(column);
-    long length = rs.getLong(column + 1);
-    if (text == null || (length <= limit && text.length() <= limit)) {
-      return text;
-    }
-    return text.substring(0, Math.min(limit, text.length())) + "... (" + length + " characters)";
+    return quarantine.list(limit);
   }
 
   /**
@@ -360,36 +290,12 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * @return the number re-queued
    */
   public int requeueQuarantined(Collection<Long> readingIds) {
-    if (readingIds.isEmpty()) {
-      return 0;
-    }
-    int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
-      int requeued = 0;
-      try (PreparedStatement update = c.prepareStatement(sql.requeue())) {
-        for (long id : readingIds) {
-          update.setLong(1, id);
-          requeued += update.executeUpdate();
-        }
-      }
-      return requeued;
-    });
-    if (count > 0) {
-      claims.requeued(Collections.min(readingIds));
-    }
-    return count;
+    return quarantine.requeue(Objects.requireNonNull(readingIds, "readingIds"));
   }
 
   /** Puts every quarantined reading back in the queue. @return the number re-queued */
   public int requeueAllQuarantined() {
-    int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
-      try (Statement s = c.createStatement()) {
-        return s.executeUpdate(sql.requeueAll());
-      }
-    });
-    if (count > 0) {
-      claims.requeued(0);
-    }
-    return count;
+    return quarantine.requeueAll();
   }
 
   /**
@@ -432,7 +338,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
 
   /** Builds a {@link JdbcReadingSource}. Not thread-safe. */
   public static final class Builder {
-    private final DataSource dataSource;
+    final DataSource dataSource;
     private ReadingsTable table = ReadingsTable.defaults();
     private Clock clock = Clock.systemUTC();
     private Duration lease = DEFAULT_LEASE;
@@ -516,26 +422,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
      */
     public JdbcReadingSource build() {
       Dialect dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
-      return new JdbcReadingSource(this, dialect, workerId != null ? workerId : hostWorkerId());
-    }
-
-    private static String hostWorkerId() {
-      String name = System.getenv("HOSTNAME");
-      if (name == null || name.isBlank()) {
-        name = System.getenv("COMPUTERNAME");
-      }
-      if (name == null || name.isBlank()) {
-        try {
-          name = InetAddress.getLocalHost().getHostName();
-        } catch (IOException | RuntimeException e) {
-          name = null;
-        }
-      }
-      if (name == null || name.isBlank()) {
-        return DEFAULT_WORKER_ID;
-      }
-      name = name.trim();
-      return name.length() <= MAX_WORKER_ID_LENGTH ? name : name.substring(0, MAX_WORKER_ID_LENGTH);
+      return new JdbcReadingSource(this, dialect, workerId != null ? workerId : EnvSettings.hostWorkerId());
     }
   }
 }

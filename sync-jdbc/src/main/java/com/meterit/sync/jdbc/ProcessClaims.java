@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ final class ProcessClaims implements ClaimModel {
           // The queue looks drained. A writer that committed after a higher id was read leaves
           // rows below the floor; look for them, at most once a lease, since it walks the table.
           nextRescanAtMillis = now + leaseMillis;
-          long lowest = jdbc.inTransaction("finding the lowest pending reading", this::scanLowWater);
+          long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
           if (lowest < local.floor()) {
             local.returned(lowest);
             claim = claimNew(max, now, poisoned);
@@ -146,7 +145,7 @@ final class ProcessClaims implements ClaimModel {
   private Claim resume(Held held, long now, List<Rejection> poisoned) {
     List<Rejection> bad = new ArrayList<>();
     List<Reading> readings = jdbc.inTransaction("reading a journaled batch back", c -> {
-      begin(c);
+      queue.beginWrite(c, journal);
       List<Reading> read = queue.readBatch(c, held.batch, Statements.PENDING, bad);
       if (read.isEmpty()) {
         journal.deleteHeld(c, held.batch.id, held.batch.token);
@@ -176,7 +175,7 @@ final class ProcessClaims implements ClaimModel {
     long token = Journal.newId();
     List<Rejection> bad = new ArrayList<>();
     Claim claim = jdbc.inTransaction("claiming readings", c -> {
-      begin(c);
+      queue.beginWrite(c, journal);
       knowLowWater(c);
       long floor = local.floor();
       taken[3] = floor;
@@ -222,15 +221,6 @@ final class ProcessClaims implements ClaimModel {
     return claim;
   }
 
-  private void begin(Connection c) throws SQLException {
-    String statement = sql.dialect.beginWrite(journal.table);
-    if (statement != null) {
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate(statement);
-      }
-    }
-  }
-
   private static List<Long> ids(List<Reading> readings) {
     List<Long> ids = new ArrayList<>(readings.size());
     readings.forEach(r -> ids.add(r.id()));
@@ -240,23 +230,8 @@ final class ProcessClaims implements ClaimModel {
   /** Computes the low-water mark with one scan, the first time it is needed. Holds the lock. */
   private void knowLowWater(Connection c) throws SQLException {
     if (!local.lowWaterKnown()) {
-      local.setLowWater(scanLowWater(c));
+      local.setLowWater(queue.lowestPending(c));
       nextRescanAtMillis = clock.millis() + leaseMillis;
-    }
-  }
-
-  private long scanLowWater(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery(sql.lowestPending())) {
-        if (rs.next()) {
-          return rs.getLong(1);
-        }
-      }
-      // Nothing pending: the next reading will be written above every id there is.
-      try (ResultSet rs = s.executeQuery(sql.highestId())) {
-        rs.next();
-        return rs.getLong(1) + 1;
-      }
     }
   }
 
@@ -443,7 +418,7 @@ final class ProcessClaims implements ClaimModel {
   @Override
   public void reanchor() {
     synchronized (lock) {
-      long lowest = jdbc.inTransaction("finding the lowest pending reading", this::scanLowWater);
+      long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
       local.lowerLowWater(lowest);
     }
   }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -116,6 +117,38 @@ final class QueueRows {
     }
     quarantine(c, poisoned);
     return readings;
+  }
+
+  /**
+   * Takes the write lock at the start of a transaction where a claim that reads first could not
+   * write later (SQLite); elsewhere does nothing.
+   */
+  void beginWrite(Connection c, Journal journal) throws SQLException {
+    String statement = sql.dialect.beginWrite(journal.table);
+    if (statement != null) {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(statement);
+      }
+    }
+  }
+
+  /**
+   * The lowest pending id, or one above the highest id when nothing is pending (the next reading
+   * will be written above every id there is). A walk of the primary key that stops at the first
+   * pending row.
+   */
+  long lowestPending(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery(sql.lowestPending())) {
+        if (rs.next()) {
+          return rs.getLong(1);
+        }
+      }
+      try (ResultSet rs = s.executeQuery(sql.highestId())) {
+        rs.next();
+        return rs.getLong(1) + 1;
+      }
+    }
   }
 
   /** Rows of a status from an id up. */
