@@ -1,25 +1,16 @@
 package com.meterit.sync.jdbc;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.Locale;
 
 /**
- * What differs between the three supported databases: identifier case, column types, how a
- * claim is taken, and which indexes serve the queue. Everything else is shared SQL in
- * {@link Statements}.
+ * What differs between the three supported databases: identifier case, column types, which
+ * claim model serves the queue ({@link TableLeases} or {@link ProcessClaims}), whose clock judges
+ * leases, and which indexes serve the queue. Everything else is shared SQL in {@link Statements}
+ * and {@link Journal}.
  */
 enum Dialect {
   /**
@@ -49,6 +40,16 @@ enum Dialect {
       return "VARCHAR(64)";
     }
 
+    @Override
+    String textCast() {
+      return "VARCHAR";
+    }
+
+    @Override
+    String longTextType() {
+      // H2's VARCHAR holds up to 1,000,000 characters: a fragmented batch of 100,000 ids fits.
+      return "VARCHAR";
+    }
   },
 
   /**
@@ -89,8 +90,18 @@ enum Dialect {
     }
 
     @Override
-    BigDecimal readValue(ResultSet rs, int column) throws SQLException {
-      return rs.getBigDecimal(column);
+    String textCast() {
+      return "TEXT";
+    }
+
+    @Override
+    String dbNowMillis() {
+      return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
+    String longTextType() {
+      return "TEXT";
     }
   },
 
@@ -123,18 +134,29 @@ enum Dialect {
     }
 
     @Override
-    boolean isTimestampColumn(ResultSet rs, int column) {
+    boolean isTimestampType(int sqlType) {
       return false;
     }
-  };
 
-  private static final DateTimeFormatter SQL_TIMESTAMP = new DateTimeFormatterBuilder()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .appendLiteral(' ')
-      .append(DateTimeFormatter.ISO_LOCAL_TIME)
-      .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-      .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-      .toFormatter(Locale.ROOT);
+    @Override
+    String textCast() {
+      return null;
+    }
+
+    @Override
+    String longTextType() {
+      return "TEXT";
+    }
+
+    @Override
+    String beginWrite(String journal) {
+      // A deferred transaction that reads first cannot take the write lock once another
+      // connection (a settlement, a collector) has committed: SQLITE_BUSY_SNAPSHOT, which the busy
+      // timeout does not retry. Writing first takes the lock at once, waiting as configured.
+      return "UPDATE " + journal + " SET " + quote("token") + " = " + quote("token")
+          + " WHERE " + quote("id") + " = 0";
+    }
+  };
 
   /** Recognizes the database behind {@code connection}. */
   static Dialect detect(Connection connection) throws SQLException {
@@ -168,8 +190,8 @@ enum Dialect {
   abstract String valueType();
 
   /**
-   * Whether claims are leases in the table, shared by every worker on the database (one
-   * UPDATE ... RETURNING over rows locked with SKIP LOCKED), rather than held by this process.
+   * Whether claims are leases in the batch journal, shared by every worker on the database
+   * ({@link TableLeases}), rather than held by this process ({@link ProcessClaims}).
    */
   boolean sharedClaims() {
     return false;
@@ -184,58 +206,54 @@ enum Dialect {
   }
 
   /**
-   * Whether the column holds SQL timestamps, to be read as such; otherwise it holds text (a host's
-   * own table may keep timestamps that way), to be parsed. Asked once per result set.
+   * The type that casts a column to text in SQL, so that a bounded prefix of any value can be
+   * selected; null where SUBSTR and LENGTH take any type as it is (SQLite).
    */
-  boolean isTimestampColumn(ResultSet rs, int column) throws SQLException {
-    int type = rs.getMetaData().getColumnType(column);
-    return type == Types.TIMESTAMP_WITH_TIMEZONE || type == Types.TIMESTAMP;
+  abstract String textCast();
+
+  /** The type of unbounded text columns, such as a batch's id ranges. */
+  abstract String longTextType();
+
+  /**
+   * The database's own clock in epoch milliseconds, as an SQL expression, where leases are judged
+   * by it (leases shared by workers on several machines); null where leases live in the process.
+   */
+  String dbNowMillis() {
+    return null;
   }
 
-  Instant readTimestamp(ResultSet rs, int column, boolean timestampColumn) throws SQLException {
-    if (timestampColumn) {
-      OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-      return time == null ? null : time.toInstant();
-    }
-    String text = rs.getString(column);
-    return text == null ? null : parseTimestamp(text);
+  /**
+   * A statement that takes the write lock at the start of a claim's transaction, or null where
+   * readers never block a later write of the same transaction.
+   *
+   * @param journal the quoted journal table, which the statement may name but must not change
+   */
+  String beginWrite(String journal) {
+    return null;
   }
 
-  BigDecimal readValue(ResultSet rs, int column) throws SQLException {
-    String text = rs.getString(column);
-    if (text == null) {
-      return null;
-    }
-    try {
-      return new BigDecimal(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("value is not a decimal number: '" + abbreviate(text) + "'");
-    }
+  /**
+   * Whether a column of this JDBC type holds SQL timestamps, to be read as such; otherwise it
+   * holds text (a host's own table may keep timestamps that way), to be parsed.
+   */
+  boolean isTimestampType(int sqlType) {
+    return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || sqlType == Types.TIMESTAMP;
   }
 
-  /** ISO-8601 instants, SQL timestamps with or without an offset (then UTC), or epoch millis. */
-  static Instant parseTimestamp(String text) {
-    String t = text.trim();
-    try {
-      if (t.chars().allMatch(Character::isDigit) && !t.isEmpty()) {
-        return Instant.ofEpochMilli(Long.parseLong(t));
-      }
-      if (t.indexOf('T') > 0) {
-        return t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")
-            ? OffsetDateTime.parse(t).toInstant()
-            : LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
-      }
-      var parsed = SQL_TIMESTAMP.parse(t);
-      LocalDateTime local = LocalDateTime.from(parsed);
-      int offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
-          ? parsed.get(ChronoField.OFFSET_SECONDS) : 0;
-      return local.toInstant(ZoneOffset.ofTotalSeconds(offset));
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw new IllegalArgumentException("timestamp is not a date-time: '" + abbreviate(text) + "'");
+  /** Whether a column of this JDBC type holds text, so that it needs no cast to be cut. */
+  static boolean isTextType(int sqlType) {
+    switch (sqlType) {
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+      case Types.CLOB:
+      case Types.NCLOB:
+        return true;
+      default:
+        return false;
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 }

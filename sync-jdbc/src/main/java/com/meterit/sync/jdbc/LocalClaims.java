@@ -1,32 +1,32 @@
 package com.meterit.sync.jdbc;
 
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The queue state kept in this process, for an embedded database that one gateway process owns
- * (H2, SQLite): the claims, and the lowest id that may still be pending.
+ * Where the next batch starts, for an embedded database that one gateway process owns (H2,
+ * SQLite): the ids in journaled batches, which no new batch may take, and the lowest id that may
+ * still be pending.
  *
- * <p>Claims live only here: claiming costs no write, and a crash gives every claim back at once.
- * The low-water mark lets every queue query walk the primary key from the first pending row, so
- * no status index has to be rewritten on each acknowledgement. It holds because ids only grow:
- * new readings land above it, and readings that become pending again below it (released,
- * expired, re-queued) lower it. Two things can still leave a pending row below it: a writer
- * whose transaction commits after a higher id was read, and statuses changed behind the
- * source's back. So the source walks the table for the lowest pending row at the first use, when
- * a claim finds the queue drained (at most once a lease), and at each purge.
+ * <p>Rows of journaled batches stay pending in the table (holding them costs no write), so they
+ * are <em>excluded</em> here, held or not, until their batch is settled, re-formed, or its
+ * readings freed. The low-water mark lets every queue query walk the primary key from the first
+ * pending row, so no status index has to be rewritten on each acknowledgement. It holds because
+ * ids only grow: new readings land above it, and readings that become pending again below it
+ * (freed by a re-formed batch, re-queued) lower it. Two things can still leave a pending row
+ * below it: a writer whose transaction commits after a higher id was read, and statuses changed
+ * behind the source's back. So the source walks the table for the lowest pending row at the
+ * first use, when a claim finds the queue drained (at most once a lease), and at each purge.
  *
- * <p>With nothing claimed, a claim reads from the low-water mark. While claims are held, it reads
- * above the highest id held; once readings below that come back, it reads from the lowest of
- * them instead and skips the ids still held. Not thread-safe: the source guards it.
+ * <p>With nothing excluded, a claim reads from the low-water mark. While ids are excluded, it
+ * reads above the highest of them; once readings below that come back, it reads from the lowest
+ * of them instead and skips the excluded ids. Not thread-safe: the source guards it.
  */
 final class LocalClaims {
-  private final TreeMap<Long, Long> leaseUntilById = new TreeMap<>();
-  /** The lowest id given back below claims still held, or null when there is none. */
+  private final TreeSet<Long> excluded = new TreeSet<>();
+  /** The lowest id given back below excluded ids, or null when there is none. */
   private Long lowestReturned;
-  /** No pending reading has a lower id, except those held; -1 until computed. */
+  /** No pending reading has a lower id, except excluded ones; -1 until computed. */
   private long lowWater = -1;
 
   boolean lowWaterKnown() {
@@ -43,7 +43,7 @@ final class LocalClaims {
   }
 
   /**
-   * Lowers the mark to a scan's result, never raises it: rows released while the scan ran may lie
+   * Lowers the mark to a scan's result, never raises it: rows freed while the scan ran may lie
    * below what it found.
    */
   void lowerLowWater(long id) {
@@ -52,71 +52,72 @@ final class LocalClaims {
     }
   }
 
-  /**
-   * Forgets expired claims, then returns the id from which the next claim must read pending rows.
-   */
-  long floor(long nowMillis) {
-    Iterator<Map.Entry<Long, Long>> entries = leaseUntilById.entrySet().iterator();
-    while (entries.hasNext()) {
-      Map.Entry<Long, Long> entry = entries.next();
-      if (entry.getValue() <= nowMillis) {
-        returned(entry.getKey());
-        entries.remove();
-      }
-    }
-    if (leaseUntilById.isEmpty()) {
+  /** The id from which the next new batch must read pending rows. */
+  long floor() {
+    if (excluded.isEmpty()) {
       lowestReturned = null;
       return lowWater();
     }
-    return lowestReturned != null ? lowestReturned : leaseUntilById.lastKey() + 1;
+    return lowestReturned != null ? lowestReturned : excluded.last() + 1;
   }
 
-  /** How many claimed ids lie at or above {@code floor}: rows a read from there must skip. */
-  int claimedFrom(long floor) {
-    return leaseUntilById.tailMap(floor, true).size();
+  /** How many excluded ids lie at or above {@code floor}: rows a read from there must skip. */
+  int excludedFrom(long floor) {
+    return excluded.tailSet(floor, true).size();
   }
 
-  boolean isClaimed(long id) {
-    return leaseUntilById.containsKey(id);
+  boolean isExcluded(long id) {
+    return excluded.contains(id);
   }
 
   /**
-   * Records a claim read from {@code floor}.
+   * Adds the ids of batches journaled by an earlier process. Rows below them that are in no
+   * batch must still be read, so the floor stays where it was.
+   */
+  void journaled(Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    long before = floor();
+    if (lowestReturned == null || before < lowestReturned) {
+      lowestReturned = before;
+    }
+    excluded.addAll(ids);
+  }
+
+  /**
+   * Records a new batch read from {@code floor}.
    *
-   * @param found how many unclaimed pending rows the read took, valid or not
+   * @param found how many pending rows, not excluded, the read took, valid or not
    * @param wanted how many it asked for
    * @param firstFound the lowest id it took, if any
    * @param lastFound the highest id it took, if any
    */
-  void claimed(Collection<Long> ids, long leaseUntilMillis, long floor, int found, int wanted,
-      long firstFound, long lastFound) {
-    if (leaseUntilById.isEmpty() && floor == lowWater()) {
-      // Read from the mark with nothing held: nothing below the first row found is pending.
+  void claimed(Collection<Long> ids, long floor, int found, int wanted, long firstFound,
+      long lastFound) {
+    if (excluded.isEmpty() && floor == lowWater()) {
+      // Read from the mark with nothing excluded: nothing below the first row found is pending.
       lowWater = found > 0 ? firstFound : floor;
     }
-    for (Long id : ids) {
-      leaseUntilById.put(id, leaseUntilMillis);
-    }
+    excluded.addAll(ids);
     if (lowestReturned != null) {
-      // Fewer than wanted: nothing unclaimed is left from the floor up. Otherwise go on after it.
+      // Fewer than wanted: nothing is left from the floor up. Otherwise go on after it.
       lowestReturned = found < wanted ? null : lastFound + 1;
     }
   }
 
-  /** Ids the server settled: forgotten. */
+  /** Ids of a settled batch: forgotten. */
   void settled(Collection<Long> ids) {
+    // Not removeAll: with a list argument it may call contains() on the list for every id.
     for (Long id : ids) {
-      leaseUntilById.remove(id);
+      excluded.remove(id);
     }
   }
 
-  /**
-   * Ids that are pending again, given back for a later try or re-queued from quarantine:
-   * claimable by the next claim.
-   */
+  /** Ids that are pending again and in no batch: claimable by the next new batch. */
   void released(Collection<Long> ids) {
     for (Long id : ids) {
-      leaseUntilById.remove(id);
+      excluded.remove(id);
       returned(id);
     }
   }

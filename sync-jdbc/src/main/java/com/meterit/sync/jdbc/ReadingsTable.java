@@ -18,6 +18,8 @@ public final class ReadingsTable {
 
   /** The default table: {@value}. */
   public static final String DEFAULT_TABLE = "meter_readings";
+  /** The batch journal is named after the readings table with this suffix by default: {@value}. */
+  public static final String JOURNAL_SUFFIX = "_batches";
 
   final String table;
   final String id;
@@ -27,6 +29,7 @@ public final class ReadingsTable {
   final String unit;
   final String quality;
   final String historyTable;
+  final String journalTable;
 
   private ReadingsTable(Builder b) {
     this.table = b.table;
@@ -37,9 +40,14 @@ public final class ReadingsTable {
     this.unit = b.unit;
     this.quality = b.quality;
     this.historyTable = b.historyTable;
+    this.journalTable = b.journalTable != null ? b.journalTable
+        : checkIdentifier(b.table + JOURNAL_SUFFIX, "journalTable");
   }
 
-  /** meter-sync's own table, {@code meter_readings}, and history table {@code meter_sync_runs}. */
+  /**
+   * meter-sync's own table, {@code meter_readings}, its batch journal {@code
+   * meter_readings_batches}, and history table {@code meter_sync_runs}.
+   */
   public static ReadingsTable defaults() {
     return builder().build();
   }
@@ -61,7 +69,7 @@ public final class ReadingsTable {
   public String toString() {
     return "ReadingsTable{table=" + table + ", id=" + id + ", meterId=" + meterId + ", readAt="
         + readAt + ", value=" + value + ", unit=" + unit + ", quality=" + quality
-        + ", historyTable=" + historyTable + '}';
+        + ", historyTable=" + historyTable + ", journalTable=" + journalTable + '}';
   }
 
   /** Builds a {@link ReadingsTable}. Each setter refuses a name that is not a plain identifier. */
@@ -74,6 +82,7 @@ public final class ReadingsTable {
     private String unit = "unit";
     private String quality = "quality";
     private String historyTable = "meter_sync_runs";
+    private String journalTable;
 
     Builder() {}
 
@@ -119,6 +128,20 @@ public final class ReadingsTable {
       return this;
     }
 
+    /**
+     * The batch journal: one row per batch that was formed and not yet settled (see {@link
+     * JdbcReadingSource}). Default: the readings table's name followed by {@value
+     * #JOURNAL_SUFFIX}.
+     */
+    public Builder setJournalTable(String journalTable) {
+      this.journalTable = checkIdentifier(journalTable, "journalTable");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the default journal table name, the table's name and
+     *     {@value #JOURNAL_SUFFIX}, is longer than an identifier may be; set it then
+     */
     public ReadingsTable build() {
       return new ReadingsTable(this);
     }

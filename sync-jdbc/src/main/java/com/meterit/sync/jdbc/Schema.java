@@ -22,7 +22,12 @@ final class Schema {
 
   private Schema() {}
 
-  static void create(Connection c, Statements sql) throws SQLException {
+  /**
+   * Creates what is missing and migrates older versions. Version 2 added the batch journal;
+   * readings that version 1 left claimed (leases in the rows, which version 2 no longer reads)
+   * are put back in the queue: stop every worker of the older version first.
+   */
+  static void create(Connection c, Statements sql, Journal journal) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(sql.createSchemaTable());
       Integer version = version(c, sql);
@@ -44,14 +49,38 @@ final class Schema {
       }
       s.execute(sql.createHistoryTable());
       s.execute(sql.createHistoryIndex());
+      s.execute(journal.createTable());
+      for (String index : journal.createIndexes()) {
+        s.execute(index);
+      }
       if (version == null) {
         try (PreparedStatement insert = c.prepareStatement(sql.insertSchemaVersion())) {
           insert.setString(1, sql.rawTable);
           insert.setInt(2, Statements.SCHEMA_VERSION);
           insert.executeUpdate();
         }
+      } else if (version < Statements.SCHEMA_VERSION) {
+        migrate(c, s, sql, version);
       }
     }
+  }
+
+  private static void migrate(Connection c, Statement s, Statements sql, int from)
+      throws SQLException {
+    if (from < 2 && sql.dialect.sharedClaims()) {
+      int unclaimed = s.executeUpdate(sql.unclaimAll());
+      if (unclaimed > 0) {
+        log.warn("Schema 1 to 2: {} readings of {} claimed under version 1 leases are pending "
+            + "again; they will be sent in new batches", unclaimed, sql.rawTable);
+      }
+    }
+    try (PreparedStatement update = c.prepareStatement(sql.updateSchemaVersion())) {
+      update.setInt(1, Statements.SCHEMA_VERSION);
+      update.setString(2, sql.rawTable);
+      update.executeUpdate();
+    }
+    log.info("Migrated the schema of {} from version {} to {}", sql.rawTable, from,
+        Statements.SCHEMA_VERSION);
   }
 
   private static Integer version(Connection c, Statements sql) throws SQLException {

@@ -19,10 +19,16 @@ final class Statements {
   static final int DROPPED = 4;
 
   /** The schema version this code writes. Bump it with a migration step in {@link Schema}. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
+
+  /** The longest prefix of a column shown in a quarantine listing: {@value}. */
+  static final int LISTED_LENGTH = 200;
+  static final int LISTED_REASON_LENGTH = 500;
 
   final Dialect dialect;
   final String table;
+  /** The quoted id column, for the journal's conditions on readings. */
+  final String idColumn;
   final String rawTable;
   private final String id;
   private final String meterId;
@@ -45,6 +51,7 @@ final class Statements {
     this.rawTable = names.table;
     this.table = dialect.quote(names.table);
     this.id = dialect.quote(names.id);
+    this.idColumn = id;
     this.meterId = dialect.quote(names.meterId);
     this.readAt = dialect.quote(names.readAt);
     this.value = dialect.quote(names.value);
@@ -59,11 +66,6 @@ final class Statements {
     this.reason = dialect.quote("sync_reason");
     this.rawHistory = names.historyTable;
     this.history = dialect.quote(names.historyTable);
-  }
-
-  private String readingColumns(String prefix) {
-    return prefix + id + ", " + prefix + meterId + ", " + prefix + readAt + ", " + prefix + value
-        + ", " + prefix + unit + ", " + prefix + quality;
   }
 
   // ---- schema
@@ -82,6 +84,11 @@ final class Statements {
   String insertSchemaVersion() {
     return "INSERT INTO " + dialect.quote("meter_sync_schema") + " (" + dialect.quote("table_name")
         + ", " + dialect.quote("version") + ") VALUES (?, ?)";
+  }
+
+  String updateSchemaVersion() {
+    return "UPDATE " + dialect.quote("meter_sync_schema") + " SET " + dialect.quote("version")
+        + " = ? WHERE " + dialect.quote("table_name") + " = ?";
   }
 
   String createReadingsTable() {
@@ -160,55 +167,64 @@ final class Statements {
 
   /**
    * PostgreSQL: claim, skipping rows other workers hold, and return the rows in one statement.
-   * The claim is a lease in the table, so workers in other processes respect it. The lower bound
-   * keeps the index scan off the dead entries that claimed rows leave until vacuum.
+   * Rows only change status; the lease is the batch's journal row. The lower bound keeps the
+   * index scan off the dead entries that claimed rows leave until vacuum.
+   *
+   * @param columns the bounded select list of {@link RowReader}, with the alias {@code r.}
    */
-  String claimReturning() {
+  String claimReturning(String columns) {
     return "WITH c AS (SELECT " + id + " FROM " + table + " WHERE " + id + " >= ? AND " + status
         + " = " + PENDING + " ORDER BY " + id + " LIMIT ? FOR UPDATE SKIP LOCKED) "
-        + "UPDATE " + table + " AS r SET " + status + " = " + CLAIMED + ", " + claim + " = ?, "
-        + owner + " = ?, " + leaseUntil + " = ?, " + attempts + " = r." + attempts + " + 1 "
-        + "FROM c WHERE r." + id + " = c." + id + " RETURNING " + readingColumns("r.");
+        + "UPDATE " + table + " AS r SET " + status + " = " + CLAIMED + ", " + attempts + " = r."
+        + attempts + " + 1 FROM c WHERE r." + id + " = c." + id + " RETURNING " + columns;
   }
 
   /**
-   * H2 and SQLite: the oldest pending rows from an id on. Claims live in memory there (see
-   * {@link LocalClaims}), so claiming is this one indexed read.
+   * H2 and SQLite: the oldest pending rows from an id on. Claims are held in the process there
+   * (see {@link ProcessClaims}), so forming a batch is this one indexed read and a journal row.
    */
-  String pendingFrom() {
-    return "SELECT " + readingColumns("") + " FROM " + table + " WHERE " + id + " >= ? AND "
-        + status + " = " + PENDING + " ORDER BY " + id + " LIMIT ?";
+  String pendingFrom(String columns) {
+    return "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "
+        + PENDING + " ORDER BY " + id + " LIMIT ?";
   }
 
-  /** H2 and SQLite: a release counts the failed attempt; the claim itself was never written. */
-  String countFailedAttempts() {
-    return "UPDATE " + table + " SET " + attempts + " = " + attempts + " + 1 WHERE " + id
-        + " BETWEEN ? AND ? AND " + status + " = " + PENDING;
-  }
-
-  String reapExpiredLeases() {
-    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
-        + status + " = " + CLAIMED + " AND " + leaseUntil + " < ?";
-  }
-
-  String releaseOwnersClaims() {
-    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
-        + status + " = " + CLAIMED + " AND " + owner + " = ?";
+  /** The rows of one id range of a journaled batch, in their status while journaled. */
+  String rowsInRange(String columns, int statusValue) {
+    return "SELECT " + columns + " FROM " + table + " WHERE " + id + " BETWEEN ? AND ? AND "
+        + status + " = " + statusValue + " ORDER BY " + id;
   }
 
   /**
-   * Also settles a reading whose lease expired meanwhile: the server accepted it, which is what
-   * counts. {@code < SYNCED} rather than {@code IN (PENDING, CLAIMED)} so that H2 walks the
-   * primary key range instead of every pending row of its status index.
+   * Counts an attempt for the rows of a range in a status: on H2 and SQLite when a batch is
+   * released (the claim itself was never written), on PostgreSQL when a batch is taken over.
+   */
+  String countAttempts(int statusValue) {
+    return "UPDATE " + table + " SET " + attempts + " = " + attempts + " + 1 WHERE " + id
+        + " BETWEEN ? AND ? AND " + status + " = " + statusValue;
+  }
+
+  /** PostgreSQL: readings of a re-formed batch that are in no part are pending again. */
+  String unclaimRange() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + " WHERE " + id
+        + " BETWEEN ? AND ? AND " + status + " = " + CLAIMED;
+  }
+
+  /**
+   * Puts rows that version 1 left claimed (leases in the rows) back in the queue: version 2 keeps
+   * leases in the journal, which knows nothing of them.
+   */
+  String unclaimAll() {
+    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
+        + status + " = " + CLAIMED;
+  }
+
+  /**
+   * {@code < SYNCED} rather than {@code IN (PENDING, CLAIMED)} so that H2 walks the primary key
+   * range instead of every pending row of its status index.
    */
   String acknowledgeRange() {
-    return "UPDATE " + table + " SET " + status + " = " + SYNCED + ", " + syncedAt + " = ?, "
-        + clearLease() + " WHERE " + id + " BETWEEN ? AND ? AND " + status + " < " + SYNCED;
-  }
-
-  String releaseRange() {
-    return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + clearLease() + " WHERE "
-        + id + " BETWEEN ? AND ? AND " + status + " = " + CLAIMED + " AND " + owner + " = ?";
+    return "UPDATE " + table + " SET " + status + " = " + SYNCED + ", " + syncedAt + " = ? WHERE "
+        + id + " BETWEEN ? AND ? AND " + status + " < " + SYNCED;
   }
 
   String quarantine() {
@@ -228,8 +244,9 @@ final class Statements {
         + statusValue;
   }
 
-  String oldestReadAt(int statusValue) {
-    return "SELECT " + readAt + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "
+  /** The lowest-id row of a status from an id up, as {@link RowReader} reads it. */
+  String lowestRow(String columns, int statusValue) {
+    return "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "
         + statusValue + " ORDER BY " + id + " LIMIT 1";
   }
 
@@ -248,9 +265,18 @@ final class Statements {
 
   // ---- quarantine, retention
 
-  String listQuarantined() {
-    return "SELECT " + readingColumns("") + ", " + reason + ", " + attempts + " FROM " + table
-        + " WHERE " + status + " = " + QUARANTINED + " ORDER BY " + id + " LIMIT ?";
+  /**
+   * Every column as a bounded prefix and its length, the reason too: a quarantined row may be
+   * there precisely because a value is huge.
+   */
+  String listQuarantined(RowReader rows) {
+    return "SELECT " + id + ", " + rows.bounded(meterId, 0, LISTED_LENGTH) + ", "
+        + rows.bounded(readAt, 0, LISTED_LENGTH) + ", " + rows.bounded(value, 0, LISTED_LENGTH)
+        + ", " + rows.bounded(unit, 0, LISTED_LENGTH) + ", "
+        + rows.bounded(quality, 0, LISTED_LENGTH) + ", "
+        + rows.bounded(reason, java.sql.Types.VARCHAR, LISTED_REASON_LENGTH) + ", " + attempts
+        + " FROM " + table + " WHERE " + status + " = " + QUARANTINED + " ORDER BY " + id
+        + " LIMIT ?";
   }
 
   String requeue() {
@@ -270,10 +296,18 @@ final class Statements {
         + id + " LIMIT ?)";
   }
 
-  String dropOldest() {
+  /**
+   * Drops up to ? of the oldest pending rows from an id up that {@code notInFlight} allows. The
+   * outer status check keeps a row that a concurrent claim took (PostgreSQL re-checks the
+   * condition on the row it waited for) from being dropped.
+   *
+   * @param notInFlight a condition on the alias {@code r} excluding journaled readings, or empty
+   */
+  String dropOldest(String notInFlight) {
     return "UPDATE " + table + " SET " + status + " = " + DROPPED + ", " + syncedAt + " = ?, "
-        + reason + " = ? WHERE " + id + " IN (SELECT " + id + " FROM " + table + " WHERE "
-        + id + " >= ? AND " + status + " = " + PENDING + " ORDER BY " + id + " LIMIT ?)";
+        + reason + " = ? WHERE " + id + " IN (SELECT r." + id + " FROM " + table + " r WHERE r."
+        + id + " >= ? AND r." + status + " = " + PENDING + notInFlight + " ORDER BY r." + id
+        + " LIMIT ?) AND " + status + " = " + PENDING;
   }
 
   // ---- history

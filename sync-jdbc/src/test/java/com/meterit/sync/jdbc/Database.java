@@ -22,6 +22,37 @@ abstract class Database {
     this.historyTable = historyTable;
   }
 
+  /** An unbounded text column type, for a host's table of text columns. */
+  String textType() {
+    return "TEXT";
+  }
+
+  /** The id column of a host's table, filled by the host. */
+  String hostIdType() {
+    return "BIGINT PRIMARY KEY";
+  }
+
+  /** The batch journal of the readings table. */
+  String journalTable() {
+    return table + ReadingsTable.JOURNAL_SUFFIX;
+  }
+
+  /**
+   * Lets {@code time} pass for leases judged by the database's clock (PostgreSQL): their ends
+   * move that much closer. Elsewhere the source's clock judges them, and this does nothing.
+   */
+  void ageLeases(java.time.Duration time) throws SQLException {}
+
+  /** Counts rows with a condition, such as {@code sync_status = 2}. */
+  long count(String tableName, String where) throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + tableName
+            + (where.isEmpty() ? "" : " WHERE " + where))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   ReadingsTable names() {
     return ReadingsTable.builder().setTable(table).setHistoryTable(historyTable).build();
   }

@@ -44,4 +44,45 @@ class FromEnvTest {
         e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"));
   }
+
+  @Test
+  void theWorkerIdAndLeaseComeFromTheirOwnVariablesNotTheGatewayId() {
+    String url = "jdbc:h2:mem:env-worker;NON_KEYWORDS=VALUE";
+    JdbcReadingSource source = JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url,
+        "SYNC_WORKER_ID", " gw-7-worker-2 ", "SYNC_LEASE_SECONDS", "45", "GATEWAY_ID", "gw-7"));
+    assertTrue(source.toString().contains("workerId=gw-7-worker-2, lease=PT45S"), source.toString());
+    source.close();
+  }
+
+  @Test
+  void aLeaseOutOfRangeNamesTheVariableInSeconds() {
+    for (String bad : new String[] {"2", "86401", "1.5", "5m"}) {
+      ConfigurationException e = assertThrows(ConfigurationException.class,
+          () -> JdbcReadingSource.fromEnv(Map.of("SYNC_LEASE_SECONDS", bad)));
+      assertEquals("SYNC_LEASE_SECONDS", e.setting());
+      assertEquals("SYNC_LEASE_SECONDS must be a whole number of seconds from 5 to 86400: '"
+          + bad + "'", e.getMessage());
+    }
+  }
+
+  @Test
+  void aWorkerIdTooLongNamesTheVariable() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> JdbcReadingSource.fromEnv(Map.of("SYNC_WORKER_ID", "w".repeat(65))));
+    assertEquals("SYNC_WORKER_ID", e.setting());
+  }
+
+  @Test
+  void theDefaultDatabaseWritesEveryCommitBeforeItReturns() throws Exception {
+    String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
+        JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
+    String url = "jdbc:h2:file:" + directory.resolve("durable") + options;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM "
+            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+      assertTrue(rs.next());
+      assertEquals("0", rs.getString(1));
+    }
+  }
 }

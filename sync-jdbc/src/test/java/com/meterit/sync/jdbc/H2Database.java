@@ -16,6 +16,11 @@ final class H2Database extends Database {
   }
 
   @Override
+  String textType() {
+    return "VARCHAR";
+  }
+
+  @Override
   void dropTables() throws SQLException {
     execute("DROP ALL OBJECTS");
   }

@@ -9,7 +9,7 @@ import java.sql.DatabaseMetaData;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-class H2ReadingSourceTest extends ReadingSourceContractTest {
+class H2ReadingSourceTest extends JdbcBehaviourTest {
   @Override
   Database createDatabase() {
     return new H2Database();
@@ -25,11 +25,12 @@ class H2ReadingSourceTest extends ReadingSourceContractTest {
             + "VALUES ('m-late', '2026-01-01 00:00:00+00', '1.000', 'kWh')");
       }
       db.insertReadings(3);
-      assertEquals(java.util.List.of(2L, 3L, 4L), ids(source.claim(10)));
-      source.acknowledge(java.util.List.of(2L, 3L, 4L));
+      com.meterit.sync.api.Claim claim = source.claim(10);
+      assertEquals(java.util.List.of(2L, 3L, 4L), ids(claim));
+      source.settle(claim, java.util.List.of());
       slowWriter.commit();
     }
-    clock.advance(JdbcReadingSource.DEFAULT_LEASE);
+    clock.advance(LEASE);
     assertEquals(java.util.List.of(1L), ids(source.claim(10)));
   }
 

@@ -26,7 +26,13 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  void ageLeases(java.time.Duration time) throws SQLException {
+    execute("UPDATE " + journalTable() + " SET lease_until = lease_until - " + time.toMillis());
+  }
+
+  @Override
   void dropTables() throws SQLException {
+    execute("DROP TABLE IF EXISTS " + journalTable());
     execute("DROP TABLE IF EXISTS " + table);
     execute("DROP TABLE IF EXISTS " + historyTable);
     execute("DELETE FROM meter_sync_schema WHERE table_name = '" + table + "'");

@@ -32,6 +32,11 @@ final class SqliteDatabase extends Database {
   }
 
   @Override
+  String hostIdType() {
+    return "INTEGER PRIMARY KEY";
+  }
+
+  @Override
   void dropTables() {
     // The file lives in a temporary directory.
   }

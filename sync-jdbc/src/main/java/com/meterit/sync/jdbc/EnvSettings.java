@@ -1,0 +1,87 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.api.ReadingSourceException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+
+/** {@link JdbcReadingSource#fromEnv()}: the variables, their defaults and their checks. */
+final class EnvSettings {
+  private EnvSettings() {}
+
+  static JdbcReadingSource source(Map<String, String> env) {
+    String url = env.getOrDefault(JdbcReadingSource.SYNC_DB_URL, "").isBlank()
+        ? JdbcReadingSource.DEFAULT_DB_URL : env.get(JdbcReadingSource.SYNC_DB_URL).trim();
+    if (!url.startsWith("jdbc:")) {
+      throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
+          + " must be a JDBC URL starting with jdbc: '" + PooledDataSource.mask(url) + "'");
+    }
+    String workerId = env.getOrDefault(JdbcReadingSource.SYNC_WORKER_ID, "").trim();
+    if (workerId.length() > JdbcReadingSource.MAX_WORKER_ID_LENGTH) {
+      throw new ConfigurationException(JdbcReadingSource.SYNC_WORKER_ID,
+          JdbcReadingSource.SYNC_WORKER_ID + " must be 1 to "
+              + JdbcReadingSource.MAX_WORKER_ID_LENGTH + " characters: '" + workerId + "'");
+    }
+    Duration lease = lease(env.get(JdbcReadingSource.SYNC_LEASE_SECONDS));
+    JdbcReadingSource.Builder builder = JdbcReadingSource.builder(url,
+        env.get(JdbcReadingSource.SYNC_DB_USER), env.get(JdbcReadingSource.SYNC_DB_PASSWORD))
+        .setLease(lease);
+    if (!workerId.isEmpty()) {
+      builder.setWorkerId(workerId);
+    }
+    try {
+      return builder.build();
+    } catch (ReadingSourceException | UnsupportedDatabaseException e) {
+      ((PooledDataSource) builder.dataSource).close();
+      throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
+          + " " + PooledDataSource.mask(url) + " is not usable: " + e.getMessage());
+    }
+  }
+
+  private static Duration lease(String text) {
+    if (text == null || text.isBlank()) {
+      return JdbcReadingSource.DEFAULT_LEASE;
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      seconds = -1;
+    }
+    long min = JdbcReadingSource.MIN_LEASE.getSeconds();
+    long max = JdbcReadingSource.MAX_LEASE.getSeconds();
+    if (seconds < min || seconds > max) {
+      throw new ConfigurationException(JdbcReadingSource.SYNC_LEASE_SECONDS,
+          JdbcReadingSource.SYNC_LEASE_SECONDS + " must be a whole number of seconds from " + min
+              + " to " + max + ": '" + text + "'");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  /**
+   * This host's name: {@code HOSTNAME}, {@code COMPUTERNAME}, else what the network stack
+   * reports, cut to the longest worker id; {@link JdbcReadingSource#DEFAULT_WORKER_ID} when none
+   * is known.
+   */
+  static String hostWorkerId() {
+    String name = System.getenv("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      name = System.getenv("COMPUTERNAME");
+    }
+    if (name == null || name.isBlank()) {
+      try {
+        name = InetAddress.getLocalHost().getHostName();
+      } catch (IOException | RuntimeException e) {
+        name = null;
+      }
+    }
+    if (name == null || name.isBlank()) {
+      return JdbcReadingSource.DEFAULT_WORKER_ID;
+    }
+    name = name.trim();
+    int max = JdbcReadingSource.MAX_WORKER_ID_LENGTH;
+    return name.length() <= max ? name : name.substring(0, max);
+  }
+}

@@ -1,0 +1,430 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.Rejection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * H2 and SQLite: one gateway process drains the embedded file, so batches are held in that
+ * process. Forming a batch is one indexed read from the low-water mark and one small journal
+ * INSERT, in one transaction; rows stay PENDING in the table, and {@link LocalClaims} keeps the
+ * journaled ids out of new batches. A hold is a token and a lease end in memory; a lapsed hold
+ * leaves its batch journaled and un-held, and the next claim returns it. At first use the
+ * journal is loaded (an embedded database has one owner), so a restart sends every batch an
+ * earlier process formed, unchanged, before any new one.
+ *
+ * <p>Lock order: the claims lock first, then a connection, never the other way round; paths that
+ * need both (claiming, the queue floor, work through {@link #withQueue}) take the lock, then
+ * borrow. Settling and re-forming mark their batch busy under the lock, release it, and only
+ * then borrow a connection. No path borrows a second connection while holding one.
+ */
+final class ProcessClaims implements ClaimModel {
+  private static final Logger log = LoggerFactory.getLogger(ProcessClaims.class);
+
+  /** One journaled batch and its hold. Guarded by the lock. */
+  private static final class Held {
+    final Journal.Batch batch;
+    /** The token of the claim that holds the batch; 0 when un-held. */
+    long token;
+    long leaseUntil;
+    /** Being settled or re-formed: not to be expired nor handed out. */
+    boolean busy;
+
+    Held(Journal.Batch batch) {
+      this.batch = batch;
+    }
+  }
+
+  private final Jdbc jdbc;
+  private final QueueRows queue;
+  private final Statements sql;
+  private final Journal journal;
+  private final Clock clock;
+  private final long leaseMillis;
+  private final String worker;
+  private final Object lock = new Object();
+  private final LocalClaims local = new LocalClaims();
+  private final Map<Long, Held> batches = new HashMap<>();
+  private boolean journalLoaded;
+  /** When an empty claim may walk the table again for late-committed rows. */
+  private long nextRescanAtMillis;
+
+  ProcessClaims(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, long leaseMillis,
+      String worker) {
+    this.jdbc = jdbc;
+    this.queue = queue;
+    this.sql = queue.sql;
+    this.journal = journal;
+    this.clock = clock;
+    this.leaseMillis = leaseMillis;
+    this.worker = worker;
+  }
+
+  @Override
+  public Claim claim(int max, List<Rejection> poisoned) {
+    synchronized (lock) {
+      long now = clock.millis();
+      if (!journalLoaded) {
+        jdbc.inTransaction("loading the batch journal", this::loadJournal);
+      }
+      for (Held held : batches.values()) {
+        if (held.token != 0 && !held.busy && held.leaseUntil <= now) {
+          held.token = 0;
+          log.warn("The lease of {} lapsed; it will be sent again", held.batch);
+        }
+      }
+      for (Held next = nextUnheld(); next != null; next = nextUnheld()) {
+        Claim resumed = resume(next, now, poisoned);
+        if (resumed != null) {
+          return resumed;
+        }
+      }
+      while (true) {
+        int found = poisoned.size();
+        Claim claim = claimNew(max, now, poisoned);
+        if (claim.isEmpty() && poisoned.size() == found && now >= nextRescanAtMillis) {
+          // The queue looks drained. A writer that committed after a higher id was read leaves
+          // rows below the floor; look for them, at most once a lease, since it walks the table.
+          nextRescanAtMillis = now + leaseMillis;
+          long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
+          if (lowest < local.floor()) {
+            local.returned(lowest);
+            claim = claimNew(max, now, poisoned);
+          }
+        }
+        if (!claim.isEmpty() || poisoned.size() == found) {
+          return claim;
+        }
+      }
+    }
+  }
+
+  /** Holds the lock. */
+  private Void loadJournal(Connection c) throws SQLException {
+    knowLowWater(c);
+    List<Journal.Batch> all = journal.all(c);
+    for (Journal.Batch batch : all) {
+      batches.put(batch.id, new Held(batch));
+      local.journaled(IdRanges.ids(batch.ranges));
+    }
+    journalLoaded = true;
+    if (!all.isEmpty()) {
+      log.info("{} journaled batch(es) from an earlier run will be sent again first", all.size());
+    }
+    return null;
+  }
+
+  /** The un-held batch with the lowest first id. Holds the lock. */
+  private Held nextUnheld() {
+    Held next = null;
+    for (Held held : batches.values()) {
+      if (held.token == 0 && !held.busy
+          && (next == null || held.batch.firstId < next.batch.firstId)) {
+        next = held;
+      }
+    }
+    return next;
+  }
+
+  /** Holds the lock. @return the claim, or null when the batch had nothing left to send */
+  private Claim resume(Held held, long now, List<Rejection> poisoned) {
+    List<Rejection> bad = new ArrayList<>();
+    List<Reading> readings = jdbc.inTransaction("reading a journaled batch back", c -> {
+      queue.beginWrite(c, journal);
+      List<Reading> read = queue.readBatch(c, held.batch, Statements.PENDING, bad);
+      if (read.isEmpty()) {
+        journal.deleteHeld(c, held.batch.id, held.batch.token);
+      }
+      return read;
+    });
+    poisoned.addAll(bad);
+    if (readings.isEmpty()) {
+      batches.remove(held.batch.id);
+      local.settled(IdRanges.ids(held.batch.ranges));
+      log.error("Journaled {} has no pending readings left in {}; dropped from the journal",
+          held.batch, sql.rawTable);
+      return null;
+    }
+    held.token = Journal.newId();
+    held.leaseUntil = now + leaseMillis;
+    Claim claim = new Claim(Journal.key(held.batch.id, held.token), readings,
+        Instant.ofEpochMilli(held.leaseUntil), true);
+    QueueRows.checkDigest(held.batch, claim);
+    return claim;
+  }
+
+  /** Forms a batch of unclaimed pending rows from the floor up, journaled. Holds the lock. */
+  private Claim claimNew(int max, long now, List<Rejection> poisoned) {
+    long[] taken = {0, 0, 0, 0};  // count, first id, last id, floor
+    long rowId = Journal.newId();
+    long token = Journal.newId();
+    List<Rejection> bad = new ArrayList<>();
+    Claim claim = jdbc.inTransaction("claiming readings", c -> {
+      queue.beginWrite(c, journal);
+      knowLowWater(c);
+      long floor = local.floor();
+      taken[3] = floor;
+      int skip = local.excludedFrom(floor);
+      List<Reading> readings = new ArrayList<>(Math.min(max, 10_000));
+      try (PreparedStatement select = c.prepareStatement(
+          sql.pendingFrom(queue.rows.columns(c, "")))) {
+        select.setFetchSize(Math.min(max + skip, 1000));
+        select.setLong(1, floor);
+        select.setInt(2, max + skip);
+        try (ResultSet rs = select.executeQuery()) {
+          queue.rows.read(rs, id -> {
+            if (local.isExcluded(id) || taken[0] == max) {
+              return false;
+            }
+            if (taken[0]++ == 0) {
+              taken[1] = id;
+            }
+            taken[2] = id;
+            return true;
+          }, readings, bad);
+        }
+      }
+      queue.quarantine(c, bad);
+      if (readings.isEmpty()) {
+        return Claim.empty();
+      }
+      Claim formed = new Claim(Journal.key(rowId, token), readings,
+          Instant.ofEpochMilli(now + leaseMillis), false);
+      journal.insert(c, new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
+          IdRanges.of(ids(readings)), readings.size()), now + leaseMillis, now);
+      return formed;
+    });
+    poisoned.addAll(bad);
+    local.claimed(ids(claim.readings()), taken[3], (int) taken[0], max, taken[1], taken[2]);
+    if (!claim.isEmpty()) {
+      Held held = new Held(new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
+          IdRanges.of(ids(claim.readings())), claim.size()));
+      held.token = token;
+      held.leaseUntil = now + leaseMillis;
+      batches.put(rowId, held);
+    }
+    return claim;
+  }
+
+  private static List<Long> ids(List<Reading> readings) {
+    List<Long> ids = new ArrayList<>(readings.size());
+    readings.forEach(r -> ids.add(r.id()));
+    return ids;
+  }
+
+  /** Computes the low-water mark with one scan, the first time it is needed. Holds the lock. */
+  private void knowLowWater(Connection c) throws SQLException {
+    if (!local.lowWaterKnown()) {
+      local.setLowWater(queue.lowestPending(c));
+      nextRescanAtMillis = clock.millis() + leaseMillis;
+    }
+  }
+
+  /** Marks the claim's batch busy. @throws LeaseLostException when the claim does not hold it */
+  private Held hold(Claim claim) {
+    long[] key = Journal.parseKey(claim);
+    synchronized (lock) {
+      Held held = batches.get(key[0]);
+      if (held == null || held.token != key[1] || held.busy) {
+        throw new LeaseLostException("batch " + claim.batch().batchId() + " is no longer held by "
+            + "claim " + claim.key() + ": its lease lapsed and it was claimed again, or it was "
+            + "settled");
+      }
+      held.busy = true;
+      return held;
+    }
+  }
+
+  @Override
+  public void settle(Claim claim, List<Rejection> rejected) {
+    Held held = hold(claim);
+    long now = clock.millis();
+    boolean settled = false;
+    try {
+      jdbc.inTransaction("settling a batch", c -> {
+        if (!journal.deleteHeld(c, held.batch.id, held.batch.token)) {
+          throw new IllegalStateException("the journal row of " + held.batch + " is missing");
+        }
+        queue.settle(c, claim, rejected, now);
+        return null;
+      });
+      settled = true;
+    } finally {
+      synchronized (lock) {
+        held.busy = false;
+        if (settled) {
+          batches.remove(held.batch.id);
+          local.settled(IdRanges.ids(held.batch.ranges));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void release(Claim claim) {
+    if (claim.isEmpty()) {
+      return;
+    }
+    long[] key = Journal.parseKey(claim);
+    Journal.Batch batch;
+    synchronized (lock) {
+      Held held = batches.get(key[0]);
+      if (held == null || held.token != key[1]) {
+        return;
+      }
+      held.token = 0;
+      batch = held.batch;
+    }
+    jdbc.inTransaction("counting a failed attempt", c -> {
+      queue.forEachRange(c, sql.countAttempts(Statements.PENDING), batch.ranges);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
+    List<List<Reading>> checked = ClaimModel.checkParts(claim, parts);
+    List<Long> left = ClaimModel.leftOut(claim, checked);
+    Held held = hold(claim);
+    long now = clock.millis();
+    List<Held> formed = new ArrayList<>(checked.size());
+    List<Claim> claims = new ArrayList<>(checked.size());
+    boolean done = false;
+    try {
+      jdbc.inTransaction("re-forming a batch", c -> {
+        if (!journal.deleteHeld(c, held.batch.id, held.batch.token)) {
+          throw new IllegalStateException("the journal row of " + held.batch + " is missing");
+        }
+        for (List<Reading> part : checked) {
+          long rowId = Journal.newId();
+          long token = Journal.newId();
+          Claim partClaim = new Claim(Journal.key(rowId, token), part,
+              Instant.ofEpochMilli(now + leaseMillis), false);
+          Held partHeld = new Held(new Journal.Batch(rowId, partClaim.batch().batchId(), worker,
+              token, IdRanges.of(ids(part)), part.size()));
+          partHeld.token = token;
+          partHeld.leaseUntil = now + leaseMillis;
+          journal.insert(c, partHeld.batch, partHeld.leaseUntil, now);
+          formed.add(partHeld);
+          claims.add(partClaim);
+        }
+        return null;
+      });
+      done = true;
+    } finally {
+      synchronized (lock) {
+        held.busy = false;
+        if (done) {
+          batches.remove(held.batch.id);
+          formed.forEach(h -> batches.put(h.batch.id, h));
+          local.released(left);
+        }
+      }
+    }
+    return claims;
+  }
+
+  @Override
+  public Map<String, Instant> renew(Collection<Claim> claims) {
+    Map<String, Instant> held = new HashMap<>();
+    synchronized (lock) {
+      long leaseUntil = clock.millis() + leaseMillis;
+      for (Claim claim : claims) {
+        if (claim.isEmpty()) {
+          continue;
+        }
+        long[] key = Journal.parseKey(claim);
+        Held h = batches.get(key[0]);
+        if (h != null && h.token == key[1]) {
+          h.leaseUntil = leaseUntil;
+          held.put(claim.key(), Instant.ofEpochMilli(leaseUntil));
+        }
+      }
+    }
+    return held;
+  }
+
+  @Override
+  public int recoverClaims() {
+    // Holds of an earlier process lived in its memory; its journal is loaded at first use.
+    return 0;
+  }
+
+  /** The low-water mark, computed first if need be: the lock, then a connection. */
+  private long floor() {
+    synchronized (lock) {
+      if (!local.lowWaterKnown()) {
+        jdbc.inTransaction("finding the lowest pending reading", c -> {
+          knowLowWater(c);
+          return null;
+        });
+      }
+      return local.lowWater();
+    }
+  }
+
+  @Override
+  public long pendingCount() {
+    // Journaled readings are PENDING in the table, so they are counted.
+    long floor = floor();
+    return jdbc.inTransaction("counting pending readings",
+        c -> queue.count(c, Statements.PENDING, floor));
+  }
+
+  @Override
+  public Optional<Instant> oldestPendingTimestamp() {
+    long floor = floor();
+    return jdbc.inTransaction("reading the oldest pending reading",
+        c -> queue.oldest(c, Statements.PENDING, floor));
+  }
+
+  @Override
+  public <T> T withQueue(String what, QueueWork<T> work) {
+    synchronized (lock) {
+      return jdbc.inTransaction(what, c -> {
+        knowLowWater(c);
+        return work.run(c, local.lowWater());
+      });
+    }
+  }
+
+  @Override
+  public String notInFlight() {
+    return journal.notJournaled(sql.idColumn);
+  }
+
+  @Override
+  public void requeued(long fromId) {
+    synchronized (lock) {
+      local.returned(fromId);
+    }
+  }
+
+  @Override
+  public void reanchor() {
+    synchronized (lock) {
+      long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
+      local.lowerLowWater(lowest);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessClaims{worker=" + worker + '}';
+  }
+}

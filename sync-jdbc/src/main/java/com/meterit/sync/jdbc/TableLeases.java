@@ -1,0 +1,320 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.Rejection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL: batches held under leases in the journal, so that any number of workers, in
+ * threads, processes or machines, drain one table together.
+ *
+ * <p>A new batch is claimed with {@code FOR UPDATE SKIP LOCKED}: its rows become CLAIMED and its
+ * journal row, with this worker's id, a fresh token and the lease end, is written in the same
+ * transaction. The lease lives only in the journal row, and the database's clock judges it, so
+ * workers whose clocks disagree still agree on who holds what. Before forming a new batch, a
+ * worker takes over the journaled batch whose lease lapsed or that was given back (lowest first
+ * id first), and sends it unchanged. That look runs at the first claim, after this source gave
+ * something back, and otherwise at most every quarter lease: a lease cannot lapse sooner.
+ *
+ * <p>Settling deletes the journal row only if the claim's token still holds it, in the
+ * transaction that marks the readings; a worker whose batch was taken over changes nothing.
+ */
+final class TableLeases implements ClaimModel {
+  private static final Logger log = LoggerFactory.getLogger(TableLeases.class);
+
+  private final Jdbc jdbc;
+  private final QueueRows queue;
+  private final Statements sql;
+  private final Journal journal;
+  private final Clock clock;
+  private final long leaseMillis;
+  private final String worker;
+  /** When to look for lapsed or given-back batches; due at once at start. */
+  private volatile long nextTakeoverAt = Long.MIN_VALUE;
+  /**
+   * Where this worker's next claim starts its index scan. Below it, rows are claimed or settled
+   * (readings freed by a re-formed batch or re-queued lower it); a short claim resets it to 0.
+   */
+  private long sharedScanFrom;
+
+  TableLeases(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, long leaseMillis,
+      String worker) {
+    this.jdbc = jdbc;
+    this.queue = queue;
+    this.sql = queue.sql;
+    this.journal = journal;
+    this.clock = clock;
+    this.leaseMillis = leaseMillis;
+    this.worker = worker;
+  }
+
+  @Override
+  public Claim claim(int max, List<Rejection> poisoned) {
+    // The local time before the statement: the database's lease ends later, never sooner.
+    long now = clock.millis();
+    if (now >= nextTakeoverAt) {
+      Claim resumed = takeOver(now, poisoned);
+      if (resumed != null) {
+        return resumed;
+      }
+      nextTakeoverAt = now + Math.max(1000, leaseMillis / 4);
+    }
+    while (true) {
+      int found = poisoned.size();
+      long from = scanFrom();
+      Claim claim = claimFrom(from, max, now, poisoned);
+      if (claim.isEmpty() && poisoned.size() == found && from > 0) {
+        // Nothing above where this worker reads: look once from the start before saying drained.
+        claim = claimFrom(0, max, now, poisoned);
+      }
+      if (!claim.isEmpty() || poisoned.size() == found) {
+        return claim;
+      }
+    }
+  }
+
+  private Claim takeOver(long now, List<Rejection> poisoned) {
+    while (true) {
+      long token = Journal.newId();
+      Object[] taken = jdbc.inTransaction("taking over a journaled batch", c -> {
+        Journal.Batch batch = journal.takeOver(c, worker, token, leaseMillis);
+        if (batch == null) {
+          return null;
+        }
+        List<Reading> readings = queue.readBatch(c, batch, Statements.CLAIMED, poisoned);
+        if (readings.isEmpty()) {
+          journal.deleteHeld(c, batch.id, token);
+        } else {
+          queue.forEachRange(c, sql.countAttempts(Statements.CLAIMED), batch.ranges);
+        }
+        return new Object[] {batch, readings};
+      });
+      if (taken == null) {
+        return null;
+      }
+      Journal.Batch batch = (Journal.Batch) taken[0];
+      @SuppressWarnings("unchecked")
+      List<Reading> readings = (List<Reading>) taken[1];
+      if (readings.isEmpty()) {
+        log.error("Journaled {} has no pending readings left in {}; dropped from the journal",
+            batch, sql.rawTable);
+        continue;
+      }
+      Claim claim = new Claim(batch.key(), readings, Instant.ofEpochMilli(now + leaseMillis), true);
+      QueueRows.checkDigest(batch, claim);
+      log.info("Took over journaled {} ({} readings) to send it again unchanged", batch,
+          readings.size());
+      return claim;
+    }
+  }
+
+  private Claim claimFrom(long from, int max, long now, List<Rejection> poisoned) {
+    long rowId = Journal.newId();
+    long token = Journal.newId();
+    List<Rejection> bad = new ArrayList<>();
+    Object[] result = jdbc.inTransaction("claiming readings", c -> {
+      List<Reading> readings = new ArrayList<>(Math.min(max, 10_000));
+      try (PreparedStatement claim = c.prepareStatement(
+          sql.claimReturning(queue.rows.columns(c, "r.")))) {
+        claim.setLong(1, from);
+        claim.setInt(2, max);
+        try (ResultSet rs = claim.executeQuery()) {
+          queue.rows.read(rs, id -> true, readings, bad);
+        }
+      }
+      queue.quarantine(c, bad);
+      if (readings.isEmpty()) {
+        return new Object[] {Claim.empty(), 0};
+      }
+      // RETURNING does not keep the subquery's order; a batch is always in id order.
+      readings.sort(Comparator.comparingLong(Reading::id));
+      Claim claim = new Claim(Journal.key(rowId, token), readings,
+          Instant.ofEpochMilli(now + leaseMillis), false);
+      List<Long> ids = new ArrayList<>(readings.size());
+      readings.forEach(r -> ids.add(r.id()));
+      journal.insert(c, new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
+          IdRanges.of(ids), readings.size()), leaseMillis, now);
+      return new Object[] {claim, readings.get(0).id()};
+    });
+    poisoned.addAll(bad);
+    Claim claim = (Claim) result[0];
+    if (claim.size() + bad.size() < max) {
+      // Short: look from the start next time, for rows other workers gave back or writers
+      // committed late below where this worker has been reading.
+      lowerScan(0);
+    } else if (!claim.isEmpty()) {
+      raiseScan(from, (Long) result[1]);
+    }
+    return claim;
+  }
+
+  private synchronized long scanFrom() {
+    return sharedScanFrom;
+  }
+
+  private synchronized void lowerScan(long id) {
+    sharedScanFrom = Math.min(sharedScanFrom, id);
+  }
+
+  /** Moves the scan start up to a claim's first row, unless it was lowered meanwhile. */
+  private synchronized void raiseScan(long expected, long id) {
+    if (sharedScanFrom == expected && id > sharedScanFrom) {
+      sharedScanFrom = id;
+    }
+  }
+
+  @Override
+  public void settle(Claim claim, List<Rejection> rejected) {
+    long[] key = Journal.parseKey(claim);
+    long now = clock.millis();
+    jdbc.inTransaction("settling a batch", c -> {
+      if (!journal.deleteHeld(c, key[0], key[1])) {
+        throw lost(claim);
+      }
+      queue.settle(c, claim, rejected, now);
+      return null;
+    });
+  }
+
+  private static LeaseLostException lost(Claim claim) {
+    return new LeaseLostException("batch " + claim.batch().batchId() + " is no longer held by "
+        + "claim " + claim.key() + ": its lease lapsed and it was taken over, or it was settled");
+  }
+
+  @Override
+  public void release(Claim claim) {
+    if (claim.isEmpty()) {
+      return;
+    }
+    long[] key = Journal.parseKey(claim);
+    if (jdbc.inTransaction("releasing a batch", c -> journal.release(c, key[0], key[1]))) {
+      nextTakeoverAt = Long.MIN_VALUE;
+    }
+  }
+
+  @Override
+  public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
+    long[] key = Journal.parseKey(claim);
+    List<List<Reading>> checked = ClaimModel.checkParts(claim, parts);
+    List<Long> left = ClaimModel.leftOut(claim, checked);
+    long now = clock.millis();
+    List<Claim> claims = jdbc.inTransaction("re-forming a batch", c -> {
+      if (!journal.deleteHeld(c, key[0], key[1])) {
+        throw lost(claim);
+      }
+      List<Claim> parted = new ArrayList<>(checked.size());
+      for (List<Reading> part : checked) {
+        long rowId = Journal.newId();
+        long token = Journal.newId();
+        Claim partClaim = new Claim(Journal.key(rowId, token), part,
+            Instant.ofEpochMilli(now + leaseMillis), false);
+        List<Long> ids = new ArrayList<>(part.size());
+        part.forEach(r -> ids.add(r.id()));
+        journal.insert(c, new Journal.Batch(rowId, partClaim.batch().batchId(), worker, token,
+            IdRanges.of(ids), part.size()), leaseMillis, now);
+        parted.add(partClaim);
+      }
+      queue.forEachRange(c, sql.unclaimRange(), IdRanges.of(left));
+      return parted;
+    });
+    if (!left.isEmpty()) {
+      lowerScan(left.get(0));
+    }
+    return claims;
+  }
+
+  @Override
+  public Map<String, Instant> renew(Collection<Claim> claims) {
+    List<Claim> live = new ArrayList<>(claims.size());
+    List<long[]> keys = new ArrayList<>(claims.size());
+    for (Claim claim : claims) {
+      if (!claim.isEmpty()) {
+        live.add(claim);
+        keys.add(Journal.parseKey(claim));
+      }
+    }
+    Map<String, Instant> held = new HashMap<>();
+    if (live.isEmpty()) {
+      return held;
+    }
+    long now = clock.millis();
+    boolean[] renewed = jdbc.inTransaction("renewing leases",
+        c -> journal.renew(c, keys, leaseMillis));
+    for (int i = 0; i < live.size(); i++) {
+      if (renewed[i]) {
+        held.put(live.get(i).key(), Instant.ofEpochMilli(now + leaseMillis));
+      }
+    }
+    return held;
+  }
+
+  @Override
+  public int recoverClaims() {
+    int recovered = jdbc.inTransaction("giving back this worker's batches",
+        c -> journal.recover(c, worker));
+    if (recovered > 0) {
+      nextTakeoverAt = Long.MIN_VALUE;
+      log.info("{} batch(es) that worker {} held before a restart will be sent again first",
+          recovered, worker);
+    }
+    return recovered;
+  }
+
+  @Override
+  public long pendingCount() {
+    return jdbc.inTransaction("counting pending readings",
+        c -> queue.count(c, Statements.PENDING, 0) + queue.count(c, Statements.CLAIMED, 0));
+  }
+
+  @Override
+  public Optional<Instant> oldestPendingTimestamp() {
+    return jdbc.inTransaction("reading the oldest pending reading", c -> {
+      Optional<Instant> claimed = queue.oldest(c, Statements.CLAIMED, 0);
+      Optional<Instant> pending = queue.oldest(c, Statements.PENDING, 0);
+      if (claimed.isPresent() && pending.isPresent()) {
+        return claimed.get().isBefore(pending.get()) ? claimed : pending;
+      }
+      return claimed.isPresent() ? claimed : pending;
+    });
+  }
+
+  @Override
+  public <T> T withQueue(String what, QueueWork<T> work) {
+    return jdbc.inTransaction(what, c -> work.run(c, 0));
+  }
+
+  @Override
+  public String notInFlight() {
+    // Journaled readings are CLAIMED here, never PENDING.
+    return "";
+  }
+
+  @Override
+  public void requeued(long fromId) {
+    lowerScan(fromId);
+  }
+
+  @Override
+  public void reanchor() {
+    // Partial indexes serve every queue query; there is no mark to re-anchor.
+  }
+
+  @Override
+  public String toString() {
+    return "TableLeases{worker=" + worker + '}';
+  }
+}

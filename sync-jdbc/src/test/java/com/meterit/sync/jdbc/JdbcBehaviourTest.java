@@ -1,0 +1,373 @@
+package com.meterit.sync.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.api.SyncOutcome;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the JDBC source does beyond the contract, on each database: quarantine, rows that are
+ * not readings, retention, schema, history, and its lock order.
+ */
+abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
+
+  @Test
+  void quarantineKeepsTheReasonAndAttemptsAndCanBeRequeued() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(3);
+    source.release(source.claim(3));
+    Claim again = source.claim(3);
+    source.settle(again, List.of(new Rejection(2, "unknown meter")));
+
+    List<QuarantinedReading> list = source.listQuarantined(10);
+    assertEquals(1, list.size());
+    assertEquals(2, list.get(0).id());
+    assertEquals("unknown meter", list.get(0).reason());
+    assertEquals(2, list.get(0).attempts());
+    assertEquals(0, source.pendingCount());
+
+    assertEquals(1, source.requeueQuarantined(List.of(2L)));
+    assertEquals(List.of(2L), ids(source.claim(3)));
+    assertTrue(source.listQuarantined(10).isEmpty());
+  }
+
+  @Test
+  void anUnreadableRowIsQuarantinedAtClaimAndTheRestFlows() throws Exception {
+    List<List<Rejection>> told = new CopyOnWriteArrayList<>();
+    JdbcReadingSource source = builder().setListener(new SyncListener() {
+      @Override
+      public void onReadingsRejected(List<Rejection> rejections) {
+        told.add(rejections);
+      }
+    }).build();
+    source.createSchema();
+    db.execute("INSERT INTO " + db.table + " (meter_id, read_at, value, unit) VALUES "
+        + "('m-1', '2026-01-01 00:00:00+00', " + db.valueLiteral("1.0") + ", 'kWh'), "
+        + "('m-2', '2026-01-01 00:00:00+00', " + db.valueLiteral("2.0") + ", ' '), "
+        + "('m-3', '2026-01-01 00:00:00+00', " + db.valueLiteral("3.0") + ", 'kWh')");
+
+    assertEquals(List.of(1L, 3L), ids(source.claim(10)));
+    assertEquals(1, told.size());
+    assertEquals("invalid reading in the Sync Database: unit must not be blank",
+        source.listQuarantined(10).get(0).reason());
+    assertEquals(2, source.pendingCount());
+  }
+
+  /** A host's table whose columns are all text, so that writers can put anything in them. */
+  JdbcReadingSource hostSource(String name) throws Exception {
+    db.execute("CREATE TABLE " + name + " (reading_no " + db.hostIdType() + ", meter "
+        + db.textType() + ", taken_at " + db.textType() + ", amount " + db.textType() + ", uom "
+        + db.textType() + ", q " + db.textType() + ")");
+    ReadingsTable mapping = ReadingsTable.builder().setTable(name)
+        .setIdColumn("reading_no").setMeterIdColumn("meter").setReadAtColumn("taken_at")
+        .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
+        .setHistoryTable(db.historyTable).build();
+    JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
+        .setClock(clock).build();
+    source.createSchema();
+    return source;
+  }
+
+  void insertHost(String table, long id, String meter, String at, String amount)
+      throws Exception {
+    try (Connection c = db.dataSource.getConnection();
+        PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
+            + " (reading_no, meter, taken_at, amount, uom) VALUES (?, ?, ?, ?, 'kWh')")) {
+      insert.setLong(1, id);
+      insert.setString(2, meter);
+      insert.setString(3, at);
+      insert.setString(4, amount);
+      insert.executeUpdate();
+    }
+  }
+
+  void dropHost(String table) throws Exception {
+    db.execute("DROP TABLE IF EXISTS " + table + ReadingsTable.JOURNAL_SUFFIX);
+    db.execute("DROP TABLE " + table);
+  }
+
+  @Test
+  void garbageInAHostsTextColumnsIsQuarantinedRowByRow() throws Exception {
+    String table = "host_garbage_" + db.table;
+    try {
+      JdbcReadingSource source = hostSource(table);
+      insertHost(table, 1, "m-1", "2026-01-01T00:00:00Z", "1.5");
+      insertHost(table, 2, "m-2", "2026-01-01T00:00:00Z", "twelve\n[ERROR] forged");
+      insertHost(table, 3, "m-3", "yesterday", "2");
+      insertHost(table, 4, "m-4", "+300000-01-01T00:00:00Z", "3");
+      insertHost(table, 5, "m-5", "2026-01-01 00:15:00", "NaN");
+      insertHost(table, 6, "m-6", "1767225600000", "4.250");
+
+      assertEquals(List.of(1L, 6L), ids(source.claim(10)));
+      List<String> reasons = new ArrayList<>();
+      source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
+      String prefix = "invalid reading in the Sync Database: ";
+      assertEquals(List.of(
+          prefix + "amount is not a decimal number: 'twelve\\u000a[ERROR] forged'",
+          prefix + "taken_at is not a date-time: 'yesterday'",
+          prefix + "taken_at is out of range: +300000-01-01T00:00:00Z",
+          prefix + "amount is not a decimal number: 'NaN'"), reasons);
+    } finally {
+      dropHost(table);
+    }
+  }
+
+  @Test
+  void oversizedValuesAreQuarantinedByTheirLengthAndNeverLoaded() throws Exception {
+    String table = "host_huge_" + db.table;
+    String huge = "x".repeat(1_000_000);
+    try {
+      JdbcReadingSource source = hostSource(table);
+      for (int i = 1; i <= 40; i++) {
+        insertHost(table, i, i % 2 == 0 ? huge : "m-" + i, "2026-01-01T00:00:00Z",
+            i % 10 == 1 ? "9".repeat(65) : "1.0");
+      }
+      Claim claim = source.claim(100);
+      assertEquals(16, claim.size());
+      assertEquals(24, source.listQuarantined(100).size());
+      QuarantinedReading meter = source.listQuarantined(100).get(1);
+      assertEquals(2, meter.id());
+      assertTrue(meter.reason().startsWith("invalid reading in the Sync Database: meter is "
+          + "1000000 characters long, more than 128: 'xxxxx"), meter.reason());
+      assertTrue(meter.reason().length() < 200, "the reason quotes an excerpt");
+      assertEquals("x".repeat(200) + "... (1000000 characters)", meter.meterId().orElseThrow(),
+          "a listing shows a bounded prefix");
+      assertTrue(source.listQuarantined(100).get(0).reason()
+          .contains("amount is 65 characters long, more than 64"));
+    } finally {
+      dropHost(table);
+    }
+  }
+
+  @Test
+  void aReadingMadePendingBehindTheSourcesBackIsFoundByThePurgeAtTheLatest() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    source.settle(source.claim(5), List.of());
+    db.execute("UPDATE " + db.table + " SET sync_status = 0 WHERE id = 2");
+
+    source.purge();
+    assertEquals(1, source.pendingCount());
+    assertEquals(List.of(2L), ids(source.claim(5)));
+  }
+
+  @Test
+  void aPurgeNeverTouchesUnsyncedRows() throws Exception {
+    JdbcReadingSource source = builder()
+        .setRetention(RetentionPolicy.builder().setSyncedRetention(Duration.ofHours(1))
+            .setChunkSize(2).build())
+        .build();
+    source.createSchema();
+    db.insertReadings(20);
+    source.settle(source.claim(7), List.of());
+    source.settle(source.claim(1), List.of(new Rejection(8, "bad")));
+    Claim held = source.claim(4);
+    // 9 to 12 are journaled; 13 to 20 were never claimed.
+
+    assertEquals(0, source.purge().readingsPurged(), "synced too recently");
+    advance(Duration.ofHours(1).plusSeconds(1));
+    PurgeResult result = source.purge();
+
+    assertEquals(7, result.readingsPurged());
+    assertEquals(12, result.pendingReadings());
+    assertEquals(12, source.pendingCount());
+    assertEquals(1, source.listQuarantined(10).size());
+    assertEquals(ids(held), ids(source.claim(100)), "the journaled batch, after its lease");
+    assertEquals(List.of(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L), ids(source.claim(100)));
+  }
+
+  @Test
+  void aBacklogOverTheCapIsReportedAndKeptUnderWarn() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    JdbcReadingSource source = builder().setListener(recorder(events))
+        .setRetention(RetentionPolicy.builder().setMaxPendingReadings(5, OverflowPolicy.WARN).build())
+        .build();
+    source.createSchema();
+    db.insertReadings(8);
+    PurgeResult result = source.purge();
+    assertEquals(0, result.readingsDropped());
+    assertEquals(8, source.pendingCount());
+    assertEquals(List.of("over cap 8/5"), events);
+  }
+
+  @Test
+  void dropOldestIsOptInCountedAndReportedAndSparesJournaledBatches() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    JdbcReadingSource source = builder().setListener(recorder(events))
+        .setRetention(RetentionPolicy.builder().setMaxPendingReadings(5, OverflowPolicy.DROP_OLDEST)
+            .setChunkSize(2).build())
+        .build();
+    source.createSchema();
+    db.insertReadings(10);
+    Claim inFlight = source.claim(2);
+    PurgeResult result = source.purge();
+
+    assertEquals(5, result.readingsDropped());
+    assertEquals(5, source.pendingCount());
+    assertEquals(List.of("dropped 5: dropped unsent: more than 5 readings were pending "
+        + "(policy DROP_OLDEST)"), events);
+    source.settle(inFlight, List.of());
+    assertEquals(List.of(1L, 2L), ids(inFlight), "a batch in flight is never dropped");
+    assertEquals(List.of(8L, 9L, 10L), ids(source.claim(10)));
+    assertEquals(2, db.count(db.table, "sync_status = 2"));
+  }
+
+  private static SyncListener recorder(List<String> events) {
+    return new SyncListener() {
+      @Override
+      public void onBacklogOverCap(long pending, long cap) {
+        events.add("over cap " + pending + "/" + cap);
+      }
+
+      @Override
+      public void onReadingsDropped(long count, String reason) {
+        events.add("dropped " + count + ": " + reason);
+      }
+    };
+  }
+
+  @Test
+  void aHostileTableNameIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ReadingsTable.builder().setTable("meter_readings; DROP TABLE meter_readings"));
+    assertEquals("table must be a plain SQL identifier (letters, digits, underscores): "
+        + "'meter_readings; DROP TABLE meter_readings'", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ReadingsTable.builder().setValueColumn("value\" --"));
+    assertThrows(IllegalArgumentException.class, () -> ReadingsTable.builder().setTable("1abc"));
+    assertThrows(IllegalArgumentException.class,
+        () -> ReadingsTable.builder().setJournalTable("j; --"));
+  }
+
+  @Test
+  void createsTheSchemaIdempotentlyOnAHostsOwnTable() throws Exception {
+    db.execute("CREATE TABLE host_" + db.table + " (reading_no " + db.hostIdType() + ", "
+        + "meter VARCHAR(64), taken_at VARCHAR(40), amount VARCHAR(40), uom VARCHAR(10), q VARCHAR(10))");
+    try {
+      ReadingsTable mapping = ReadingsTable.builder().setTable("host_" + db.table)
+          .setIdColumn("reading_no").setMeterIdColumn("meter").setReadAtColumn("taken_at")
+          .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
+          .setHistoryTable(db.historyTable).setJournalTable("host_journal_" + db.table).build();
+      db.execute("INSERT INTO host_" + db.table + " (reading_no, meter, taken_at, amount, uom) "
+          + "VALUES (7, 'm-7', '2026-01-01T00:00:00Z', '42.50', 'kWh')");
+      JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
+          .setClock(clock).build();
+      source.createSchema();
+      source.createSchema();
+      Claim claim = source.claim(10);
+      assertEquals(List.of(7L), ids(claim));
+      assertEquals("42.50", claim.readings().get(0).value().toPlainString());
+      assertEquals(1, db.count("host_journal_" + db.table, ""));
+    } finally {
+      db.execute("DROP TABLE IF EXISTS host_journal_" + db.table);
+      db.execute("DROP TABLE host_" + db.table);
+    }
+  }
+
+  @Test
+  void aSchemaOfVersionOneIsMigratedToTheJournal() throws Exception {
+    source();
+    db.insertReadings(4);
+    db.execute("DROP TABLE " + db.journalTable());
+    db.execute("UPDATE meter_sync_schema SET version = 1 WHERE table_name = '" + db.table + "'");
+    db.execute("UPDATE " + db.table + " SET sync_status = 1, sync_lease_owner = 'old' WHERE id <= 2");
+
+    JdbcReadingSource source = source();
+    assertEquals(1, db.count("meter_sync_schema", "table_name = '" + db.table + "' AND version = 2"));
+    Claim claim = source.claim(10);
+    source.settle(claim, List.of());
+    assertEquals(0, source.pendingCount(), "nothing left claimed by a version 1 lease");
+  }
+
+  @Test
+  void historySurvivesARestart() {
+    JdbcReadingSource source = source();
+    Instant start = clock.instant();
+    source.history().record(new SyncRun(start, start.plusSeconds(2), SyncOutcome.SUCCEEDED,
+        2_500, 3, 40_000, 3, null));
+
+    SyncStats stats = source().history().summarize(start.minusSeconds(60), start.plusSeconds(60));
+    assertEquals(1, stats.runs());
+    assertEquals(2_500, stats.readingsSynced());
+  }
+
+  @Test
+  void noPathDeadlocksOnAPoolOfOneConnection() throws Exception {
+    source();
+    db.insertReadings(400);
+    JdbcReadingSource source = JdbcReadingSource.builder(new OneConnectionDataSource(db.dataSource))
+        .setTable(db.names()).setClock(clock).setLease(LEASE)
+        .setRetention(RetentionPolicy.builder()
+            .setMaxPendingReadings(250, OverflowPolicy.DROP_OLDEST).setChunkSize(7).build())
+        .build();
+    ConcurrentLinkedQueue<Long> delivered = new ConcurrentLinkedQueue<>();
+    AtomicLong dropped = new AtomicLong();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          boolean releaseFirst = t == 1;
+          done.add(threads.submit(() -> {
+            for (Claim c = source.claim(7); !c.isEmpty(); c = source.claim(7)) {
+              if (releaseFirst) {
+                source.release(c);
+                c = source.claim(7);
+                if (c.isEmpty()) {
+                  break;
+                }
+              }
+              source.settle(c, List.of());
+              c.readings().forEach(r -> delivered.add(r.id()));
+            }
+            return null;
+          }));
+        }
+        done.add(threads.submit(() -> {
+          for (int i = 0; i < 30; i++) {
+            source.pendingCount();
+            source.oldestPendingTimestamp();
+          }
+          return null;
+        }));
+        done.add(threads.submit(() -> {
+          for (int i = 0; i < 3; i++) {
+            dropped.addAndGet(source.purge().readingsDropped());
+          }
+          return null;
+        }));
+        for (Future<?> f : done) {
+          f.get();
+        }
+      });
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(400, delivered.size() + dropped.get() + source.pendingCount());
+    assertEquals(dropped.get(), db.count(db.table, "sync_status = 4"));
+    for (long id : delivered) {
+      assertEquals(1, db.count(db.table, "id = " + id + " AND sync_status = 2"),
+          "reading " + id + " was delivered, so it must not be dropped");
+    }
+  }
+}
