@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -56,6 +58,42 @@ abstract class CrashAtEveryStepTest {
 
   /** The readings still pending in the queue. */
   abstract long pending(ReadingSource source);
+
+  /** Run by the database subclasses: a new {@link JdbcReadingSource} is a new process. */
+  abstract static class OnDatabase extends CrashAtEveryStepTest {
+    Database db;
+
+    abstract Database createDatabase() throws Exception;
+
+    @BeforeEach
+    void setUp() throws Exception {
+      db = createDatabase();
+      JdbcReadingSource.builder(db.dataSource).setTable(db.names()).build().createSchema();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+      if (db != null) {
+        db.dropTables();
+      }
+    }
+
+    @Override
+    void addReadings(int count) throws Exception {
+      db.insertReadings(count);
+    }
+
+    @Override
+    ReadingSource startProcess() {
+      return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
+          .setWorkerId("worker-1").build();
+    }
+
+    @Override
+    long pending(ReadingSource source) {
+      return source.pendingCount();
+    }
+  }
 
   @ParameterizedTest
   @EnumSource(Step.class)

@@ -1,5 +1,6 @@
 package com.meterit.sync.jdbc;
 
+import com.meterit.sync.core.testing.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 abstract class ReadingSourceContractTest {
   static final Duration LEASE = Duration.ofMinutes(1);
 
-  final TestClock clock = new TestClock(Instant.parse("2026-03-01T00:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
   Database db;
 
   abstract Database createDatabase() throws Exception;
