@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * The standalone sync agent: the original Sync Service as a process, and the operator's command
@@ -61,11 +60,7 @@ public final class SyncAgent {
       return;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    // Handling the signals, rather than a shutdown hook, lets the agent stop gracefully and then
-    // exit 0; after a hook the JVM exits 143 on SIGTERM.
-    for (String signal : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(signal), s -> stop.countDown());
-    }
+    Signals.onTermination(stop::countDown);
     System.exit(run(env, stop, System.err));
   }
 
