@@ -57,8 +57,13 @@ class FailuresTest {
     CountDownLatch done = new CountDownLatch(1);
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread hold = new Thread(() -> {
-        try (Socket s = silent.accept()) {
-          done.await();
+        try {
+          Socket accepted = silent.accept();
+          try {
+            done.await();
+          } finally {
+            accepted.close();
+          }
         } catch (IOException | InterruptedException ignored) {
           // Closing is all that is left to do.
         }
