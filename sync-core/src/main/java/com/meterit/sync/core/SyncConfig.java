@@ -3,9 +3,15 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +27,8 @@ import java.util.function.Supplier;
  *   <tr><th>variable</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>{@code CLIENT_API_URL}</td><td>base URL of the Client System API</td><td>required</td></tr>
  *   <tr><td>{@code CLIENT_API_KEY}</td><td>this gateway's API key</td><td>required</td></tr>
+ *   <tr><td>{@code CLIENT_API_KEY_FILE}</td><td>a file holding the API key, instead of
+ *       {@code CLIENT_API_KEY}</td><td>none</td></tr>
  *   <tr><td>{@code GATEWAY_ID}</td><td>this gateway's id</td><td>required</td></tr>
  *   <tr><td>{@code SYNC_INTERVAL_MINUTES}</td><td>minutes between runs, decimals allowed</td><td>5</td></tr>
  *   <tr><td>{@code BATCH_SIZE}</td><td>readings per upload</td><td>1000</td></tr>
@@ -33,6 +41,12 @@ import java.util.function.Supplier;
 public final class SyncConfig {
   public static final String CLIENT_API_URL = "CLIENT_API_URL";
   public static final String CLIENT_API_KEY = "CLIENT_API_KEY";
+  /**
+   * A file holding the API key, such as a systemd credential or a mounted secret; surrounding
+   * whitespace (the trailing newline) is trimmed. Setting it and {@link #CLIENT_API_KEY} is an
+   * error.
+   */
+  public static final String CLIENT_API_KEY_FILE = "CLIENT_API_KEY_FILE";
   public static final String GATEWAY_ID = "GATEWAY_ID";
   public static final String SYNC_INTERVAL_MINUTES = "SYNC_INTERVAL_MINUTES";
   public static final String BATCH_SIZE = "BATCH_SIZE";
@@ -85,23 +99,22 @@ public final class SyncConfig {
   public static SyncConfig fromEnv(Map<String, String> env) {
     Objects.requireNonNull(env, "env");
     URI url = parseUrl(required(env, CLIENT_API_URL));
-    String key = apiKey(required(env, CLIENT_API_KEY));
+    String key = sendable(apiKey(env));
     String gatewayId = gatewayId(required(env, GATEWAY_ID));
-    Duration interval = checked(SYNC_INTERVAL_MINUTES, () -> Limits.checkSyncInterval(
-        SYNC_INTERVAL_MINUTES, minutes(env, SYNC_INTERVAL_MINUTES, SyncManager.DEFAULT_SYNC_INTERVAL)));
+    Duration interval = checkedMinutes(env, minutes(env, SYNC_INTERVAL_MINUTES,
+        SyncManager.DEFAULT_SYNC_INTERVAL));
     int batchSize = checked(BATCH_SIZE, () -> Limits.checkBatchSize(
         BATCH_SIZE, integer(env, BATCH_SIZE, SyncManager.DEFAULT_BATCH_SIZE)));
     int retries = checked(MAX_RETRIES, () -> Limits.checkMaxRetries(
         MAX_RETRIES, integer(env, MAX_RETRIES, SyncManager.DEFAULT_MAX_RETRIES)));
-    Duration heartbeat = checked(HEARTBEAT_INTERVAL_SECONDS, () -> Limits.checkHeartbeatInterval(
-        HEARTBEAT_INTERVAL_SECONDS, Duration.ofSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
-            (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds()))));
+    Duration heartbeat = Duration.ofSeconds(checkedSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
+        (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds())));
     boolean insecure = bool(env, CLIENT_API_ALLOW_INSECURE_HTTP);
     return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat, insecure);
   }
 
   // The JDK refuses such a key with a message that quotes it, wherever that message ends up.
-  private static String apiKey(String key) {
+  private static String sendable(String key) {
     String problem = Values.unsendable(key);
     if (problem != null) {
       throw new ConfigurationException(CLIENT_API_KEY, CLIENT_API_KEY + " " + problem);
@@ -136,6 +149,59 @@ public final class SyncConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(variable, e.getMessage());
     }
+  }
+
+  /** The heartbeat interval, refused in whole seconds, the variable's own unit. */
+  private static long checkedSeconds(int seconds) {
+    long min = Limits.MIN_HEARTBEAT_INTERVAL.getSeconds();
+    long max = Limits.MAX_HEARTBEAT_INTERVAL.getSeconds();
+    if (seconds < min || seconds > max) {
+      throw new ConfigurationException(HEARTBEAT_INTERVAL_SECONDS, HEARTBEAT_INTERVAL_SECONDS
+          + " must be between " + min + " and " + max + " seconds: " + seconds);
+    }
+    return seconds;
+  }
+
+  /** The sync interval, refused in minutes, the variable's own unit. */
+  private static Duration checkedMinutes(Map<String, String> env, Duration interval) {
+    if (interval.compareTo(Limits.MIN_SYNC_INTERVAL) < 0
+        || interval.compareTo(Limits.MAX_SYNC_INTERVAL) > 0) {
+      throw new ConfigurationException(SYNC_INTERVAL_MINUTES, SYNC_INTERVAL_MINUTES
+          + " must be between " + minutesText(Limits.MIN_SYNC_INTERVAL) + " ("
+          + Limits.MIN_SYNC_INTERVAL.getSeconds() + " s) and "
+          + minutesText(Limits.MAX_SYNC_INTERVAL) + " minutes: " + env.get(SYNC_INTERVAL_MINUTES).trim());
+    }
+    return interval;
+  }
+
+  private static String minutesText(Duration d) {
+    return BigDecimal.valueOf(d.toMillis()).divide(BigDecimal.valueOf(60_000), 3,
+        RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+  }
+
+  /** The key from {@code CLIENT_API_KEY} or from the file {@code CLIENT_API_KEY_FILE} names. */
+  private static String apiKey(Map<String, String> env) {
+    String file = optional(env, CLIENT_API_KEY_FILE);
+    if (file == null) {
+      return required(env, CLIENT_API_KEY);
+    }
+    if (optional(env, CLIENT_API_KEY) != null) {
+      throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY + " and "
+          + CLIENT_API_KEY_FILE + " are both set; set only one of them");
+    }
+    String key;
+    try {
+      key = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+    } catch (IOException | InvalidPathException e) {
+      // The path, never the content: the content is the secret.
+      throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY_FILE
+          + " names a file that cannot be read: " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (key.isEmpty()) {
+      throw new ConfigurationException(CLIENT_API_KEY_FILE,
+          CLIENT_API_KEY_FILE + " names an empty file: " + file);
+    }
+    return key;
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Prints one concise status line per run, and, while a large backlog drains, its progress with
- * the rate and an ETA. A plain {@link SyncListener}: copy it to feed your own console or log.
+ * Prints one concise status line per run that moved readings or failed, and, while a large
+ * backlog drains, its progress with the rate and an ETA. Plain ASCII and plain numbers, so the
+ * lines read the same in any locale and parse with a regular expression. A plain
+ * {@link SyncListener}: copy it to feed your own console or log.
  */
 public final class ProgressReporter implements SyncListener {
   /** Runs that start with more pending readings than this show progress: {@value}. */
@@ -68,7 +70,8 @@ public final class ProgressReporter implements SyncListener {
     long now = System.nanoTime();
     if (backlogAtStart >= PROGRESS_THRESHOLD && now - lastProgressNanos >= progressEveryNanos) {
       lastProgressNanos = now;
-      out.accept(progressLine(syncedThisRun, backlogAtStart, rate(syncedThisRun, now - runStartNanos)));
+      out.accept(progressLine(syncedThisRun, syncedThisRun + pendingNow(),
+          rate(syncedThisRun, now - runStartNanos)));
     }
   }
 
@@ -79,35 +82,56 @@ public final class ProgressReporter implements SyncListener {
 
   @Override
   public void onSyncFailed(SyncRun run, Throwable cause) {
-    report(run);
+    report(run, cause == null ? run.error().orElse(null) : Failures.why(cause));
   }
 
   private void report(SyncRun run) {
+    report(run, run.error().orElse(null));
+  }
+
+  private void report(SyncRun run, String why) {
     SyncManager m = manager;
-    if (m == null || (run.readingsSynced() == 0 && run.readingsRejected() == 0
-        && run.error().isEmpty())) {
+    if (m == null || (run.readingsSynced() == 0 && run.readingsRejected() == 0 && why == null)) {
       return;
     }
     SyncStatus status = m.getStatus();
-    long millis = Math.max(1, run.duration().toMillis());
-    out.accept(String.format(Locale.ROOT,
-        "run %s · state=%s · pending=%,d · synced=%,d · rejected=%,d · %,d readings/s · %s%s",
-        run.outcome(), status.state(), status.pendingReadings(), run.readingsSynced(),
-        run.readingsRejected(), run.readingsSynced() * 1000 / millis,
-        status.isConnected() ? "online" : "OFFLINE",
-        run.error().map(e -> " · " + e).orElse("")));
+    out.accept(statusLine(run, status, why));
   }
 
-  /** A progress line such as {@code [#####.....] 45,000/100,000 (45%) · 12,345 readings/s · ETA 0:04}. */
+  /**
+   * The per-run line, such as {@code run SUCCEEDED | state=IDLE | pending=0 | synced=1000 |
+   * rejected=0 | 5000 readings/s | online}, with {@code | failed: why} after a failure.
+   */
+  static String statusLine(SyncRun run, SyncStatus status, String why) {
+    long millis = Math.max(1, run.duration().toMillis());
+    return "run " + run.outcome() + " | state=" + status.state() + " | pending="
+        + status.pendingReadings() + " | synced=" + run.readingsSynced() + " | rejected="
+        + run.readingsRejected() + " | " + run.readingsSynced() * 1000 / millis + " readings/s | "
+        + (status.isConnected() ? "online" : "OFFLINE") + (why == null ? "" : " | failed: " + why);
+  }
+
+  /**
+   * A progress line such as {@code draining [#####.....] 45000/100000 (45%) | 12345 readings/s |
+   * ETA 0:04}. Readings written while it drains count in the total, so done never passes it.
+   */
   static String progressLine(long done, long total, double perSecond) {
     int width = 30;
-    int filled = (int) Math.min(width, width * done / Math.max(1, total));
-    long left = Math.max(0, total - done);
+    long whole = Math.max(Math.max(1, total), done);
+    int filled = (int) (width * done / whole);
+    long left = whole - done;
     long etaSeconds = perSecond <= 0 ? 0 : (long) Math.ceil(left / perSecond);
-    return String.format(Locale.ROOT, "draining [%s%s] %,d/%,d (%d%%) · %,d readings/s · ETA %d:%02d",
-        "#".repeat(filled), ".".repeat(width - filled), done, total,
-        Math.min(100, done * 100 / Math.max(1, total)), (long) perSecond,
-        etaSeconds / 60, etaSeconds % 60);
+    return String.format(Locale.ROOT, "draining [%s%s] %d/%d (%d%%) | %d readings/s | ETA %d:%02d",
+        "#".repeat(filled), ".".repeat(width - filled), done, whole, done * 100 / whole,
+        (long) perSecond, etaSeconds / 60, etaSeconds % 60);
+  }
+
+  /** What is left now: readings written since the run started count too. */
+  private long pendingNow() {
+    try {
+      return source.pendingCount();
+    } catch (RuntimeException e) {
+      return Math.max(0, backlogAtStart - syncedThisRun);
+    }
   }
 
   private static double rate(long readings, long nanos) {

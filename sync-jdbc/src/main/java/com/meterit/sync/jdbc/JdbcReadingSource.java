@@ -283,6 +283,12 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     return quarantine.list(limit);
   }
 
+  /** The number of quarantined readings, for an operator's status view. */
+  public long quarantinedCount() {
+    return jdbc.inTransaction("counting quarantined readings",
+        c -> count(c, Statements.QUARANTINED, 0));
+  }
+
   /**
    * Puts quarantined readings back in the queue, for example after an operator fixed a meter's
    * mapping on the server.

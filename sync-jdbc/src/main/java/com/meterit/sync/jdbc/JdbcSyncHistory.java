@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -73,6 +75,57 @@ public final class JdbcSyncHistory implements SyncHistory {
         }
       }
     });
+  }
+
+  /**
+   * The most recent runs, newest first, for an operator's status view. Skipped runs are never
+   * recorded, so they never appear here.
+   *
+   * @param limit the most to return, 1 to 1000
+   */
+  public List<SyncRun> recentRuns(int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be between 1 and 1000: " + limit);
+    }
+    Dialect d = sql.dialect;
+    String select = "SELECT " + d.quote("started_at") + ", " + d.quote("finished_at") + ", "
+        + d.quote("outcome") + ", " + d.quote("readings_synced") + ", "
+        + d.quote("readings_rejected") + ", " + d.quote("bytes_sent") + ", " + d.quote("batches")
+        + ", " + d.quote("error") + " FROM " + historyTable() + " ORDER BY "
+        + d.quote("started_at") + " DESC LIMIT ?";
+    return jdbc.inTransaction("listing recent sync runs", c -> {
+      List<SyncRun> runs = new ArrayList<>();
+      try (PreparedStatement statement = c.prepareStatement(select)) {
+        statement.setInt(1, limit);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            Instant started = Instant.ofEpochMilli(rs.getLong(1));
+            Instant finished = Instant.ofEpochMilli(Math.max(rs.getLong(1), rs.getLong(2)));
+            runs.add(new SyncRun(started, finished, outcome(rs.getString(3)), rs.getLong(4),
+                rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getString(8)));
+          }
+        }
+      }
+      return runs;
+    });
+  }
+
+  private static SyncOutcome outcome(String name) {
+    try {
+      return SyncOutcome.valueOf(name);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      // Written by a newer meter-sync; shown as a failure rather than hiding the run.
+      return SyncOutcome.FAILED;
+    }
+  }
+
+  /**
+   * The history table as the statements quote it. Statements keeps the name to itself; the
+   * insert statement is where it is spelled out.
+   */
+  private String historyTable() {
+    String insert = sql.insertRun();
+    return insert.substring("INSERT INTO ".length(), insert.indexOf(" ("));
   }
 
   /** Runs are stored in whole milliseconds; rounding {@code from} up keeps [from, to] exact. */

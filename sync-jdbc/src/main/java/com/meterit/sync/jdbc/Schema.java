@@ -92,13 +92,21 @@ final class Schema {
     }
   }
 
-  /** The table's column names, lower-cased, whatever case the database keeps them in. */
+  /**
+   * The column names of the table that unqualified statements on {@code c} reach, lower-cased,
+   * whatever case the database keeps them in. Only the connection's current schema is searched:
+   * on a shared server another schema may hold a table of the same name, and its columns must not
+   * stand in for ours.
+   */
   private static Set<String> columns(Connection c, String table) throws SQLException {
     Set<String> names = new HashSet<>();
     DatabaseMetaData meta = c.getMetaData();
+    String schema = currentSchema(c);
+    String escape = meta.getSearchStringEscape();
     for (String candidate : new String[] {
         table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
-      try (ResultSet rs = meta.getColumns(null, null, candidate, null)) {
+      try (ResultSet rs = meta.getColumns(null, pattern(schema, escape), pattern(candidate, escape),
+          null)) {
         while (rs.next()) {
           names.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
         }
@@ -108,5 +116,28 @@ final class Schema {
       }
     }
     return names;
+  }
+
+  /**
+   * The schema unqualified names resolve to, as the metadata spells it (PostgreSQL lower case,
+   * H2 upper case), or null where the database has no schemas to tell apart (SQLite).
+   */
+  private static String currentSchema(Connection c) {
+    try {
+      String schema = c.getSchema();
+      return schema == null || schema.isEmpty() ? null : schema;
+    } catch (SQLException | AbstractMethodError | UnsupportedOperationException e) {
+      // A driver without getSchema: fall back to every schema, as before.
+      return null;
+    }
+  }
+
+  /** A metadata pattern matching {@code name} exactly: {@code _} and {@code %} are wildcards. */
+  private static String pattern(String name, String escape) {
+    if (name == null || escape == null || escape.isEmpty()) {
+      return name;
+    }
+    return name.replace(escape, escape + escape).replace("_", escape + "_")
+        .replace("%", escape + "%");
   }
 }

@@ -36,8 +36,8 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * The one-command demo. Everything runs in this process on loopback: an H2 file database under
- * {@code data/demo}, a simulated Client System, and meters that write readings with plain SQL.
+ * The one-command demo. Everything runs in this process on loopback: an H2 file database (under
+ * {@code sync-examples/target} when Maven runs it), a simulated Client System, and meters that write readings with plain SQL.
  * Seven stages, each announced in one line, with a live status line throughout, then the
  * statistics and a check that every reading written is on the server exactly once, or
  * quarantined with its reason.
@@ -54,8 +54,9 @@ public final class Demo {
   }
 
   public static void main(String[] args) throws Exception {
-    // The demo narrates itself; the engine's per-run INFO lines would drown it.
+    // The demo narrates itself, connectivity included; the engine's INFO lines would double it.
     System.setProperty("org.slf4j.simpleLogger.log.com.meterit.sync.core.SyncManager", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.com.meterit.sync.core.ConnectivityMonitor", "warn");
     DemoOptions options;
     try {
       options = DemoOptions.parse(args, System.getenv());
@@ -111,13 +112,16 @@ public final class Demo {
         dwell(5);
 
         stage(2, "outage: the Client System goes down; readings queue locally");
-        long before = manager.getStatus().pendingReadings();
         server.setFault(Fault.DOWN);
         await("the gateway to go OFFLINE", () -> manager.getStatus().state() == SyncState.OFFLINE, 15);
+        long before = source.pendingCount();
         meters.write(options.backlog);
         dwell(3);
-        out.printf(Locale.ROOT, "  the queue grew from %,d to %,d readings while offline; nothing is lost%n",
-            before, manager.getStatus().pendingReadings());
+        // Counted now, from the queue itself, so the line agrees with the status line it follows.
+        long after = source.pendingCount();
+        out.printf(Locale.ROOT, "  while offline the queue grew from %d to %d readings: the %d-reading "
+            + "backlog and %d more from the meters; nothing is lost%n",
+            before, after, options.backlog, after - before - options.backlog);
 
         stage(3, "recovery: the link returns, sync resumes by itself and drains the backlog");
         server.setFault(Fault.NONE);
@@ -152,11 +156,14 @@ public final class Demo {
         manager.triggerSync().join();
         manager.stop().get(30, TimeUnit.SECONDS);
       }
+      SyncStatus stopped = manager.getStatus();
+      out.printf(Locale.ROOT, "  stopped: state=%s, %d readings pending, nothing in flight%n",
+          stopped.state(), stopped.pendingReadings());
 
       SyncStats stats = manager.getSyncStats(1);
       out.println();
-      out.printf(Locale.ROOT, "getSyncStats(1): %d runs (%d succeeded, %d failed), %,d readings synced, "
-          + "%,d rejected, %,d bytes sent (%.1f bytes/reading), mean run %d ms, max run %d ms%n",
+      out.printf(Locale.ROOT, "getSyncStats(1): %d runs (%d succeeded, %d failed), %d readings synced, "
+          + "%d rejected, %d bytes sent (%.1f bytes/reading), mean run %d ms, max run %d ms%n",
           stats.runs(), stats.successes(), stats.failures(), stats.readingsSynced(),
           stats.readingsRejected(), stats.bytesSent(),
           stats.readingsSynced() == 0 ? 0.0 : (double) stats.bytesSent() / stats.readingsSynced(),
@@ -224,7 +231,7 @@ public final class Demo {
     }
     StringBuilder line = new StringBuilder();
     if (problems.isEmpty()) {
-      line.append(String.format(Locale.ROOT, "CHECK PASSED: %,d readings written; %,d on the Client "
+      line.append(String.format(Locale.ROOT, "CHECK PASSED: %d readings written; %d on the Client "
           + "System exactly once with exact values; %d quarantined", written.size(),
           onServer.size(), quarantined.size()));
       quarantined.stream().sorted(Comparator.comparingLong(QuarantinedReading::id)).forEach(
@@ -281,7 +288,7 @@ public final class Demo {
       ticker.scheduleAtFixedRate(() -> {
         SyncStatus s = manager.getStatus();
         int accepted = server.acceptedCount();
-        out.printf(Locale.ROOT, "  | %-11s %-8s pending %,8d | on server %,8d | %,7d readings/s%n",
+        out.printf(Locale.ROOT, "  | %-11s %-8s pending %8d | on server %8d | %7d readings/s%n",
             s.state(), s.isConnected() ? "online" : "OFFLINE", s.pendingReadings(), accepted,
             accepted - lastAccepted);
         lastAccepted = accepted;

@@ -36,7 +36,9 @@ public final class DemoOptions {
     String pace = env.getOrDefault("DEMO_PACE", "1");
     String meters = env.getOrDefault("DEMO_METERS", "100");
     String backlog = env.getOrDefault("DEMO_BACKLOG", "100000");
-    String data = env.getOrDefault("DEMO_DATA", "data/demo");
+    // Never into the directory it is started from: Maven passes target/, by hand it is temporary.
+    String data = env.getOrDefault("DEMO_DATA",
+        Path.of(System.getProperty("java.io.tmpdir"), "meter-sync-demo").toString());
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       if (kv.length != 2) {

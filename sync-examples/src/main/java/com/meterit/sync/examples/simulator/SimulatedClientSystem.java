@@ -102,6 +102,29 @@ public final class SimulatedClientSystem implements AutoCloseable {
     return new SimulatedClientSystem(apiKey, 0);
   }
 
+  /**
+   * Starts a server on {@code port} of the loopback interface (0: any free port) that accepts
+   * {@code apiKey}.
+   *
+   * @throws IOException when the port is taken
+   */
+  public static SimulatedClientSystem start(String apiKey, int port) throws IOException {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+    }
+    return new SimulatedClientSystem(apiKey, port);
+  }
+
+  /**
+   * Runs a server until Ctrl-C, for trying the agent by hand: prints its {@code CLIENT_API_URL}
+   * and API key, then what it accepts. Options: {@code --port=8080} (default), {@code --key=KEY}
+   * (default: a random one), {@code --fault=DOWN} (see {@link Fault}); typing a fault's name and
+   * Enter switches to it.
+   */
+  public static void main(String[] args) throws Exception {
+    System.exit(SimulatorCommand.run(args, System.in, System.out, System.err));
+  }
+
   /** The {@code CLIENT_API_URL} of this server. */
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api");

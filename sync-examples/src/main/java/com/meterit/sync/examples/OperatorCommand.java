@@ -1,0 +1,255 @@
+package com.meterit.sync.examples;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.api.SyncException;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncStats;
+import com.meterit.sync.jdbc.JdbcReadingSource;
+import com.meterit.sync.jdbc.QuarantinedReading;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's command line in the agent jar: {@code status [--json]},
+ * {@code quarantine list [N] [--json]}, {@code quarantine requeue ID...} and
+ * {@code quarantine requeue --all}. It reads the Sync Database of the same {@code SYNC_DB_*}
+ * variables as the agent, and works while the agent runs (an H2 file needs
+ * {@code ;AUTO_SERVER=TRUE} in both URLs).
+ *
+ * <p>Exit codes: 0 done, 1 the command failed (for example the database is unreachable, or
+ * some ids were not quarantined), 2 a usage or configuration error.
+ */
+final class OperatorCommand {
+  static final String USAGE = "usage: java -jar meter-sync-agent.jar "
+      + "[status [--json] | quarantine list [N] [--json] | quarantine requeue ID... | "
+      + "quarantine requeue --all]";
+  /** Readings listed by {@code quarantine list} without a number: {@value}. */
+  static final int DEFAULT_LIST_LIMIT = 20;
+  /** Runs shown by {@code status}: {@value}. */
+  static final int RECENT_RUNS = 5;
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Clock clock;
+
+  OperatorCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.clock = clock;
+  }
+
+  /** Runs {@code args}; returns the exit code. */
+  int run(List<String> args) {
+    List<String> words = new ArrayList<>(args);
+    boolean json = words.remove("--json");
+    try {
+      if (words.equals(List.of("status"))) {
+        return withSource(source -> status(source, json));
+      }
+      if (words.size() >= 2 && words.get(0).equals("quarantine") && words.get(1).equals("list")
+          && words.size() <= 3) {
+        int limit = words.size() == 3 ? (int) number(words.get(2), 1, 10_000) : DEFAULT_LIST_LIMIT;
+        return withSource(source -> list(source, limit, json));
+      }
+      if (words.size() >= 3 && words.get(0).equals("quarantine") && words.get(1).equals("requeue")
+          && !json) {
+        List<String> ids = words.subList(2, words.size());
+        if (ids.equals(List.of("--all"))) {
+          return withSource(this::requeueAll);
+        }
+        List<Long> parsed = new ArrayList<>();
+        for (String id : ids) {
+          parsed.add(number(id, 1, Long.MAX_VALUE));
+        }
+        return withSource(source -> requeue(source, parsed));
+      }
+    } catch (IllegalArgumentException e) {
+      return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage() + "\n" + USAGE);
+    }
+    return fail(SyncAgent.EXIT_CONFIGURATION, USAGE);
+  }
+
+  private interface Command {
+    int run(JdbcReadingSource source) throws JsonProcessingException;
+  }
+
+  private int withSource(Command command) {
+    String url = embeddedMustExist(SyncDatabase.url(env));
+    Map<String, String> variables = new HashMap<>(env);
+    variables.put(JdbcReadingSource.SYNC_DB_URL, url);
+    try {
+      SyncDatabase.probe(url, variables);
+    } catch (ConfigurationException e) {
+      return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage());
+    } catch (SQLException e) {
+      return fail(SyncAgent.EXIT_FAILURE, unreachable(e));
+    }
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(variables)) {
+      return command.run(source);
+    } catch (SyncException | JsonProcessingException e) {
+      return fail(SyncAgent.EXIT_FAILURE, e.getMessage());
+    }
+  }
+
+  /** An H2 file that is not there is a wrong URL, not a new database to create. */
+  private static String embeddedMustExist(String url) {
+    return H2Files.fileOf(url) != null && !url.toUpperCase(Locale.ROOT).contains("IFEXISTS=")
+        ? url + ";IFEXISTS=TRUE" : url;
+  }
+
+  private static String unreachable(SQLException e) {
+    if ("90020".equals(e.getSQLState())) {
+      return "the H2 file is open in another process, such as the running agent; put "
+          + ";AUTO_SERVER=TRUE in SYNC_DB_URL, for the agent and for this command";
+    }
+    if ("90146".equals(e.getSQLState())) {
+      return "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
+    }
+    return "the Sync Database is not reachable: " + DatabaseWait.reason(e);
+  }
+
+  private int status(JdbcReadingSource source, boolean json) throws JsonProcessingException {
+    Instant now = clock.instant();
+    long pending = source.pendingCount();
+    Optional<Instant> oldest = source.oldestPendingTimestamp();
+    long quarantined = source.quarantinedCount();
+    SyncStats day = source.history().summarize(now.minus(Duration.ofHours(24)), now);
+    List<SyncRun> runs = source.history().recentRuns(RECENT_RUNS);
+    if (json) {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("pending", pending);
+      status.put("oldestPendingReadAt", oldest.map(Instant::toString).orElse(null));
+      status.put("lagSeconds", oldest.map(o -> Duration.between(o, now).toSeconds()).orElse(null));
+      status.put("quarantined", quarantined);
+      Map<String, Object> last24h = new LinkedHashMap<>();
+      last24h.put("runs", day.runs());
+      last24h.put("succeeded", day.successes());
+      last24h.put("failed", day.failures());
+      last24h.put("readingsSynced", day.readingsSynced());
+      last24h.put("readingsRejected", day.readingsRejected());
+      last24h.put("lastSuccessAt", day.lastSuccessAt().map(Instant::toString).orElse(null));
+      status.put("last24h", last24h);
+      List<Map<String, Object>> recent = new ArrayList<>();
+      for (SyncRun run : runs) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("startedAt", run.startedAt().toString());
+        r.put("outcome", run.outcome().name());
+        r.put("readingsSynced", run.readingsSynced());
+        r.put("readingsRejected", run.readingsRejected());
+        r.put("durationMillis", run.duration().toMillis());
+        r.put("error", run.error().orElse(null));
+        recent.add(r);
+      }
+      status.put("recentRuns", recent);
+      out.println(JSON.writeValueAsString(status));
+      return SyncAgent.EXIT_OK;
+    }
+    out.println("pending:       " + pending + " readings" + oldest.map(o -> ", the oldest read at "
+        + o + " (lag " + human(Duration.between(o, now)) + ")").orElse(""));
+    out.println("quarantined:   " + quarantined + " readings"
+        + (quarantined > 0 ? " (see: quarantine list)" : ""));
+    out.println("last 24 hours: " + day.readingsSynced() + " readings synced, "
+        + day.readingsRejected() + " rejected, in " + day.runs() + " runs (" + day.successes()
+        + " succeeded, " + day.failures() + " failed)"
+        + day.lastSuccessAt().map(t -> "; last success " + t).orElse(""));
+    out.println("last runs:" + (runs.isEmpty() ? " none recorded" : ""));
+    for (SyncRun run : runs) {
+      out.println("  " + run.startedAt() + "  " + String.format(Locale.ROOT, "%-11s", run.outcome())
+          + " synced=" + run.readingsSynced() + " rejected=" + run.readingsRejected() + " in "
+          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + e).orElse(""));
+    }
+    return SyncAgent.EXIT_OK;
+  }
+
+  private int list(JdbcReadingSource source, int limit, boolean json) throws JsonProcessingException {
+    List<QuarantinedReading> readings = source.listQuarantined(limit);
+    if (json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (QuarantinedReading q : readings) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", q.id());
+        row.put("meterId", q.meterId().orElse(null));
+        row.put("readAt", q.readAt().orElse(null));
+        row.put("value", q.value().orElse(null));
+        row.put("unit", q.unit().orElse(null));
+        row.put("attempts", q.attempts());
+        row.put("reason", q.reason());
+        rows.add(row);
+      }
+      out.println(JSON.writeValueAsString(rows));
+      return SyncAgent.EXIT_OK;
+    }
+    if (readings.isEmpty()) {
+      out.println("no quarantined readings");
+      return SyncAgent.EXIT_OK;
+    }
+    out.println(String.format(Locale.ROOT, "%-10s %-16s %-26s %-14s %-6s %s", "id", "meter",
+        "read at", "value", "unit", "reason"));
+    for (QuarantinedReading q : readings) {
+      out.println(String.format(Locale.ROOT, "%-10d %-16s %-26s %-14s %-6s %s", q.id(),
+          q.meterId().orElse("-"), q.readAt().orElse("-"), q.value().orElse("-"),
+          q.unit().orElse("-"), q.reason()));
+    }
+    return SyncAgent.EXIT_OK;
+  }
+
+  private int requeue(JdbcReadingSource source, List<Long> ids) {
+    int requeued = source.requeueQuarantined(ids);
+    out.println("re-queued " + requeued + " of " + ids.size() + " readings"
+        + (requeued < ids.size() ? "; the others are not quarantined" : ""));
+    return requeued == ids.size() ? SyncAgent.EXIT_OK : SyncAgent.EXIT_FAILURE;
+  }
+
+  private int requeueAll(JdbcReadingSource source) {
+    out.println("re-queued " + source.requeueAllQuarantined() + " readings");
+    return SyncAgent.EXIT_OK;
+  }
+
+  private static long number(String text, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number: '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("expected a number from " + min + " to " + max + ": " + value);
+    }
+    return value;
+  }
+
+  /** A duration as an operator reads it: {@code 3d 4h}, {@code 2h 5m}, {@code 40s}. */
+  static String human(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s >= 86_400) {
+      return (s / 86_400) + "d " + (s % 86_400 / 3600) + "h";
+    }
+    if (s >= 3600) {
+      return (s / 3600) + "h " + (s % 3600 / 60) + "m";
+    }
+    return s >= 60 ? (s / 60) + "m " + (s % 60) + "s" : s + "s";
+  }
+
+  private int fail(int code, String message) {
+    err.println("meter-sync-agent: " + message);
+    return code;
+  }
+}
