@@ -87,15 +87,9 @@ public final class JdbcSyncHistory implements SyncHistory {
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("limit must be between 1 and 1000: " + limit);
     }
-    Dialect d = sql.dialect;
-    String select = "SELECT " + d.quote("started_at") + ", " + d.quote("finished_at") + ", "
-        + d.quote("outcome") + ", " + d.quote("readings_synced") + ", "
-        + d.quote("readings_rejected") + ", " + d.quote("bytes_sent") + ", " + d.quote("batches")
-        + ", " + d.quote("error") + " FROM " + historyTable() + " ORDER BY "
-        + d.quote("started_at") + " DESC LIMIT ?";
     return jdbc.inTransaction("listing recent sync runs", c -> {
       List<SyncRun> runs = new ArrayList<>();
-      try (PreparedStatement statement = c.prepareStatement(select)) {
+      try (PreparedStatement statement = c.prepareStatement(sql.recentRuns())) {
         statement.setInt(1, limit);
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
@@ -123,11 +117,6 @@ public final class JdbcSyncHistory implements SyncHistory {
    * The history table as the statements quote it. Statements keeps the name to itself; the
    * insert statement is where it is spelled out.
    */
-  private String historyTable() {
-    String insert = sql.insertRun();
-    return insert.substring("INSERT INTO ".length(), insert.indexOf(" ("));
-  }
-
   /** Runs are stored in whole milliseconds; rounding {@code from} up keeps [from, to] exact. */
   private static long ceilMillis(Instant instant) {
     long millis = instant.toEpochMilli();

@@ -54,6 +54,18 @@ final class Quarantine {
     return text.substring(0, Math.min(limit, text.length())) + "... (" + length + " characters)";
   }
 
+  long count() {
+    return jdbc.inTransaction("counting quarantined readings", c -> {
+      try (PreparedStatement count = c.prepareStatement(sql.count(Statements.QUARANTINED))) {
+        count.setLong(1, 0);
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
   int requeue(Collection<Long> readingIds) {
     if (readingIds.isEmpty()) {
       return 0;

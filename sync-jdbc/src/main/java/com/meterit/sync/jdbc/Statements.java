@@ -336,6 +336,15 @@ final class Statements {
         + "FROM " + history + " WHERE " + started + " >= ? AND " + started + " <= ?";
   }
 
+  /** The latest runs, newest first, with the columns of {@link #insertRun()}. */
+  String recentRuns() {
+    return "SELECT " + dialect.quote("started_at") + ", " + dialect.quote("finished_at") + ", "
+        + dialect.quote("outcome") + ", " + dialect.quote("readings_synced") + ", "
+        + dialect.quote("readings_rejected") + ", " + dialect.quote("bytes_sent") + ", "
+        + dialect.quote("batches") + ", " + dialect.quote("error") + " FROM " + history
+        + " ORDER BY " + dialect.quote("started_at") + " DESC LIMIT ?";
+  }
+
   String purgeRuns() {
     return "DELETE FROM " + history + " WHERE " + dialect.quote("started_at") + " < ?";
   }
