@@ -91,9 +91,12 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * The default Sync Database: an H2 file under {@code ./data}, {@value}. {@code WRITE_DELAY=0}
    * writes each commit to the file before it returns (H2's default is up to 500 ms later), so a
    * killed process loses no settlement: it costs one file write per commit, a few per batch.
+   * {@code AUTO_SERVER=TRUE} lets other processes (a meter collector, the agent's operator
+   * commands) open the same file while this one runs: the first process serves it to the others
+   * over a TCP port that only a client holding the random key in the file's lock file can use.
    */
   public static final String DEFAULT_DB_URL =
-      "jdbc:h2:file:./data/meter-sync;NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+      "jdbc:h2:file:./data/meter-sync;NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
   private final Jdbc jdbc;
   private final Statements sql;
