@@ -43,4 +43,27 @@ class ReviewFindingsTest {
     assertEquals(0, manager.getSyncStats(1).failures(), "the run did not fail");
     assertEquals(1_500, h.source.syncedIds().size(), "the second batch went out in the same run");
   }
+
+  /**
+   * Finding 2: an idempotent replay is taken as evidence that the server takes uploads now. A
+   * server that refuses every new batch (422) still replays the answer of a batch it recorded
+   * earlier; that replay "proves" the suspects of this run poisoned and quarantines good readings.
+   */
+  @Test
+  void aReplayedAnswerIsNoEvidenceAgainstSuspectsOfAServerThatRefusesEverythingNew() {
+    h.source.addSample(8);
+    Claim first = h.source.claim(4);
+    Claim second = h.source.claim(4);
+    // The second batch reached the server in an earlier run; its answer was lost.
+    h.gateway.uploadBatch(second.batch());
+    h.source.release(first);
+    h.source.release(second);
+    // Now the server refuses every batch it has not seen, whole.
+    h.gateway.rejectBatchesContaining(r -> true);
+    SyncManager manager = h.builder().setBatchSize(4).build();
+    manager.start();
+
+    assertEquals(Map.of(), h.source.quarantined(),
+        "a server that refuses everything new quarantines nothing");
+  }
 }
