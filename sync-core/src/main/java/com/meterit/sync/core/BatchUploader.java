@@ -250,7 +250,8 @@ final class BatchUploader {
         log.info("Credentials expired; authenticating again");
         continue;
       } catch (PayloadTooLargeException | BatchRejectedException | AuthenticationFailedException
-          | UploadsRefusedException e) {
+          | UploadsRefusedException | LeaseLostException e) {
+        // A lost lease is not the gateway's failure: the batch is another claim's now.
         throw e;
       } catch (TransientGatewayException e) {
         failure = e;
