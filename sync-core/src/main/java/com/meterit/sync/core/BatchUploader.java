@@ -140,23 +140,25 @@ final class BatchUploader {
         } catch (PayloadTooLargeException e) {
           refusals.refused(e);
           if (part.size() == 1) {
-            suspect(parts, "payload too large even alone: " + e.getMessage(), refusals);
+            refusedAlone(parts, "payload too large even alone: " + e.getMessage(), refusals, sink);
           } else {
             learnedMaxBatch = Math.max(1, part.size() / 2);
             log.info("Server refused {} readings as too large; batches are now at most {}",
                 part.size(), learnedMaxBatch);
             split(parts, learnedMaxBatch, sink);
           }
+          setAsideIfOverBudget(parts, refusals);
           continue;
         } catch (BatchRejectedException e) {
           refusals.refused(e);
           if (part.size() == 1) {
-            suspect(parts, e.getMessage(), refusals);
+            refusedAlone(parts, e.getMessage(), refusals, sink);
           } else {
             log.debug("Server refused batch {} of {} whole; bisecting",
                 part.batch().batchId(), part.size());
             split(parts, (part.size() + 1) / 2, sink);
           }
+          setAsideIfOverBudget(parts, refusals);
           continue;
         } catch (LeaseLostException e) {
           lost(e);
@@ -164,8 +166,11 @@ final class BatchUploader {
           continue;
         }
         parts.pop();
-        if (result.acceptedCount() > 0) {
-          quarantinePoisoned(refusals, sink);
+        if (result.acceptedCount() > 0 && !part.resumed()) {
+          // The server takes uploads now: each suspect goes out alone once more.
+          for (Claim suspect : refusals.acceptedFresh()) {
+            parts.push(suspect);
+          }
         }
       }
     } catch (UploadsRefusedException e) {
@@ -179,16 +184,13 @@ final class BatchUploader {
     }
   }
 
-  /** The server took an upload: the suspects refused before it are poisoned after all. */
-  private static void quarantinePoisoned(Refusals refusals, Sink sink) {
-    refusals.accepted();
-    for (Refusals.Suspect s; (s = refusals.nextPoisoned()) != null; ) {
-      try {
-        sink.quarantined(s.claim, s.rejection);
-      } catch (LeaseLostException e) {
-        lost(e);
-      }
-      refusals.quarantined(s);
+  /** A bisection out of budget: the rest of the batch waits while the run looks further on. */
+  private static void setAsideIfOverBudget(Deque<Claim> parts, Refusals refusals) {
+    if (refusals.overBudget() && !parts.isEmpty()) {
+      log.info("{} part(s) of a batch refused again and again are set aside for a later run; "
+          + "looking for an upload the server takes", parts.size());
+      refusals.setAside(new ArrayList<>(parts));
+      parts.clear();
     }
   }
 
@@ -197,9 +199,22 @@ final class BatchUploader {
     log.info("{}", e.getMessage());
   }
 
-  private static void suspect(Deque<Claim> parts, String reason, Refusals refusals) {
-    Claim part = parts.pop();
-    refusals.suspect(part, new Rejection(part.readings().get(0).id(), reason));
+  /** A single reading refused whole: poisoned if refused again after an acceptance. */
+  private static void refusedAlone(Deque<Claim> parts, String reason, Refusals refusals,
+      Sink sink) {
+    Claim part = parts.peek();
+    Rejection poisoned = refusals.refusedAlone(part, reason);
+    parts.pop();
+    if (poisoned != null) {
+      try {
+        sink.quarantined(part, poisoned);
+      } catch (LeaseLostException e) {
+        lost(e);
+      } catch (RuntimeException e) {
+        sink.unsent(part);
+        throw e;
+      }
+    }
   }
 
   /** Replaces the refused head of {@code parts} by journaled slices of at most {@code size}. */

@@ -5,36 +5,38 @@ import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.UploadsRefusedException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tells poisoned readings from a server that refuses everything, over one run.
  *
- * <p>A whole-batch refusal is bisected down to single readings, but a single reading refused
- * alone is quarantined only on evidence that the server takes other uploads now: an upload
- * accepted after that refusal, such as the other half of the same batch. Until then it is a
- * suspect, held aside while the run goes on. A run that ends with suspects met a refusal of
- * everything: nothing is quarantined, and the suspects stay journaled for the next run. Refusals
- * in a row are counted too: past a budget of a few dozen the run stops, so a proxy that refuses
- * everything costs a bounded number of requests, never one per reading. Not thread-safe: one run
- * uses it.
+ * <p>A whole-batch refusal is bisected down to single readings. A reading refused alone is only a
+ * suspect: it is held aside until the server accepts a batch formed in this run (an answer to a
+ * resumed batch may be a replay, which proves nothing about the server now), then sent alone once
+ * more, and quarantined only if the server, having just accepted another upload, refuses it
+ * again.
+ *
+ * <p>Refusals since the last acceptance are counted. Past the budget (a few dozen, growing with
+ * the logarithm of the batch size) the batch being bisected is set aside, still journaled, and
+ * the run looks for an acceptance in the batches after it, so that a batch of bad readings never
+ * stops the queue behind it. A second budget spent without an acceptance ends the run: the server
+ * refuses everything, nothing is quarantined, and a proxy that refuses everything costs a bounded
+ * number of requests, never one per reading. Not thread-safe: one run uses it.
  */
 final class Refusals {
-  /** A single reading refused whole, awaiting evidence. */
-  static final class Suspect {
-    final Claim claim;
-    final Rejection rejection;
-    boolean proven;
-
-    Suspect(Claim claim, Rejection rejection) {
-      this.claim = claim;
-      this.rejection = rejection;
-    }
-  }
-
   private final int budget;
-  private final List<Suspect> suspects = new ArrayList<>();
+  /** Single readings refused alone, held aside with their reasons, in refusal order. */
+  private final Map<Claim, Rejection> suspects = new HashMap<>();
+  private final List<Claim> suspectOrder = new ArrayList<>();
+  /** Suspects sent alone once more after an acceptance: refused again, they are poisoned. */
+  private final Map<String, Rejection> retrials = new HashMap<>();
+  /** Batches whose bisection ran out of budget, held until the end of the run. */
+  private final List<Claim> setAside = new ArrayList<>();
   private int inARow;
+  private boolean budgetSpentOnce;
+  private boolean acceptedAny;
   private GatewayException last;
 
   /**
@@ -46,68 +48,95 @@ final class Refusals {
   }
 
   /**
-   * The server accepted an upload: every suspect so far is poisoned, to be quarantined (see
-   * {@link #nextPoisoned}).
+   * The server accepted a batch formed in this run.
+   *
+   * @return the suspects, to be sent alone once more
    */
-  void accepted() {
+  List<Claim> acceptedFresh() {
     inARow = 0;
-    suspects.forEach(s -> s.proven = true);
-  }
-
-  /**
-   * A suspect proven poisoned, still to be quarantined, or null. It stays a suspect until
-   * {@link #quarantined}, so that one whose quarantine failed is still given back.
-   */
-  Suspect nextPoisoned() {
-    for (Suspect s : suspects) {
-      if (s.proven) {
-        return s;
-      }
+    budgetSpentOnce = false;
+    acceptedAny = true;
+    List<Claim> again = new ArrayList<>(suspectOrder);
+    for (Claim suspect : again) {
+      retrials.put(suspect.key(), suspects.remove(suspect));
     }
-    return null;
-  }
-
-  /** A proven suspect was quarantined. */
-  void quarantined(Suspect suspect) {
-    suspects.remove(suspect);
+    suspectOrder.clear();
+    return again;
   }
 
   /**
    * The server refused a batch whole.
    *
-   * @throws UploadsRefusedException when the refusals since the last acceptance exceed the
-   *     budget
+   * @throws UploadsRefusedException when a second budget of refusals went by without an
+   *     acceptance
    */
   void refused(GatewayException refusal) {
     last = refusal;
     inARow++;
-    if (inARow > budget) {
+    if (inARow > budget && budgetSpentOnce) {
       throw everythingRefused();
     }
   }
 
-  /** Holds a single refused reading aside until the run shows whether it is poisoned. */
-  void suspect(Claim claim, Rejection rejection) {
-    suspects.add(new Suspect(claim, rejection));
+  /** Whether the refusals since the last acceptance exceed the budget. */
+  boolean overBudget() {
+    return inARow > budget;
+  }
+
+  /** Holds the rest of a batch whose bisection ran out of budget, and starts a second budget. */
+  void setAside(List<Claim> parts) {
+    setAside.addAll(parts);
+    budgetSpentOnce = true;
+    inARow = 0;
   }
 
   /**
-   * Gives back the suspects still held, proven or not, at the end of a run: they stay journaled.
+   * A single reading refused alone.
    *
-   * @return whether there were none
+   * @return its rejection when it was refused again right after an acceptance, so poisoned;
+   *     otherwise null, and it is held aside as a suspect
    */
-  boolean takeSuspectsInto(BatchUploader.Sink sink) {
-    boolean none = suspects.isEmpty();
-    List<Suspect> left = new ArrayList<>(suspects);
-    suspects.clear();
-    for (Suspect s : left) {
-      sink.unsent(s.claim);
+  Rejection refusedAlone(Claim claim, String reason) {
+    Rejection rejection = new Rejection(claim.readings().get(0).id(), reason);
+    if (retrials.remove(claim.key()) != null) {
+      return rejection;
     }
-    return none;
+    suspects.put(claim, rejection);
+    suspectOrder.add(claim);
+    return null;
   }
 
-  /** The failure of a run in which everything was refused. */
-  UploadsRefusedException everythingRefused() {
+  /**
+   * Gives back what was held aside at the end of a run, still journaled, for a later run.
+   *
+   * @throws UploadsRefusedException when the run accepted nothing and something was refused
+   */
+  void finish(BatchUploader.Sink sink) {
+    boolean refusedOnly = !acceptedAny && last != null;
+    List<Claim> held = new ArrayList<>(suspectOrder);
+    held.addAll(setAside);
+    suspects.clear();
+    suspectOrder.clear();
+    setAside.clear();
+    for (Claim claim : held) {
+      sink.unsent(claim);
+    }
+    if (refusedOnly && !held.isEmpty()) {
+      throw everythingRefused();
+    }
+  }
+
+  /** Gives back what was held aside when a run ends early; it stays journaled. */
+  void abandon(BatchUploader.Sink sink) {
+    List<Claim> held = new ArrayList<>(suspectOrder);
+    held.addAll(setAside);
+    suspects.clear();
+    suspectOrder.clear();
+    setAside.clear();
+    held.forEach(sink::unsent);
+  }
+
+  private UploadsRefusedException everythingRefused() {
     return new UploadsRefusedException("the Client System refused every upload of this run ("
         + inARow + " in a row, none accepted since; last: " + last.getMessage()
         + "); nothing was quarantined", last);

@@ -98,9 +98,7 @@ final class RunLoop {
         next = claim(settings);
         uploader.upload(claim, settings.maxRetries, refusals, settler);
       }
-      if (!refusals.takeSuspectsInto(settler)) {
-        throw refusals.everythingRefused();
-      }
+      refusals.finish(settler);
     } catch (StopRequestedException e) {
       outcome = SyncOutcome.INTERRUPTED;
       cause = e;
@@ -113,7 +111,7 @@ final class RunLoop {
       if (next != null) {
         releasePrefetched(next, settler);
       }
-      refusals.takeSuspectsInto(settler);
+      refusals.abandon(settler);
     }
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"

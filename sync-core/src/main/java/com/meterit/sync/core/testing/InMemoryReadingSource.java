@@ -110,10 +110,16 @@ public final class InMemoryReadingSource implements ReadingSource {
       throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
     }
     Instant now = clock.instant();
+    // Like the database sources: the free journaled batch with the oldest readings first.
+    Batch free = null;
     for (Batch batch : journal.values()) {
-      if (!batch.leaseUntil.isAfter(now)) {
-        return hold(batch, now, true);
+      if (!batch.leaseUntil.isAfter(now)
+          && (free == null || batch.readingIds.get(0) < free.readingIds.get(0))) {
+        free = batch;
       }
+    }
+    if (free != null) {
+      return hold(free, now, true);
     }
     List<Long> ids = new ArrayList<>();
     for (Entry e : entries.values()) {
