@@ -497,7 +497,11 @@ class SyncManagerTest {
   @Test
   void batchRejectedOfASingleReadingCarriesTheServersReason() {
     List<Reading> readings = h.source.addSample(3);
-    h.gateway.failNextUploads(new BatchRejectedException("HTTP 422: value out of range", 422, null));
+    h.gateway.beforeUpload(batch -> {
+      if (batch.readings().get(0).id() == readings.get(0).id()) {
+        throw new BatchRejectedException("HTTP 422: value out of range", 422, null);
+      }
+    });
     h.builder().setBatchSize(1).build().start();
     assertEquals(Map.of(readings.get(0).id(), "HTTP 422: value out of range"),
         h.source.quarantined());
