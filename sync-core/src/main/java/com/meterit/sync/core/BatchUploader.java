@@ -217,16 +217,18 @@ final class BatchUploader {
     }
   }
 
-  /** Replaces the refused head of {@code parts} by journaled slices of at most {@code size}. */
+  /**
+   * Replaces the head of {@code parts} by two journaled parts: its first {@code size} readings,
+   * and the rest, which is cut again when it comes up. Two at a time, so that a run that ends
+   * early leaves a few parts behind, not a thousand single readings.
+   */
   private static void split(Deque<Claim> parts, int size, Sink sink) {
     List<Reading> readings = parts.peek().readings();
-    List<List<Reading>> slices = new ArrayList<>();
-    for (int from = 0; from < readings.size(); from += size) {
-      slices.add(readings.subList(from, Math.min(readings.size(), from + size)));
-    }
+    List<List<Reading>> halves = List.of(readings.subList(0, size),
+        readings.subList(size, readings.size()));
     List<Claim> formed;
     try {
-      formed = sink.reform(parts.peek(), slices);
+      formed = sink.reform(parts.peek(), halves);
     } catch (LeaseLostException e) {
       lost(e);
       parts.pop();
