@@ -148,8 +148,12 @@ public final class ConnectivityMonitor {
     boolean healthy;
     try {
       healthy = gateway.testConnection();
-    } catch (RuntimeException e) {
-      log.debug("Health probe failed", e);
+    } catch (VirtualMachineError e) {
+      record(false);
+      throw e;
+    } catch (Throwable t) {
+      // Whatever a host's gateway throws, the next probe must still be scheduled.
+      log.debug("Health probe failed", t);
       healthy = false;
     }
     Boolean transition = record(healthy);

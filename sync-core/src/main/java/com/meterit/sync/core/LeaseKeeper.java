@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the leases of the batches a manager holds, so that they outlive the work on them: a batch
  * in flight, one waiting out a backoff or a {@code Retry-After}, and one claimed ahead.
  *
- * <p>Every held claim is renewed at a third of its lease, on the background executor (a renewal
- * is a database call, which must not hold up the scheduler's timers). Before each send the
+ * <p>Every held claim is renewed at a third of its lease, on an executor of its own (a renewal
+ * is a database call, which must not hold up the scheduler's timers, nor wait behind a stalled
+ * heartbeat). Before each send the
  * uploader asks {@link #ensureHeld}: a claim whose lease is running short is renewed there and
  * then, and a claim that lost its batch is neither sent nor settled. Thread-safe.
  */
@@ -46,18 +47,18 @@ final class LeaseKeeper {
   private final ReadingSource source;
   private final Clock clock;
   private final Scheduler scheduler;
-  private final Executor background;
+  private final Executor executor;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final Object timerLock = new Object();
   // Guarded by timerLock.
   private Scheduler.Cancellable timer;
   private boolean stopped;
 
-  LeaseKeeper(ReadingSource source, Clock clock, Scheduler scheduler, Executor background) {
+  LeaseKeeper(ReadingSource source, Clock clock, Scheduler scheduler, Executor executor) {
     this.source = source;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.background = background;
+    this.executor = executor;
   }
 
   /** Starts keeping the lease of {@code claim}, a batch just claimed or formed. */
@@ -124,11 +125,13 @@ final class LeaseKeeper {
 
   private void renewalDue() {
     try {
-      background.execute(this::renewAll);
+      executor.execute(this::renewAll);
     } catch (RejectedExecutionException e) {
+      // A host's executor may be full for a moment; the leases still need renewing.
       synchronized (timerLock) {
         timer = null;
       }
+      scheduleRenewal(MIN_RENEWAL_PERIOD);
     }
   }
 

@@ -76,6 +76,7 @@ public final class SyncManager implements AutoCloseable {
   private final ExecutorService prefetcher;
   private final Executor background;
   private final ExecutorService ownedBackground;
+  private final ExecutorService ownedLeaseRenewer;
   private final LeaseKeeper leases;
   private final Listeners listeners;
   private final SyncHistory history;
@@ -177,7 +178,11 @@ public final class SyncManager implements AutoCloseable {
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
-    this.leases = new LeaseKeeper(source, clock, scheduler, background);
+    // Renewals get a thread of their own unless the host chose where background work runs.
+    this.ownedLeaseRenewer = b.backgroundExecutor != null ? null
+        : Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-lease"));
+    this.leases = new LeaseKeeper(source, clock, scheduler,
+        ownedLeaseRenewer != null ? ownedLeaseRenewer : background);
     this.runLoop = new RunLoop(
         source, uploader, leases, listeners, clock, () -> stopRequested, prefetcher);
   }
@@ -412,6 +417,9 @@ public final class SyncManager implements AutoCloseable {
     }
     if (ownedBackground != null) {
       ownedBackground.shutdownNow();
+    }
+    if (ownedLeaseRenewer != null) {
+      ownedLeaseRenewer.shutdownNow();
     }
     log.info("meter-sync stopped");
     stopFuture.complete(null);

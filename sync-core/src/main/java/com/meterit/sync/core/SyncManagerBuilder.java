@@ -152,9 +152,10 @@ public final class SyncManagerBuilder {
   /**
    * The executor for the work around runs that may wait on the network or the database:
    * heartbeats, configuration downloads, health probes and lease renewals, so that none of them
-   * holds up the scheduler's timers. Default: one daemon thread named
-   * {@code meter-sync-background-1}, shut down by {@code stop()}. A host's executor is never shut
-   * down by the manager.
+   * holds up the scheduler's timers. Default: a daemon thread named
+   * {@code meter-sync-background-1}, and another, {@code meter-sync-lease-1}, so that a stalled
+   * heartbeat never delays a renewal; both shut down by {@code stop()}. A host's executor runs
+   * all of it, and is never shut down by the manager.
    */
   public SyncManagerBuilder setBackgroundExecutor(Executor backgroundExecutor) {
     this.backgroundExecutor = Objects.requireNonNull(backgroundExecutor, "backgroundExecutor");

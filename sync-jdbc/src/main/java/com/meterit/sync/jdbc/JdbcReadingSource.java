@@ -122,7 +122,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     this.listener = b.listener;
     this.retention = new Retention(jdbc, sql, claims, b.retention, b.clock, this::notify);
     this.history = new JdbcSyncHistory(jdbc, sql);
-    this.quarantine = new Quarantine(jdbc, sql, queue.rows, claims);
+    this.quarantine = new Quarantine(jdbc, sql, queue.rows, claims,
+        journal.notJournaled(sql.idColumn));
     this.description = "JdbcReadingSource{dialect=" + dialect + ", table=" + b.table.table
         + ", workerId=" + workerId + ", lease=" + b.lease + '}';
   }
@@ -293,7 +294,9 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
 
   /**
    * Puts quarantined readings back in the queue, for example after an operator fixed a meter's
-   * mapping on the server.
+   * mapping on the server. A reading that lies within a batch still journaled (it was found
+   * unreadable while that batch was taken over) stays quarantined until the batch is settled,
+   * so that it can never go out in two batches; re-queue it again then.
    *
    * @return the number re-queued
    */

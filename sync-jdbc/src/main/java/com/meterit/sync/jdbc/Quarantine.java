@@ -18,12 +18,14 @@ final class Quarantine {
   private final Statements sql;
   private final RowReader rows;
   private final ClaimModel claims;
+  private final String notJournaled;
 
-  Quarantine(Jdbc jdbc, Statements sql, RowReader rows, ClaimModel claims) {
+  Quarantine(Jdbc jdbc, Statements sql, RowReader rows, ClaimModel claims, String notJournaled) {
     this.jdbc = jdbc;
     this.sql = sql;
     this.rows = rows;
     this.claims = claims;
+    this.notJournaled = notJournaled;
   }
 
   List<QuarantinedReading> list(int limit) {
@@ -72,7 +74,7 @@ final class Quarantine {
     }
     int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
       int requeued = 0;
-      try (PreparedStatement update = c.prepareStatement(sql.requeue())) {
+      try (PreparedStatement update = c.prepareStatement(sql.requeue(notJournaled))) {
         for (long id : readingIds) {
           update.setLong(1, id);
           requeued += update.executeUpdate();
@@ -89,7 +91,7 @@ final class Quarantine {
   int requeueAll() {
     int count = jdbc.inTransaction("re-queuing quarantined readings", c -> {
       try (Statement s = c.createStatement()) {
-        return s.executeUpdate(sql.requeueAll());
+        return s.executeUpdate(sql.requeueAll(notJournaled));
       }
     });
     if (count > 0) {

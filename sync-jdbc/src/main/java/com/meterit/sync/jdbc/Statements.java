@@ -279,14 +279,20 @@ final class Statements {
         + " LIMIT ?";
   }
 
-  String requeue() {
+  /**
+   * Re-queues one quarantined reading, unless it lies within a journaled batch's span: a batch
+   * taken over later reads its rows back by range, and the reading must not be in two batches.
+   */
+  String requeue(String notJournaled) {
     return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + reason + " = NULL WHERE "
-        + id + " = ? AND " + status + " = " + QUARANTINED;
+        + id + " IN (SELECT r." + id + " FROM " + table + " r WHERE r." + id + " = ? AND r."
+        + status + " = " + QUARANTINED + notJournaled + ")";
   }
 
-  String requeueAll() {
+  String requeueAll(String notJournaled) {
     return "UPDATE " + table + " SET " + status + " = " + PENDING + ", " + reason + " = NULL WHERE "
-        + status + " = " + QUARANTINED;
+        + id + " IN (SELECT r." + id + " FROM " + table + " r WHERE r." + status + " = "
+        + QUARANTINED + notJournaled + ")";
   }
 
   /** Deletes up to ? finished rows (synced or dropped) finished before ?. */
