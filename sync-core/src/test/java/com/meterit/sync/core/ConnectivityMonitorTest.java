@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BackoffPolicy;
+import com.meterit.sync.api.ClientSystemGateway;
+import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.api.UploadResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ConnectivityMonitorTest {
@@ -120,5 +124,30 @@ class ConnectivityMonitorTest {
     h.scheduler.advance(Duration.ofMinutes(5));
     assertEquals(List.of("other timer"), fired);
     assertEquals(1, stalled.size(), "one probe, still on its way, and no pile-up behind it");
+  }
+
+  @Test
+  void aProbeThatThrowsAnErrorStillSchedulesTheNext() {
+    AtomicInteger probes = new AtomicInteger();
+    ClientSystemGateway broken = new ClientSystemGateway() {
+      @Override
+      public boolean testConnection() {
+        probes.incrementAndGet();
+        throw new AssertionError("a host's gateway gone wrong");
+      }
+
+      @Override
+      public UploadResult uploadBatch(UploadBatch batch) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    ConnectivityMonitor monitor = ConnectivityMonitor.builder(broken)
+        .setScheduler(h.scheduler).setClock(h.clock)
+        .setOfflineBackoff(BackoffPolicy.fixed(Duration.ofSeconds(10)))
+        .build();
+    monitor.start();
+    h.scheduler.advance(Duration.ofSeconds(35));
+    assertEquals(4, probes.get(), "at 0, 10, 20 and 30 s");
+    assertFalse(monitor.isConnected());
   }
 }

@@ -96,4 +96,24 @@ class LeaseRenewalTest {
     assertEquals(0, manager.getSyncStats(1).readingsSynced(), "nor counted it");
     assertEquals(500, h.source.syncedIds().size());
   }
+
+  @Test
+  void aRenewalTheExecutorRefusesIsTriedAgain() {
+    h.source.addSample(1_000);
+    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.Executor refusesTheFirst = task -> {
+      if (offered.incrementAndGet() == 1) {
+        throw new java.util.concurrent.RejectedExecutionException("busy");
+      }
+      task.run();
+    };
+    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.scheduler, refusesTheFirst);
+    Claim claim = h.source.claim(1_000);
+    leases.hold(claim);
+    // Past the original five-minute lease, the claim still holds its batch.
+    h.scheduler.advance(Duration.ofMinutes(12));
+    leases.ensureHeld(claim);
+    assertEquals(0, h.source.claim(1_000).size(), "nobody took the batch over");
+    assertTrue(offered.get() > 3);
+  }
 }
