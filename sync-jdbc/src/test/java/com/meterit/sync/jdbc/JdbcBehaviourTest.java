@@ -52,6 +52,23 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
   }
 
   @Test
+  void aQuarantinedReadingInsideAJournaledBatchIsNotRequeuedUntilTheBatchSettles()
+      throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    Claim batch = source.claim(5);
+    // Quarantined while its batch is journaled, as when a row turns unreadable before a takeover.
+    db.execute("UPDATE " + db.table + " SET sync_status = 3, sync_reason = 'unreadable' "
+        + "WHERE id = 3");
+    assertEquals(0, source.requeueQuarantined(List.of(3L)), "it would join a second batch");
+    assertEquals(0, source.requeueAllQuarantined());
+
+    source.settle(batch, List.of());
+    assertEquals(1, source.requeueQuarantined(List.of(3L)));
+    assertEquals(List.of(3L), ids(source.claim(5)));
+  }
+
+  @Test
   void anUnreadableRowIsQuarantinedAtClaimAndTheRestFlows() throws Exception {
     List<List<Rejection>> told = new CopyOnWriteArrayList<>();
     JdbcReadingSource source = builder().setListener(new SyncListener() {
