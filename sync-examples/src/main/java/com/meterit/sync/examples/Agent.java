@@ -46,7 +46,7 @@ final class Agent {
     HttpClientSystemGateway gateway;
     try {
       config = SyncConfig.fromEnv(env);
-      gateway = AgentGateway.create(config, env);
+      gateway = HttpClientSystemGateway.fromConfig(config);
     } catch (ConfigurationException e) {
       return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage());
     }

@@ -29,8 +29,6 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class SyncAgent {
-  /** Optional: {@code true} allows plain http to a host other than loopback. */
-  public static final String CLIENT_API_ALLOW_INSECURE_HTTP = "CLIENT_API_ALLOW_INSECURE_HTTP";
   /** Stopped on request (SIGTERM, SIGINT), or the command succeeded: {@value}. */
   public static final int EXIT_OK = 0;
   /** An unexpected failure, or a command that failed: {@value}. */

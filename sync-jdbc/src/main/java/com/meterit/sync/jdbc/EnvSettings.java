@@ -35,8 +35,14 @@ final class EnvSettings {
       return builder.build();
     } catch (ReadingSourceException | UnsupportedDatabaseException e) {
       ((PooledDataSource) builder.dataSource).close();
+      // A driver's message may quote the URL, password and all ("No suitable driver found for").
+      String detail = PooledDataSource.mask(String.valueOf(e.getMessage()));
+      String password = env.get(JdbcReadingSource.SYNC_DB_PASSWORD);
+      if (password != null && !password.isEmpty()) {
+        detail = detail.replace(password, "****");
+      }
       throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
-          + " " + PooledDataSource.mask(url) + " is not usable: " + e.getMessage());
+          + " " + PooledDataSource.mask(url) + " is not usable: " + detail);
     }
   }
 

@@ -85,4 +85,15 @@ class FromEnvTest {
       assertEquals("0", rs.getString(1));
     }
   }
+
+  @Test
+  void aDriversErrorNeverShowsThePassword() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> JdbcReadingSource.fromEnv(Map.of(
+            "SYNC_DB_URL", "jdbc:postgres://db.example/sync?user=svc&password=Hunter2Pass",
+            "SYNC_DB_PASSWORD", "0therSecret")));
+    assertFalse(e.getMessage().contains("Hunter2Pass"), e.getMessage());
+    assertFalse(e.getMessage().contains("0therSecret"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("SYNC_DB_URL "), e.getMessage());
+  }
 }
