@@ -7,6 +7,7 @@ import com.meterit.sync.api.BatchRejectedException;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
+import com.meterit.sync.api.GatewayTimeoutException;
 import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.PayloadTooLargeException;
 import com.meterit.sync.api.Reading;
@@ -83,6 +84,7 @@ final class BatchUploader {
   private final Sleeper sleeper;
   private final BooleanSupplier stopRequested;
   private final BackoffObserver observer;
+  private final UploadWindow window;
 
   /** The largest batch the server took after a 413; shared by later runs. */
   private volatile int learnedMaxBatch = Integer.MAX_VALUE;
@@ -93,13 +95,15 @@ final class BatchUploader {
       DoubleSupplier random,
       Sleeper sleeper,
       BooleanSupplier stopRequested,
-      BackoffObserver observer) {
+      BackoffObserver observer,
+      UploadWindow window) {
     this.gateway = gateway;
     this.backoff = backoff;
     this.random = random;
     this.sleeper = sleeper;
     this.stopRequested = stopRequested;
     this.observer = observer;
+    this.window = window;
   }
 
   /** The claim size to use: the configured one, unless the server taught us a smaller one. */
@@ -253,9 +257,11 @@ final class BatchUploader {
           gateway.authenticate();
           mustAuthenticate = false;
         }
+        window.awaitPause();
         sink.beforeSend(claim);
         UploadResult result = gateway.uploadBatch(batch);
         checkAnswer(batch, result);
+        window.answered();
         return result;
       } catch (AuthenticationExpiredException e) {
         if (refreshedCredentials) {
@@ -298,10 +304,22 @@ final class BatchUploader {
       if (retryAfter.compareTo(delay) > 0) {
         delay = retryAfter;
       }
+      if (!retryAfter.isZero()) {
+        window.pauseFor(retryAfter);
+      }
+      if (isOverload(failure)) {
+        window.overloaded();
+      }
       log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
           batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
       pause(delay, failure);
     }
+  }
+
+  /** 429, 503 and timeouts say the link or the server takes less than is being sent. */
+  private static boolean isOverload(GatewayException failure) {
+    int status = failure.statusCode().orElse(0);
+    return status == 429 || status == 503 || failure instanceof GatewayTimeoutException;
   }
 
   private void pause(Duration delay, GatewayException cause) {

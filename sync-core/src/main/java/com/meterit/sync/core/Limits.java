@@ -14,6 +14,7 @@ final class Limits {
   static final Duration MAX_SYNC_INTERVAL = Duration.ofHours(24);
   static final int MIN_BATCH_SIZE = 1;
   static final int MAX_BATCH_SIZE = 100_000;
+  static final int MAX_IN_FLIGHT = 64;
   static final int MIN_RETRIES = 0;
   static final int MAX_RETRIES = 100;
   static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
@@ -40,6 +41,10 @@ final class Limits {
 
   static int checkBatchSize(String name, int value) {
     return checkInt(name, value, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
+  }
+
+  static int checkMaxInFlight(String name, int value) {
+    return checkInt(name, value, 1, MAX_IN_FLIGHT);
   }
 
   static int checkMaxRetries(String name, int value) {

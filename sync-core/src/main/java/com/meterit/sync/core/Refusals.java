@@ -23,7 +23,7 @@ import java.util.Map;
  * the run looks for an acceptance in the batches after it, so that a batch of bad readings never
  * stops the queue behind it. A second budget spent without an acceptance ends the run: the server
  * refuses everything, nothing is quarantined, and a proxy that refuses everything costs a bounded
- * number of requests, never one per reading. Not thread-safe: one run uses it.
+ * number of requests, never one per reading. Thread-safe: the lanes of one run share it.
  */
 final class Refusals {
   private final int budget;
@@ -52,7 +52,7 @@ final class Refusals {
    *
    * @return the suspects, to be sent alone once more
    */
-  List<Claim> acceptedFresh() {
+  synchronized List<Claim> acceptedFresh() {
     inARow = 0;
     budgetSpentOnce = false;
     acceptedAny = true;
@@ -70,7 +70,7 @@ final class Refusals {
    * @throws UploadsRefusedException when a second budget of refusals went by without an
    *     acceptance
    */
-  void refused(GatewayException refusal) {
+  synchronized void refused(GatewayException refusal) {
     last = refusal;
     inARow++;
     if (inARow > budget && budgetSpentOnce) {
@@ -79,12 +79,12 @@ final class Refusals {
   }
 
   /** Whether the refusals since the last acceptance exceed the budget. */
-  boolean overBudget() {
+  synchronized boolean overBudget() {
     return inARow > budget;
   }
 
   /** Holds the rest of a batch whose bisection ran out of budget, and starts a second budget. */
-  void setAside(List<Claim> parts) {
+  synchronized void setAside(List<Claim> parts) {
     setAside.addAll(parts);
     budgetSpentOnce = true;
     inARow = 0;
@@ -96,7 +96,7 @@ final class Refusals {
    * @return its rejection when it was refused again right after an acceptance, so poisoned;
    *     otherwise null, and it is held aside as a suspect
    */
-  Rejection refusedAlone(Claim claim, String reason) {
+  synchronized Rejection refusedAlone(Claim claim, String reason) {
     Rejection rejection = new Rejection(claim.readings().get(0).id(), reason);
     if (retrials.remove(claim.key()) != null) {
       return rejection;
@@ -112,28 +112,33 @@ final class Refusals {
    * @throws UploadsRefusedException when the run accepted nothing and something was refused
    */
   void finish(BatchUploader.Sink sink) {
-    boolean refusedOnly = !acceptedAny && last != null;
-    List<Claim> held = new ArrayList<>(suspectOrder);
-    held.addAll(setAside);
-    suspects.clear();
-    suspectOrder.clear();
-    setAside.clear();
-    for (Claim claim : held) {
-      sink.unsent(claim);
+    boolean refusedOnly;
+    synchronized (this) {
+      refusedOnly = !acceptedAny && last != null;
     }
-    if (refusedOnly && !held.isEmpty()) {
-      throw everythingRefused();
+    if (!abandon(sink) && refusedOnly) {
+      synchronized (this) {
+        throw everythingRefused();
+      }
     }
   }
 
-  /** Gives back what was held aside when a run ends early; it stays journaled. */
-  void abandon(BatchUploader.Sink sink) {
-    List<Claim> held = new ArrayList<>(suspectOrder);
-    held.addAll(setAside);
-    suspects.clear();
-    suspectOrder.clear();
-    setAside.clear();
+  /**
+   * Gives back what was held aside when a run ends, still journaled.
+   *
+   * @return whether nothing was held
+   */
+  boolean abandon(BatchUploader.Sink sink) {
+    List<Claim> held;
+    synchronized (this) {
+      held = new ArrayList<>(suspectOrder);
+      held.addAll(setAside);
+      suspects.clear();
+      suspectOrder.clear();
+      setAside.clear();
+    }
     held.forEach(sink::unsent);
+    return held.isEmpty();
   }
 
   private UploadsRefusedException everythingRefused() {

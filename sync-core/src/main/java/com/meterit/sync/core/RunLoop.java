@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One sync run: claim, upload, settle, and repeat until the queue is empty, so that a backlog
  * from days offline drains at full speed instead of one batch per interval. With a prefetcher,
- * the next batch is claimed while the current one uploads.
+ * the next batch is claimed while the current one uploads; with an {@link UploadWindow} wider
+ * than one, several batches are in flight at once, on {@link Lanes} of their own, and each is
+ * settled when its answer arrives, in whatever order.
  *
  * <p>Every claimed batch ends exactly once: settled on the server's answer (one transaction that
  * acknowledges the accepted readings, quarantines the rejected ones and closes the batch's
@@ -53,10 +56,14 @@ final class RunLoop {
   private final Clock clock;
   private final BooleanSupplier stopRequested;
   private final Executor prefetcher;
+  private final UploadWindow window;
+  private final Executor uploadExecutor;
 
   /**
    * @param prefetcher claims the next batch while the current one uploads, or null to claim on
    *     the run's own thread, one batch after the other
+   * @param window how many batches may be in flight at once
+   * @param uploadExecutor where the batches in flight are uploaded, one lane each
    */
   RunLoop(
       ReadingSource source,
@@ -65,7 +72,9 @@ final class RunLoop {
       SyncListener listeners,
       Clock clock,
       BooleanSupplier stopRequested,
-      Executor prefetcher) {
+      Executor prefetcher,
+      UploadWindow window,
+      Executor uploadExecutor) {
     this.source = source;
     this.uploader = uploader;
     this.leases = leases;
@@ -73,6 +82,8 @@ final class RunLoop {
     this.clock = clock;
     this.stopRequested = stopRequested;
     this.prefetcher = prefetcher;
+    this.window = window;
+    this.uploadExecutor = uploadExecutor;
   }
 
   Result run(Settings settings) {
@@ -80,6 +91,7 @@ final class RunLoop {
     Counters counters = new Counters();
     Refusals refusals = new Refusals(settings.batchSize);
     Settler settler = new Settler(counters);
+    Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
     CompletableFuture<Claim> next = claim(settings);
@@ -88,16 +100,32 @@ final class RunLoop {
         if (stopRequested.getAsBoolean()) {
           throw new StopRequestedException();
         }
-        Claim claim = join(next);
+        lanes.rethrowFailure();
+        window.enter();
+        Claim claim;
+        try {
+          claim = join(next);
+        } catch (RuntimeException | Error e) {
+          window.leave();
+          throw e;
+        }
         next = null;
         if (claim.isEmpty()) {
+          window.leave();
           break;
         }
         // Claim the next batch while this one uploads: the database and the network work at
         // the same time, which is most of a backlog drain's speed.
         next = claim(settings);
-        uploader.upload(claim, settings.maxRetries, refusals, settler);
+        try {
+          lanes.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
+        } catch (RejectedExecutionException e) {
+          settler.unsent(claim);
+          throw new StopRequestedException();
+        }
       }
+      lanes.awaitAll();
+      lanes.rethrowFailure();
       refusals.finish(settler);
     } catch (StopRequestedException e) {
       outcome = SyncOutcome.INTERRUPTED;
@@ -108,6 +136,8 @@ final class RunLoop {
       outcome = SyncOutcome.FAILED;
       cause = t;
     } finally {
+      // No upload outlives its run: every lane ends (within its deadlines) before the run does.
+      lanes.awaitAll();
       if (next != null) {
         releasePrefetched(next, settler);
       }
@@ -116,8 +146,8 @@ final class RunLoop {
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
         : cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
-    SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced,
-        counters.rejected, counters.bytes, counters.batches, error);
+    SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced(),
+        counters.rejected(), counters.bytes(), counters.batches(), error);
     return new Result(run, cause);
   }
 
@@ -194,10 +224,7 @@ final class RunLoop {
       }
       leases.drop(batch);
       int rejected = result.rejected().size();
-      counters.synced += batch.size() - rejected;
-      counters.rejected += rejected;
-      counters.bytes += result.bytesSent();
-      counters.batches++;
+      counters.answered(batch.size() - rejected, rejected, result.bytesSent());
       log.debug("Batch {}: {} accepted, {} rejected, {} bytes", batch.batch().batchId(),
           batch.size() - rejected, rejected, result.bytesSent());
       listeners.onBatchUploaded(batch.batch(), result);
@@ -227,7 +254,7 @@ final class RunLoop {
         throw e;
       }
       leases.drop(batch);
-      counters.rejected++;
+      counters.quarantined(1);
       rejected(List.of(rejection));
     }
 
@@ -249,10 +276,38 @@ final class RunLoop {
     }
   }
 
+  /** What a run did; lanes in flight add to it at once. */
   private static final class Counters {
-    long synced;
-    long rejected;
-    long bytes;
-    int batches;
+    private long synced;
+    private long rejected;
+    private long bytes;
+    private int batches;
+
+    synchronized void answered(int accepted, int refused, long sent) {
+      synced += accepted;
+      rejected += refused;
+      bytes += sent;
+      batches++;
+    }
+
+    synchronized void quarantined(int count) {
+      rejected += count;
+    }
+
+    synchronized long synced() {
+      return synced;
+    }
+
+    synchronized long rejected() {
+      return rejected;
+    }
+
+    synchronized long bytes() {
+      return bytes;
+    }
+
+    synchronized int batches() {
+      return batches;
+    }
   }
 }

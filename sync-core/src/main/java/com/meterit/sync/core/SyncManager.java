@@ -61,6 +61,8 @@ public final class SyncManager implements AutoCloseable {
   public static final int DEFAULT_MAX_RETRIES = 5;
   /** The default pause between heartbeats: 60 seconds. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+  /** The default most batches in flight at once: {@value}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4;
   /** How long {@link #close()} waits for the batch in flight: 30 seconds. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -77,6 +79,9 @@ public final class SyncManager implements AutoCloseable {
   private final Executor background;
   private final ExecutorService ownedBackground;
   private final ExecutorService ownedLeaseRenewer;
+  private final UploadWindow window;
+  private final Executor uploadExecutor;
+  private final ExecutorService ownedUploadLanes;
   private final LeaseKeeper leases;
   private final Listeners listeners;
   private final SyncHistory history;
@@ -156,6 +161,15 @@ public final class SyncManager implements AutoCloseable {
           }
         })
         .build();
+    this.window = new UploadWindow(b.maxInFlight, clock, sleeper, () -> stopRequested);
+    if (b.uploadExecutor != null || b.maxInFlight == 1) {
+      this.uploadExecutor = b.uploadExecutor != null ? b.uploadExecutor : Runnable::run;
+      this.ownedUploadLanes = null;
+    } else {
+      this.ownedUploadLanes = Executors.newFixedThreadPool(
+          b.maxInFlight, new DaemonThreadFactory("meter-sync-upload"));
+      this.uploadExecutor = ownedUploadLanes;
+    }
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
         () -> stopRequested, new BatchUploader.BackoffObserver() {
           @Override
@@ -169,7 +183,7 @@ public final class SyncManager implements AutoCloseable {
               setState(SyncState.SYNCING);
             }
           }
-        });
+        }, window);
     this.prefetcher = b.pipelining
         ? Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-prefetch"))
         : null;
@@ -183,8 +197,8 @@ public final class SyncManager implements AutoCloseable {
         : Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-lease"));
     this.leases = new LeaseKeeper(source, clock, scheduler,
         ownedLeaseRenewer != null ? ownedLeaseRenewer : background);
-    this.runLoop = new RunLoop(
-        source, uploader, leases, listeners, clock, () -> stopRequested, prefetcher);
+    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, () -> stopRequested,
+        prefetcher, window, uploadExecutor);
   }
 
   /**
@@ -421,6 +435,9 @@ public final class SyncManager implements AutoCloseable {
     if (ownedLeaseRenewer != null) {
       ownedLeaseRenewer.shutdownNow();
     }
+    if (ownedUploadLanes != null) {
+      ownedUploadLanes.shutdown();
+    }
     log.info("meter-sync stopped");
     stopFuture.complete(null);
   }
@@ -440,6 +457,9 @@ public final class SyncManager implements AutoCloseable {
           DEFAULT_CLOSE_TIMEOUT);
       if (ownedExecutor != null) {
         ownedExecutor.shutdownNow();
+      }
+      if (ownedUploadLanes != null) {
+        ownedUploadLanes.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -34,6 +34,8 @@ public final class SyncManagerBuilder {
   Scheduler scheduler;
   Executor executor;
   Executor backgroundExecutor;
+  Executor uploadExecutor;
+  int maxInFlight = SyncManager.DEFAULT_MAX_IN_FLIGHT;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Sleeper sleeper;
   SyncHistory history;
@@ -159,6 +161,29 @@ public final class SyncManagerBuilder {
    */
   public SyncManagerBuilder setBackgroundExecutor(Executor backgroundExecutor) {
     this.backgroundExecutor = Objects.requireNonNull(backgroundExecutor, "backgroundExecutor");
+    return this;
+  }
+
+  /**
+   * The most batches in flight at once, from 1 to 64. Default
+   * {@link SyncManager#DEFAULT_MAX_IN_FLIGHT}. The window adapts below it: it grows while the
+   * server answers and halves on 429, 503 and timeouts. Raise it for links with long round trips
+   * (satellite: about 16); keep it low where a fleet shares one server. Memory is bounded by the
+   * batch size times this.
+   */
+  public SyncManagerBuilder setMaxInFlight(int maxInFlight) {
+    this.maxInFlight = Limits.checkMaxInFlight("maxInFlight", maxInFlight);
+    return this;
+  }
+
+  /**
+   * Where the batches in flight are uploaded, one task each. Default: a pool of
+   * {@code maxInFlight} daemon threads named {@code meter-sync-upload-N} (none when it is 1: the
+   * run's own thread uploads), shut down by {@code stop()}. An executor that runs tasks on the
+   * caller's thread uploads one batch at a time. A host's executor is never shut down.
+   */
+  public SyncManagerBuilder setUploadExecutor(Executor uploadExecutor) {
+    this.uploadExecutor = Objects.requireNonNull(uploadExecutor, "uploadExecutor");
     return this;
   }
 

@@ -29,6 +29,9 @@ final class Harness {
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run)
+        // The window's batches upload on the test's thread, one after the other, for strict order;
+        // UploadWindowTest runs real lanes.
+        .setUploadExecutor(Runnable::run)
         .setRandom(() -> 0.5)
         .setBackoffPolicy(BackoffPolicy.fixed(Duration.ofSeconds(10)))
         .setSleeper(d -> {

@@ -1,5 +1,6 @@
 package com.meterit.sync.core.http;
 
+import com.meterit.sync.api.GatewayTimeoutException;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.http.internal.Redaction;
 import java.io.ByteArrayOutputStream;
@@ -104,7 +105,7 @@ final class Exchange {
       response = future.get(exchangeTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       abort(future, body.get());
-      throw transientFailure(what + ": no complete answer within the exchange deadline ("
+      throw timeout(what + ": no complete answer within the exchange deadline ("
           + exchangeTimeout + ") from " + target, null);
     } catch (InterruptedException e) {
       abort(future, body.get());
@@ -126,11 +127,11 @@ final class Exchange {
   private TransientGatewayException failed(String what, String target, Throwable cause) {
     if (cause instanceof HttpConnectTimeoutException) {
       String deadline = client.connectTimeout().map(Duration::toString).orElse("the client's");
-      return transientFailure(what + ": no connection within the connect deadline (" + deadline
+      return timeout(what + ": no connection within the connect deadline (" + deadline
           + ") for " + target, cause);
     }
     if (cause instanceof HttpTimeoutException) {
-      return transientFailure(what + ": no answer headers within the request deadline ("
+      return timeout(what + ": no answer headers within the request deadline ("
           + requestTimeout + ") from " + target, cause);
     }
     if (cause instanceof TooLargeException) {
@@ -138,6 +139,10 @@ final class Exchange {
           + maxResponseBytes + " bytes", null);
     }
     return transientFailure(what + " failed: " + redaction.describe(cause, 300), cause);
+  }
+
+  private GatewayTimeoutException timeout(String message, Throwable cause) {
+    return new GatewayTimeoutException(message, cause == null ? null : redaction.sanitize(cause));
   }
 
   private TransientGatewayException transientFailure(String message, Throwable cause) {

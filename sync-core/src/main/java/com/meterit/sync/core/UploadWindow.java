@@ -1,0 +1,167 @@
+package com.meterit.sync.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How many batches may be in flight at once, adapted to what the link and the server take.
+ *
+ * <p>On a long round trip one batch at a time leaves the link idle while its answer travels back;
+ * several in flight keep it busy. The window grows additively, by one for every window's worth of
+ * batches answered without trouble, and is halved on a sign of overload (429, 503, a timeout),
+ * never beyond {@link #max()}, which stays conservative because a fleet of gateways shares one
+ * server. A {@code Retry-After} pauses every new send until it has passed. Thread-safe.
+ */
+final class UploadWindow {
+  private final int max;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final BooleanSupplier stopRequested;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition slotFreed = lock.newCondition();
+  // Guarded by lock.
+  private int size;
+  private int inFlight;
+  private int answeredAtThisSize;
+  private Instant pausedUntil = Instant.MIN;
+
+  UploadWindow(int max, Clock clock, Sleeper sleeper, BooleanSupplier stopRequested) {
+    this.max = max;
+    this.size = Math.min(2, max);
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.stopRequested = stopRequested;
+  }
+
+  /** The most batches in flight the window may ever allow. */
+  int max() {
+    return max;
+  }
+
+  /** How many batches may be in flight now. */
+  int size() {
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many batches are in flight now. */
+  int inFlight() {
+    lock.lock();
+    try {
+      return inFlight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes a place in the window for one more batch, waiting while it is full. The wait is for
+   * another batch to end, which each does within its deadlines and retries.
+   *
+   * @throws StopRequestedException when stop() was called
+   */
+  void enter() {
+    lock.lock();
+    try {
+      while (inFlight >= size) {
+        if (stopRequested.getAsBoolean()) {
+          throw new StopRequestedException();
+        }
+        slotFreed.await(100, TimeUnit.MILLISECONDS);
+      }
+      inFlight++;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StopRequestedException();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A batch left the window, settled or not. */
+  void leave() {
+    lock.lock();
+    try {
+      inFlight--;
+      slotFreed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The server answered a send: one step towards a larger window. */
+  void answered() {
+    lock.lock();
+    try {
+      if (++answeredAtThisSize >= size && size < max) {
+        size++;
+        answeredAtThisSize = 0;
+        slotFreed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The server or the link showed overload: the window halves. */
+  void overloaded() {
+    lock.lock();
+    try {
+      size = Math.max(1, size / 2);
+      answeredAtThisSize = 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The server asked for a pause: no new send until it has passed. */
+  void pauseFor(Duration retryAfter) {
+    Instant until = clock.instant().plus(retryAfter);
+    lock.lock();
+    try {
+      if (until.isAfter(pausedUntil)) {
+        pausedUntil = until;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits out a pause the server asked for, if one is on.
+   *
+   * @throws StopRequestedException when stop() was called
+   */
+  void awaitPause() {
+    while (true) {
+      Duration left;
+      lock.lock();
+      try {
+        left = Duration.between(clock.instant(), pausedUntil);
+      } finally {
+        lock.unlock();
+      }
+      if (left.isNegative() || left.isZero()) {
+        return;
+      }
+      if (stopRequested.getAsBoolean()) {
+        throw new StopRequestedException();
+      }
+      try {
+        sleeper.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StopRequestedException();
+      }
+    }
+  }
+}
