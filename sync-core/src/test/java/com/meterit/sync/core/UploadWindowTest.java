@@ -1,0 +1,165 @@
+package com.meterit.sync.core;
+
+import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.UploadBatch;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Several batches in flight: the window's size, its pause, and settlement in answer order. */
+class UploadWindowTest {
+  private final Harness h = new Harness();
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
+  private final ExecutorService lanes = Executors.newFixedThreadPool(3);
+  private final ExecutorService runner = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void shutDown() {
+    lanes.shutdownNow();
+    runner.shutdownNow();
+  }
+
+  private UploadWindow window(int max) {
+    return new UploadWindow(max, h.clock, d -> {
+      waits.add(d);
+      h.clock.advance(d);
+    }, () -> false);
+  }
+
+  @Test
+  void theWindowGrowsByOneForEachWindowAnsweredAndHalvesOnOverload() {
+    UploadWindow window = window(4);
+    assertEquals(2, window.size(), "it starts small");
+    window.answered();
+    window.answered();
+    assertEquals(3, window.size());
+    window.answered();
+    window.answered();
+    window.answered();
+    assertEquals(4, window.size());
+    for (int i = 0; i < 10; i++) {
+      window.answered();
+    }
+    assertEquals(4, window.size(), "never beyond its maximum");
+    window.overloaded();
+    assertEquals(2, window.size());
+    window.overloaded();
+    window.overloaded();
+    assertEquals(1, window.size(), "never below one");
+  }
+
+  @Test
+  void aRetryAfterPausesEveryNewSendUntilItHasPassed() {
+    UploadWindow window = window(4);
+    window.pauseFor(Duration.ofSeconds(30));
+    h.clock.advance(Duration.ofSeconds(10));
+    window.awaitPause();
+    assertEquals(List.of(Duration.ofSeconds(20)), waits);
+    window.awaitPause();
+    assertEquals(1, waits.size(), "no wait once it has passed");
+    window.pauseFor(Duration.ofSeconds(5));
+    window.pauseFor(Duration.ofSeconds(2));
+    window.awaitPause();
+    assertEquals(Duration.ofSeconds(5), waits.get(1), "the longest pause asked for wins");
+  }
+
+  @Test
+  void aServersRetryAfterPausesTheOtherBatchesInFlight() {
+    h.source.addSample(2_000);
+    h.gateway.failNextUploads(new com.meterit.sync.api.TransientGatewayException(
+        "slow down", 429, null, Duration.ofMinutes(2), null));
+    SyncManager manager = h.builder().setBatchSize(1000).build();
+    manager.start();
+    // The 429's own retry waits two minutes, and so does the next batch: one pause, not two.
+    assertEquals(List.of(Duration.ofMinutes(2)), h.sleeps);
+    assertEquals(2_000, h.source.syncedIds().size());
+  }
+
+  /** A gateway whose answers the test releases, batch by batch, in any order. */
+  private final Map<Long, CountDownLatch> answers = new ConcurrentHashMap<>();
+  private final CountDownLatch twoInFlight = new CountDownLatch(2);
+
+  private void holdAnswers() {
+    h.gateway.beforeUpload(batch -> {
+      twoInFlight.countDown();
+      awaitQuietly(answers.computeIfAbsent(first(batch), k -> new CountDownLatch(1)));
+    });
+  }
+
+  private static long first(UploadBatch batch) {
+    return batch.readings().get(0).id();
+  }
+
+  private void answer(long firstId) {
+    answers.computeIfAbsent(firstId, k -> new CountDownLatch(1)).countDown();
+  }
+
+  /** A manager whose run and lanes are real threads, recording the order of settlements. */
+  private SyncManager windowed(List<Long> settled) {
+    ForwardingReadingSource recording = new ForwardingReadingSource(h.source) {
+      @Override
+      public void settle(Claim claim, List<Rejection> rejected) {
+        super.settle(claim, rejected);
+        settled.add(claim.readings().get(0).id());
+      }
+    };
+    return SyncManager.builder(recording, h.gateway).setClock(h.clock)
+        .setScheduler(h.scheduler).setExecutor(runner).setBackgroundExecutor(Runnable::run)
+        .setUploadExecutor(lanes).setMaxInFlight(2).setBatchSize(100).build();
+  }
+
+  @Test
+  void batchesInFlightAreSettledInTheOrderTheirAnswersArrive() throws Exception {
+    h.source.addSample(200);
+    holdAnswers();
+    List<Long> settled = new CopyOnWriteArrayList<>();
+    SyncManager manager = windowed(settled);
+    manager.start();
+    CompletableFuture<SyncRun> run = manager.triggerSync();
+    assertTrue(twoInFlight.await(10, TimeUnit.SECONDS), "both batches are in flight at once");
+
+    answer(101);
+    answer(1);
+    SyncRun done = run.get(10, TimeUnit.SECONDS);
+    assertEquals(200, done.readingsSynced());
+    assertEquals(List.of(101L, 1L), settled, "each settled as its answer arrived");
+    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    manager.stop().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void stopWithAFullWindowLosesNothing() throws Exception {
+    h.source.addSample(600);
+    holdAnswers();
+    SyncManager manager = windowed(new CopyOnWriteArrayList<>());
+    manager.start();
+    assertTrue(twoInFlight.await(10, TimeUnit.SECONDS));
+
+    CompletableFuture<Void> stopped = manager.stop();
+    answer(1);
+    answer(101);
+    stopped.get(10, TimeUnit.SECONDS);
+
+    assertEquals(List.of(1L, 100L), List.of(h.source.syncedIds().get(0),
+        h.source.syncedIds().get(h.source.syncedIds().size() - 1)));
+    assertEquals(200, h.source.syncedIds().size(), "the two batches in flight were answered");
+    assertEquals(h.gateway.accepted().keySet(), new java.util.TreeSet<>(h.source.syncedIds()));
+    assertEquals(400, h.source.pendingCount(), "the rest stays queued");
+    assertEquals(0, h.source.heldBatches(), "nothing is left held");
+  }
+}
