@@ -18,6 +18,8 @@ public final class SyncStatus {
   private final Duration syncLag;
   private final Instant nextScheduledRun;
   private final String appliedConfigVersion;
+  private final int uploadWindow;
+  private final int batchesInFlight;
 
   private SyncStatus(Builder b) {
     this.state = Objects.requireNonNull(b.state, "state");
@@ -29,6 +31,8 @@ public final class SyncStatus {
     this.syncLag = b.syncLag;
     this.nextScheduledRun = b.nextScheduledRun;
     this.appliedConfigVersion = b.appliedConfigVersion;
+    this.uploadWindow = b.uploadWindow;
+    this.batchesInFlight = b.batchesInFlight;
   }
 
   public static Builder builder() {
@@ -80,12 +84,26 @@ public final class SyncStatus {
     return Optional.ofNullable(appliedConfigVersion);
   }
 
+  /**
+   * How many batches may be in flight at once now: the upload window, which adapts between one
+   * and the configured maximum.
+   */
+  public int uploadWindow() {
+    return uploadWindow;
+  }
+
+  /** How many batches are in flight now. */
+  public int batchesInFlight() {
+    return batchesInFlight;
+  }
+
   @Override
   public String toString() {
     return "SyncStatus{state=" + state + ", connected=" + connected + ", pending="
         + pendingReadings + ", syncLag=" + syncLag + ", lastAttemptAt=" + lastAttemptAt
         + ", lastSuccessAt=" + lastSuccessAt + ", nextScheduledRun=" + nextScheduledRun
-        + ", appliedConfigVersion=" + appliedConfigVersion
+        + ", appliedConfigVersion=" + appliedConfigVersion + ", uploadWindow=" + uploadWindow
+        + ", batchesInFlight=" + batchesInFlight
         + (lastError == null ? "" : ", lastError=" + lastError) + '}';
   }
 
@@ -100,6 +118,8 @@ public final class SyncStatus {
     private Duration syncLag;
     private Instant nextScheduledRun;
     private String appliedConfigVersion;
+    private int uploadWindow = 1;
+    private int batchesInFlight;
 
     private Builder() {}
 
@@ -141,6 +161,24 @@ public final class SyncStatus {
 
     public Builder setAppliedConfigVersion(String appliedConfigVersion) {
       this.appliedConfigVersion = appliedConfigVersion;
+      return this;
+    }
+
+    /**
+     * The upload window and the batches in flight now.
+     *
+     * @throws IllegalArgumentException when the window is below 1 or the count negative
+     */
+    public Builder setUploadWindow(int uploadWindow, int batchesInFlight) {
+      if (uploadWindow < 1) {
+        throw new IllegalArgumentException("uploadWindow must be at least 1: " + uploadWindow);
+      }
+      if (batchesInFlight < 0) {
+        throw new IllegalArgumentException(
+            "batchesInFlight must not be negative: " + batchesInFlight);
+      }
+      this.uploadWindow = uploadWindow;
+      this.batchesInFlight = batchesInFlight;
       return this;
     }
 

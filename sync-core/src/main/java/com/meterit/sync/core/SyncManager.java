@@ -477,7 +477,8 @@ public final class SyncManager implements AutoCloseable {
         .setLastAttemptAt(lastAttemptAt)
         .setLastSuccessAt(lastSuccessAt)
         .setLastError(lastError)
-        .setAppliedConfigVersion(configuration.current().configVersion);
+        .setAppliedConfigVersion(configuration.current().configVersion)
+        .setUploadWindow(window.size(), window.inFlight());
     synchronized (lock) {
       status.setNextScheduledRun(nextScheduledRun);
     }

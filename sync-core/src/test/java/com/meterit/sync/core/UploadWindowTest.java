@@ -140,6 +140,8 @@ class UploadWindowTest {
     manager.start();
     CompletableFuture<SyncRun> run = manager.triggerSync();
     assertTrue(twoInFlight.await(10, TimeUnit.SECONDS), "both batches are in flight at once");
+    assertEquals(2, manager.getStatus().batchesInFlight());
+    assertEquals(2, manager.getStatus().uploadWindow());
 
     answer(101);
     awaitSettled(101);
