@@ -106,7 +106,11 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
         ? b.httpClient
         : HttpClient.newBuilder()
             .connectTimeout(b.connectTimeout)
-            .version(HttpClient.Version.HTTP_1_1)
+            // Over TLS the server may offer HTTP/2 (ALPN), and the batches in flight then share one
+            // connection; otherwise each batch in flight has an HTTP/1.1 connection of its own.
+            // Plain http stays on 1.1: the cleartext upgrade handshake gains nothing here.
+            .version(b.baseUrl.getScheme().equalsIgnoreCase("https")
+                ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.redaction = new Redaction(apiKey);
