@@ -32,6 +32,8 @@ class PipeliningTest {
         .setClock(h.clock)
         .setScheduler(h.scheduler)
         .setExecutor(Runnable::run)
+        // One batch uploads at a time here, so that the claim ahead is the only concurrency.
+        .setUploadExecutor(Runnable::run)
         .setPipelining(true)
         .setSleeper(d -> { });
   }
