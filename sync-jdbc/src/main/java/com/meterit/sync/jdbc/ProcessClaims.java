@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * then borrow a connection. No path borrows a second connection while holding one.
  */
 final class ProcessClaims implements ClaimModel {
+  /** The most a late-committed reading waits below the floor, unless the lease is shorter. */
+  private static final long RESCAN_MILLIS = 10_000;
+
   private static final Logger log = LoggerFactory.getLogger(ProcessClaims.class);
 
   /** One journaled batch and its hold. Guarded by the lock. */
@@ -99,8 +102,9 @@ final class ProcessClaims implements ClaimModel {
         Claim claim = claimNew(max, now, poisoned);
         if (claim.isEmpty() && poisoned.size() == found && now >= nextRescanAtMillis) {
           // The queue looks drained. A writer that committed after a higher id was read leaves
-          // rows below the floor; look for them, at most once a lease, since it walks the table.
-          nextRescanAtMillis = now + leaseMillis;
+          // rows below the floor; look for them, but not on every empty claim, since it walks
+          // the table.
+          nextRescanAtMillis = now + rescanMillis();
           long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
           if (lowest < local.floor()) {
             local.returned(lowest);
@@ -112,6 +116,15 @@ final class ProcessClaims implements ClaimModel {
         }
       }
     }
+  }
+
+  /**
+   * How long a late-committed reading may wait below the floor at most: ten seconds, or the
+   * lease when that is shorter. An idle queue is claimed once a run, so this costs at most one
+   * walk of the table per run.
+   */
+  private long rescanMillis() {
+    return Math.min(leaseMillis, RESCAN_MILLIS);
   }
 
   /** Holds the lock. */
@@ -231,7 +244,7 @@ final class ProcessClaims implements ClaimModel {
   private void knowLowWater(Connection c) throws SQLException {
     if (!local.lowWaterKnown()) {
       local.setLowWater(queue.lowestPending(c));
-      nextRescanAtMillis = clock.millis() + leaseMillis;
+      nextRescanAtMillis = clock.millis() + rescanMillis();
     }
   }
 
