@@ -104,7 +104,8 @@ class ManagerBehindAStallTest {
       source.addSample(2_500);
       URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api");
       HttpClientSystemGateway gateway = HttpClientSystemGateway.builder(base, "key", "gw-stall")
-          .setRequestTimeout(Duration.ofMillis(300)).setExchangeTimeout(Duration.ofMillis(600))
+          // Short deadlines, but not so short that a loaded machine misses them on healthy calls.
+          .setRequestTimeout(Duration.ofSeconds(3)).setExchangeTimeout(Duration.ofSeconds(4))
           .build();
       ExecutorService worker = Executors.newSingleThreadExecutor();
       SyncManager manager = SyncManager.builder(source, gateway).setClock(clock)
@@ -115,7 +116,8 @@ class ManagerBehindAStallTest {
         manager.start();
         SyncRun stalled = manager.triggerSync().get(30, TimeUnit.SECONDS);
         assertEquals(SyncOutcome.FAILED, stalled.outcome());
-        assertTrue(stalled.error().orElseThrow().contains("exchange deadline"),
+        assertTrue(stalled.error().orElseThrow().contains("no complete answer within the exchange "
+            + "deadline (PT4S) from POST /v1/readings/batches"),
             stalled.error().orElseThrow());
         assertEquals(2_500, source.pendingCount(), "nothing acknowledged on a stalled answer");
 
@@ -128,7 +130,7 @@ class ManagerBehindAStallTest {
         stalling = true;
         source.addSample(10);
         manager.triggerSync();
-        manager.stop().get(10, TimeUnit.SECONDS);
+        manager.stop().get(20, TimeUnit.SECONDS);
         assertEquals(10, source.pendingCount());
         assertEquals(0, source.heldBatches());
       } finally {
