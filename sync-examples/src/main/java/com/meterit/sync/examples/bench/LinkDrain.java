@@ -96,7 +96,7 @@ final class LinkDrain {
         long end = System.nanoTime();
         return new LinkRun(profile, engine.window, windowSetting, engine.batchSize,
             engine.pipelining, run.readingsSynced(), run.batches(), (end - progress.start) / 1e9,
-            link.uplinkBytes() - up0, link.downlinkBytes() - down0,
+            link.uplinkBytes() - up0, run.bytesSent(), link.downlinkBytes() - down0,
             link.connectionsOpened() - connections0, progress.thirds(end),
             source.pendingCount(), run.outcome().toString(),
             new double[] {loadBefore, loadAverage()});

@@ -71,17 +71,18 @@ final class LinkReport {
     for (List<LinkRun> profileRuns : byProfile.values()) {
       md.append("\n## ").append(profileRuns.get(0).profile).append("\n\n");
       md.append("| window | batch | pipelining | readings | seconds | up bytes/reading | down "
-          + "bytes/reading | up bytes/batch | capacity | drain | ratio | model, one in flight | "
+          + "bytes/reading | up bytes/batch (headers) | capacity | drain | ratio | model, one in flight | "
           + "host ms/batch | thirds (readings/s) | new connections | load average | outcome |\n"
           + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
           + "| --- | --- | --- |\n");
       for (LinkRun r : profileRuns) {
         md.append(String.format(Locale.ROOT,
-            "| %d (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f | %s | %s | %.2f | %s | "
+            "| %d (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
                 + "%.0f | %s / %s / %s | %d | %.1f → %.1f | %s%s |%n",
             r.window, r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
             r.uplinkBytesPerReading(), r.downlinkBytesPerReading(),
-            r.uplinkBytes / (double) Math.max(1, r.batches), Benchmark.number(r.capacity()),
+            r.uplinkBytes / (double) Math.max(1, r.batches), r.requestOverheadPerBatch(),
+            Benchmark.number(r.capacity()),
             Benchmark.number(r.drainRate()), r.ratio(), Benchmark.number(r.oneInFlightModel()),
             r.hostMillisPerBatch(), Benchmark.number(r.thirds.get(0)), Benchmark.number(r.thirds.get(1)),
             Benchmark.number(r.thirds.get(2)), r.connections, r.loadAverage[0],

@@ -17,6 +17,7 @@ final class LinkRun {
   final int batches;
   final double seconds;
   final long uplinkBytes;
+  final long bodyBytes;
   final long downlinkBytes;
   final int connections;
   final List<Double> thirds;
@@ -25,7 +26,8 @@ final class LinkRun {
   final double[] loadAverage;
 
   LinkRun(LinkProfile profile, int window, String windowSetting, int batchSize, boolean pipelining,
-      long readings, int batches, double seconds, long uplinkBytes, long downlinkBytes,
+      long readings, int batches, double seconds, long uplinkBytes, long bodyBytes,
+      long downlinkBytes,
       int connections, List<Double> thirds, long pendingAfter, String outcome,
       double[] loadAverage) {
     this.profile = profile;
@@ -37,6 +39,7 @@ final class LinkRun {
     this.batches = batches;
     this.seconds = seconds;
     this.uplinkBytes = uplinkBytes;
+    this.bodyBytes = bodyBytes;
     this.downlinkBytes = downlinkBytes;
     this.connections = connections;
     this.thirds = List.copyOf(thirds);
@@ -47,6 +50,11 @@ final class LinkRun {
 
   double uplinkBytesPerReading() {
     return uplinkBytes / (double) Math.max(1, readings);
+  }
+
+  /** Uplink bytes per batch beyond its body: the request line and headers. */
+  double requestOverheadPerBatch() {
+    return (uplinkBytes - bodyBytes) / (double) Math.max(1, batches);
   }
 
   double downlinkBytesPerReading() {

@@ -34,23 +34,32 @@ final class UploadWindow {
   }
 
   /**
-   * Sets the window on {@code builder}.
+   * Checks that this engine can run with {@code window} batches in flight, before any work.
    *
-   * @return how the window was set, for the report
-   * @throws IllegalArgumentException when {@code window} is above 1 and the engine has no window:
-   *     the run would silently measure one batch at a time
+   * @throws IllegalArgumentException when {@code window} is below 1, or above 1 on an engine
+   *     without a window: the run would silently measure one batch at a time
    */
-  static String apply(SyncManagerBuilder builder, int window) {
+  static void require(int window) {
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1: " + window);
     }
+    if (window > 1 && setter().isEmpty()) {
+      throw new IllegalArgumentException("window " + window + " asked for, but this engine's "
+          + "SyncManagerBuilder has none of " + SETTERS + "(int): it uploads one batch at a time");
+    }
+  }
+
+  /**
+   * Sets the window on {@code builder}.
+   *
+   * @return how the window was set, for the report
+   * @throws IllegalArgumentException as {@link #require} does, or as the setter does
+   */
+  static String apply(SyncManagerBuilder builder, int window) {
+    require(window);
     Optional<Method> setter = setter();
     if (setter.isEmpty()) {
-      if (window > 1) {
-        throw new IllegalArgumentException("window " + window + " asked for, but this engine's "
-            + "SyncManagerBuilder has none of " + SETTERS + "(int): it uploads one batch at a time");
-      }
-      return "engine default (no window setting)";
+      return "engine has no window setting";
     }
     try {
       setter.get().invoke(builder, window);

@@ -108,7 +108,7 @@ class LinkModelTest {
       assertEquals(UploadWindow.setter().get().getName() + "(2)", UploadWindow.apply(builder, 2));
       return;
     }
-    assertEquals("engine default (no window setting)", UploadWindow.apply(builder, 1));
+    assertEquals("engine has no window setting", UploadWindow.apply(builder, 1));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> UploadWindow.apply(builder, 2));
     assertEquals("window 2 asked for, but this engine's SyncManagerBuilder has none of "
