@@ -43,6 +43,10 @@ public final class Benchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--only=link")) {
+      LinkBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length)); // issue 14
+      return;
+    }
     Map<String, String> options = new LinkedHashMap<>();
     options.put("readings", "1000000");
     options.put("sweep-readings", "300000");
