@@ -76,8 +76,9 @@ final class LinkDrain {
           .setSyncInterval(Duration.ofHours(1))
           .setHeartbeatInterval(Duration.ofHours(1))
           .setConnectivityProbeInterval(Duration.ofHours(1))
-          .addListener(progress);
-      String windowSetting = UploadWindow.apply(builder, engine.window);
+          .addListener(progress)
+          .setMaxInFlight(engine.window);
+      String windowSetting = "setMaxInFlight(" + engine.window + ")";
       try (SyncManager manager = builder.build()) {
         load(url, generator, (long) WARMUP_BATCHES * engine.batchSize);
         manager.start();

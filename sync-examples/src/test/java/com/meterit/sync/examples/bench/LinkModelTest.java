@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.meterit.sync.core.SyncManager;
-import com.meterit.sync.core.testing.FakeClientSystemGateway;
-import com.meterit.sync.core.testing.InMemoryReadingSource;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -99,20 +96,6 @@ class LinkModelTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> LinkProfile.named("5g"));
     assertEquals("unknown link profile 5g; known: lte, lte-m, gprs, satellite", e.getMessage());
-  }
-
-  @Test
-  void windowAboveOneIsRefusedWhenTheEngineHasNoWindow() {
-    var builder = SyncManager.builder(new InMemoryReadingSource(), new FakeClientSystemGateway());
-    if (UploadWindow.setter().isPresent()) {
-      assertEquals(UploadWindow.setter().get().getName() + "(2)", UploadWindow.apply(builder, 2));
-      return;
-    }
-    assertEquals("engine has no window setting", UploadWindow.apply(builder, 1));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> UploadWindow.apply(builder, 2));
-    assertEquals("window 2 asked for, but this engine's SyncManagerBuilder has none of "
-        + UploadWindow.SETTERS + "(int): it uploads one batch at a time", e.getMessage());
   }
 
   @Test
