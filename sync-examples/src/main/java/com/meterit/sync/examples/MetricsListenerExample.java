@@ -91,7 +91,10 @@ public final class MetricsListenerExample implements SyncListener {
     source.addSample(5_000);
     FakeClientSystemGateway gateway = new FakeClientSystemGateway()
         .rejectReadings(r -> r.id() % 1000 == 0, "unknown meter");
-    SyncManager manager = SyncManager.builder(source, gateway).addListener(metrics).build();
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(gateway)
+        .addListener(metrics).build();
     manager.start();
     manager.triggerSync().join();
     manager.close();
