@@ -52,6 +52,7 @@ class PostgresConnectionKillTest {
     source = JdbcReadingSource.builder(
             url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + application, null, null)
         .setTable(db.names())
+        .setClock(clock)
         .setWorkerId("kill-test")
         .build();
   }
@@ -110,7 +111,10 @@ class PostgresConnectionKillTest {
     SyncRun next = manager.triggerSync().join();
     // A batch whose release also met a dead connection stays leased to this worker, as a crash
     // would leave it (invariant 4): it comes back once its lease lapses on the database's clock.
+    // The database's clock judges the lapse; the source's clock schedules its look for lapsed
+    // batches.
     db.ageLeases(JdbcReadingSource.DEFAULT_LEASE.plusSeconds(1));
+    clock.advance(JdbcReadingSource.DEFAULT_LEASE.plusSeconds(1));
     SyncRun afterLease = manager.triggerSync().join();
     manager.close();
 
