@@ -9,6 +9,7 @@ import java.util.Objects;
 public class ConfigurationException extends SyncException {
   private static final long serialVersionUID = 1L;
 
+  /** The offending setting's name. */
   private final String setting;
 
   /**

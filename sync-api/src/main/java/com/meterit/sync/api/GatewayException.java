@@ -14,7 +14,9 @@ public abstract class GatewayException extends SyncException {
   /** Body excerpts are cut to this many characters: {@value}. */
   public static final int MAX_BODY_EXCERPT = 200;
 
+  /** The HTTP status, or 0 when no answer came. */
   private final int statusCode;
+  /** A short, redacted excerpt of the answer's body, or null. */
   private final String bodyExcerpt;
 
   /**

@@ -64,10 +64,12 @@ public final class SyncRun {
     return new SyncRun(at, at, SyncOutcome.SKIPPED, 0, 0, 0, 0, reason);
   }
 
+  /** When the run started. */
   public Instant startedAt() {
     return startedAt;
   }
 
+  /** When the run ended. */
   public Instant finishedAt() {
     return finishedAt;
   }
@@ -77,6 +79,7 @@ public final class SyncRun {
     return Duration.between(startedAt, finishedAt);
   }
 
+  /** How the run ended. */
   public SyncOutcome outcome() {
     return outcome;
   }

@@ -149,6 +149,7 @@ public final class SyncStats {
       this.window = Objects.requireNonNull(window, "window");
     }
 
+    /** The runs in the window, those that drained the queue and those that failed. */
     public Builder setRuns(long runs, long successes, long failures) {
       if (runs < 0 || successes < 0 || failures < 0 || successes + failures > runs) {
         throw new IllegalArgumentException("runs must cover successes and failures: runs="
@@ -160,6 +161,7 @@ public final class SyncStats {
       return this;
     }
 
+    /** Readings accepted and readings quarantined. */
     public Builder setReadings(long synced, long rejected) {
       if (synced < 0 || rejected < 0) {
         throw new IllegalArgumentException(
@@ -170,6 +172,7 @@ public final class SyncStats {
       return this;
     }
 
+    /** Request bytes on the wire. */
     public Builder setBytesSent(long bytesSent) {
       if (bytesSent < 0) {
         throw new IllegalArgumentException("bytesSent must not be negative: " + bytesSent);
@@ -178,12 +181,14 @@ public final class SyncStats {
       return this;
     }
 
+    /** The mean and the longest run duration. */
     public Builder setRunDurations(Duration mean, Duration max) {
       this.meanRunDuration = Objects.requireNonNull(mean, "mean");
       this.maxRunDuration = Objects.requireNonNull(max, "max");
       return this;
     }
 
+    /** The end of the last successful run, or null. */
     public Builder setLastSuccessAt(Instant lastSuccessAt) {
       this.lastSuccessAt = lastSuccessAt;
       return this;
@@ -199,6 +204,7 @@ public final class SyncStats {
       return this;
     }
 
+    /** Builds the statistics. */
     public SyncStats build() {
       return new SyncStats(this);
     }

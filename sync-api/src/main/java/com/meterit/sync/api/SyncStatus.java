@@ -20,6 +20,8 @@ public final class SyncStatus {
   private final String appliedConfigVersion;
   private final int uploadWindow;
   private final int batchesInFlight;
+  private final Instant offlineSince;
+  private final HealthVerdict health;
 
   private SyncStatus(Builder b) {
     this.state = Objects.requireNonNull(b.state, "state");
@@ -33,8 +35,11 @@ public final class SyncStatus {
     this.appliedConfigVersion = b.appliedConfigVersion;
     this.uploadWindow = b.uploadWindow;
     this.batchesInFlight = b.batchesInFlight;
+    this.offlineSince = b.offlineSince;
+    this.health = b.health;
   }
 
+  /** Starts an empty status: stopped, backlog unknown. */
   public static Builder builder() {
     return new Builder();
   }
@@ -97,9 +102,23 @@ public final class SyncStatus {
     return batchesInFlight;
   }
 
+  /** Since when the Client System has been unreachable; empty while it is reachable. */
+  public Optional<Instant> offlineSince() {
+    return Optional.ofNullable(offlineSince);
+  }
+
+  /**
+   * The health verdict, judged against the host's {@link HealthThresholds} when the status was
+   * taken: healthy, degraded or failing, with the reason.
+   */
+  public HealthVerdict health() {
+    return health;
+  }
+
   @Override
   public String toString() {
-    return "SyncStatus{state=" + state + ", connected=" + connected + ", pending="
+    return "SyncStatus{state=" + state + ", health=" + health + ", connected=" + connected
+        + (offlineSince == null ? "" : ", offlineSince=" + offlineSince) + ", pending="
         + pendingReadings + ", syncLag=" + syncLag + ", lastAttemptAt=" + lastAttemptAt
         + ", lastSuccessAt=" + lastSuccessAt + ", nextScheduledRun=" + nextScheduledRun
         + ", appliedConfigVersion=" + appliedConfigVersion + ", uploadWindow=" + uploadWindow
@@ -120,45 +139,55 @@ public final class SyncStatus {
     private String appliedConfigVersion;
     private int uploadWindow = 1;
     private int batchesInFlight;
+    private Instant offlineSince;
+    private HealthVerdict health;
 
     private Builder() {}
 
+    /** What the engine is doing. Default {@link SyncState#STOPPED}. */
     public Builder setState(SyncState state) {
       this.state = Objects.requireNonNull(state, "state");
       return this;
     }
 
+    /** Whether the Client System is reachable. Default false. */
     public Builder setConnected(boolean connected) {
       this.connected = connected;
       return this;
     }
 
+    /** When the last run started, or null. */
     public Builder setLastAttemptAt(Instant lastAttemptAt) {
       this.lastAttemptAt = lastAttemptAt;
       return this;
     }
 
+    /** When the last successful run ended, or null. */
     public Builder setLastSuccessAt(Instant lastSuccessAt) {
       this.lastSuccessAt = lastSuccessAt;
       return this;
     }
 
+    /** The last failure, or null; must never contain a secret. */
     public Builder setLastError(String lastError) {
       this.lastError = lastError;
       return this;
     }
 
+    /** Readings waiting (-1 when unknown, the default) and the age of the oldest, or null. */
     public Builder setBacklog(long pendingReadings, Duration syncLag) {
       this.pendingReadings = pendingReadings;
       this.syncLag = syncLag;
       return this;
     }
 
+    /** When the next scheduled run is due, or null. */
     public Builder setNextScheduledRun(Instant nextScheduledRun) {
       this.nextScheduledRun = nextScheduledRun;
       return this;
     }
 
+    /** The version of the remote configuration in force, or null. */
     public Builder setAppliedConfigVersion(String appliedConfigVersion) {
       this.appliedConfigVersion = appliedConfigVersion;
       return this;
@@ -182,7 +211,27 @@ public final class SyncStatus {
       return this;
     }
 
+    /** Since when the Client System has been unreachable, or null while it is reachable. */
+    public Builder setOfflineSince(Instant offlineSince) {
+      this.offlineSince = offlineSince;
+      return this;
+    }
+
+    /** The health verdict. Required: a status never guesses its own health. */
+    public Builder setHealth(HealthVerdict health) {
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    /**
+     * Builds the status.
+     *
+     * @throws IllegalStateException when the health is not set: {@code "health must be set"}
+     */
     public SyncStatus build() {
+      if (health == null) {
+        throw new IllegalStateException("health must be set");
+      }
       return new SyncStatus(this);
     }
   }

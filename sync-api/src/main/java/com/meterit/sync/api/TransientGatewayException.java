@@ -11,6 +11,7 @@ import java.util.Optional;
 public class TransientGatewayException extends GatewayException {
   private static final long serialVersionUID = 1L;
 
+  /** The wait the server asked for, or null. */
   private final Duration retryAfter;
 
   /**

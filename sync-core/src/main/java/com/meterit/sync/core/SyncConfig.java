@@ -39,7 +39,9 @@ import java.util.function.Supplier;
  * </table>
  */
 public final class SyncConfig {
+  /** The variable of the Client System API's base URL. */
   public static final String CLIENT_API_URL = "CLIENT_API_URL";
+  /** The variable of the API key. */
   public static final String CLIENT_API_KEY = "CLIENT_API_KEY";
   /**
    * A file holding the API key, such as a systemd credential or a mounted secret; surrounding
@@ -47,11 +49,17 @@ public final class SyncConfig {
    * error.
    */
   public static final String CLIENT_API_KEY_FILE = "CLIENT_API_KEY_FILE";
+  /** The variable of the gateway id. */
   public static final String GATEWAY_ID = "GATEWAY_ID";
+  /** The variable of the sync interval, in minutes. */
   public static final String SYNC_INTERVAL_MINUTES = "SYNC_INTERVAL_MINUTES";
+  /** The variable of the batch size. */
   public static final String BATCH_SIZE = "BATCH_SIZE";
+  /** The variable of the retries within a run. */
   public static final String MAX_RETRIES = "MAX_RETRIES";
+  /** The variable of the heartbeat interval, in seconds. */
   public static final String HEARTBEAT_INTERVAL_SECONDS = "HEARTBEAT_INTERVAL_SECONDS";
+  /** The variable that allows plain http to a host other than loopback. */
   public static final String CLIENT_API_ALLOW_INSECURE_HTTP = "CLIENT_API_ALLOW_INSECURE_HTTP";
 
   private final URI clientApiUrl;
@@ -288,18 +296,22 @@ public final class SyncConfig {
     return gatewayId;
   }
 
+  /** The pause between scheduled runs. */
   public Duration syncInterval() {
     return syncInterval;
   }
 
+  /** The most readings per upload. */
   public int batchSize() {
     return batchSize;
   }
 
+  /** Retries of a transient failure within a run. */
   public int maxRetries() {
     return maxRetries;
   }
 
+  /** The pause between heartbeats. */
   public Duration heartbeatInterval() {
     return heartbeatInterval;
   }

@@ -5,6 +5,8 @@ import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.Heartbeat;
+import com.meterit.sync.api.HealthThresholds;
+import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncOutcome;
@@ -12,6 +14,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.api.SyncStatus;
+import com.meterit.sync.api.SyncTotals;
 import com.meterit.sync.api.UploadsRefusedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * with retries, offline operation and auto-resume, heartbeats and remote configuration.
  *
  * <pre>{@code
- * SyncManager manager = SyncManager.builder(source, gateway)
+ * SyncManager manager = SyncManager.builder()
+ *     .setSource(source)
+ *     .setGateway(gateway)
  *     .setSyncInterval(Duration.ofMinutes(5))
  *     .build();
  * manager.start();
@@ -90,6 +95,8 @@ public final class SyncManager implements AutoCloseable {
   private final RunLoop runLoop;
   private final RemoteConfiguration configuration;
   private final Heartbeats heartbeats;
+  private final StatusBoard board;
+  private final HealthThresholds healthThresholds;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   private final Object lock = new Object();
@@ -139,6 +146,8 @@ public final class SyncManager implements AutoCloseable {
     }
     this.listeners = new Listeners(b.listeners);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
+    this.board = new StatusBoard(source, clock.instant());
+    this.healthThresholds = b.healthThresholds;
     Sleeper sleeper = b.sleeper != null
         ? b.sleeper
         : duration -> stopSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS);
@@ -202,11 +211,20 @@ public final class SyncManager implements AutoCloseable {
   }
 
   /**
-   * Starts building a manager for {@code source} and {@code gateway}, the two settings that have
-   * no default.
+   * Starts building a manager. The source and the gateway have no default: set both, or
+   * {@link SyncManagerBuilder#build()} names the one missing.
+   */
+  public static SyncManagerBuilder builder() {
+    return new SyncManagerBuilder();
+  }
+
+  /**
+   * Starts building a manager for {@code source} and {@code gateway}: a shortcut for
+   * {@link #builder()} with {@link SyncManagerBuilder#setSource} and
+   * {@link SyncManagerBuilder#setGateway}, the form the documentation shows.
    */
   public static SyncManagerBuilder builder(ReadingSource source, ClientSystemGateway gateway) {
-    return new SyncManagerBuilder(source, gateway);
+    return builder().setSource(source).setGateway(gateway);
   }
 
   /**
@@ -216,7 +234,7 @@ public final class SyncManager implements AutoCloseable {
    * @throws com.meterit.sync.api.ConfigurationException naming a missing or malformed variable
    */
   public static SyncManager fromEnv(ReadingSource source, ClientSystemGateway gateway) {
-    return builder(source, gateway).setConfig(SyncConfig.fromEnv()).build();
+    return builder().setSource(source).setGateway(gateway).setConfig(SyncConfig.fromEnv()).build();
   }
 
   /**
@@ -312,6 +330,7 @@ public final class SyncManager implements AutoCloseable {
     } catch (Throwable t) {
       run = new SyncRun(lastAttemptAt, clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
           String.valueOf(t));
+      board.record(run);
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
       }
@@ -329,10 +348,15 @@ public final class SyncManager implements AutoCloseable {
 
   private void finish(RunLoop.Result result) {
     SyncRun run = result.run;
+    board.record(run);
     try {
       history.record(run);
     } catch (RuntimeException e) {
       log.warn("Could not record the run in the sync history", e);
+    }
+    if (!stopRequested) {
+      // Keeps the cached status current for scrapes; after a stop, stop() keeps its deadline.
+      board.read();
     }
     switch (run.outcome()) {
       case SUCCEEDED:
@@ -468,22 +492,57 @@ public final class SyncManager implements AutoCloseable {
     }
   }
 
-  /** A snapshot of the engine's state and backlog. Reads the pending count from the source. */
+  /**
+   * A snapshot of the engine's state, backlog and health. Reads the pending count and the oldest
+   * pending reading from the source; for a status polled often, see {@link #getCachedStatus()}.
+   */
   public SyncStatus getStatus() {
+    return status(board.read());
+  }
+
+  /**
+   * As {@link #getStatus()}, with the backlog as last read rather than read now: after the last
+   * run, at the last heartbeat tick (every heartbeat interval, online or not) or by the last
+   * {@code getStatus()}. The sync lag and the health are judged at the current time. Never
+   * touches the source once the backlog has been read, so metrics scrapes and health probes may
+   * call it as often as they like.
+   */
+  public SyncStatus getCachedStatus() {
+    return status(board.cached());
+  }
+
+  /**
+   * What this manager has done since it was built, counted in memory: runs, failures, readings
+   * synced and rejected, bytes and time spent. Never touches the source or the history.
+   */
+  public SyncTotals getTotals() {
+    return board.totals();
+  }
+
+  private SyncStatus status(StatusBoard.Backlog backlog) {
     Instant now = clock.instant();
+    SyncState current = state;
+    ConnectivityStatus connectivity = monitor.getStatus();
+    Instant offlineSince = connectivity.isConnected()
+        ? null : connectivity.since().orElse(null);
+    Duration lag = backlog.lagAt(now);
+    HealthVerdict health = HealthCheck.judge(
+        healthThresholds, current, backlog.pending, lag, offlineSince, now);
     SyncStatus.Builder status = SyncStatus.builder()
-        .setState(state)
-        .setConnected(monitor.isConnected())
+        .setState(current)
+        .setConnected(connectivity.isConnected())
+        .setOfflineSince(offlineSince)
         .setLastAttemptAt(lastAttemptAt)
         .setLastSuccessAt(lastSuccessAt)
         .setLastError(lastError)
         .setAppliedConfigVersion(configuration.current().configVersion)
-        .setUploadWindow(window.size(), window.inFlight());
+        .setUploadWindow(window.size(), window.inFlight())
+        .setBacklog(backlog.pending, lag)
+        .setHealth(health);
     synchronized (lock) {
       status.setNextScheduledRun(nextScheduledRun);
     }
-    Backlog backlog = readBacklog(now);
-    return status.setBacklog(backlog.pending, backlog.lag).build();
+    return status.build();
   }
 
   /**
@@ -497,9 +556,9 @@ public final class SyncManager implements AutoCloseable {
       throw new IllegalArgumentException("window must be positive: " + window);
     }
     Instant now = clock.instant();
-    Backlog backlog = readBacklog(now);
+    StatusBoard.Backlog backlog = board.read();
     return history.summarize(now.minus(window), now).toBuilder()
-        .setBacklog(backlog.pending, backlog.lag)
+        .setBacklog(backlog.pending, backlog.lagAt(now))
         .build();
   }
 
@@ -538,9 +597,16 @@ public final class SyncManager implements AutoCloseable {
     }
   }
 
-  /** The heartbeat to send now, or empty while stopping or offline. */
+  /**
+   * The heartbeat to send now, or empty while stopping or offline. Reads the backlog even
+   * offline, so that the cached status follows a queue that grows during an outage.
+   */
   private Optional<Heartbeat> heartbeatSnapshot() {
-    if (stopRequested || !monitor.isConnected()) {
+    if (stopRequested) {
+      return Optional.empty();
+    }
+    StatusBoard.Backlog backlog = board.read();
+    if (!monitor.isConnected()) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -548,7 +614,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       since = startedAt;
     }
-    return Optional.of(new Heartbeat(now, state, readBacklog(now).pending, lastSuccessAt,
+    return Optional.of(new Heartbeat(now, state, backlog.pending, lastSuccessAt,
         Duration.between(since, now), configuration.current().configVersion));
   }
 
@@ -591,29 +657,6 @@ public final class SyncManager implements AutoCloseable {
     }
     log.debug("State {} -> {}", previous, next);
     listeners.onStateChanged(previous, next);
-  }
-
-  private Backlog readBacklog(Instant now) {
-    try {
-      long pending = source.pendingCount();
-      Duration lag = source.oldestPendingTimestamp()
-          .map(oldest -> oldest.isAfter(now) ? Duration.ZERO : Duration.between(oldest, now))
-          .orElse(null);
-      return new Backlog(pending, lag);
-    } catch (RuntimeException e) {
-      log.debug("Could not read the backlog", e);
-      return new Backlog(-1, null);
-    }
-  }
-
-  private static final class Backlog {
-    final long pending;
-    final Duration lag;
-
-    Backlog(long pending, Duration lag) {
-      this.pending = pending;
-      this.lag = lag;
-    }
   }
 
   @Override

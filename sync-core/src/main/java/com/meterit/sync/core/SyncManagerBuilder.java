@@ -2,6 +2,7 @@ package com.meterit.sync.core;
 
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.ClientSystemGateway;
+import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncListener;
@@ -20,8 +21,8 @@ import java.util.function.DoubleSupplier;
  * a builder never changes a manager already built.
  */
 public final class SyncManagerBuilder {
-  final ReadingSource source;
-  final ClientSystemGateway gateway;
+  ReadingSource source;
+  ClientSystemGateway gateway;
   Duration syncInterval = SyncManager.DEFAULT_SYNC_INTERVAL;
   int batchSize = SyncManager.DEFAULT_BATCH_SIZE;
   int maxRetries = SyncManager.DEFAULT_MAX_RETRIES;
@@ -40,10 +41,26 @@ public final class SyncManagerBuilder {
   Sleeper sleeper;
   SyncHistory history;
   boolean pipelining = true;
+  HealthThresholds healthThresholds = HealthThresholds.defaults();
 
-  SyncManagerBuilder(ReadingSource source, ClientSystemGateway gateway) {
+  SyncManagerBuilder() {}
+
+  /**
+   * The queue to drain, such as {@code sync-jdbc}'s {@code JdbcReadingSource}. Required: it has
+   * no default.
+   */
+  public SyncManagerBuilder setSource(ReadingSource source) {
     this.source = Objects.requireNonNull(source, "source");
+    return this;
+  }
+
+  /**
+   * Where readings go: the Client System, usually an {@link
+   * com.meterit.sync.core.http.HttpClientSystemGateway}. Required: it has no default.
+   */
+  public SyncManagerBuilder setGateway(ClientSystemGateway gateway) {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
+    return this;
   }
 
   /**
@@ -210,14 +227,35 @@ public final class SyncManagerBuilder {
     return this;
   }
 
+  /**
+   * The limits on sync lag and outage length past which {@link
+   * com.meterit.sync.api.SyncStatus#health()} turns degraded and then failing. Default {@link
+   * HealthThresholds#defaults()}.
+   */
+  public SyncManagerBuilder setHealthThresholds(HealthThresholds healthThresholds) {
+    this.healthThresholds = Objects.requireNonNull(healthThresholds, "healthThresholds");
+    return this;
+  }
+
   /** Where runs are recorded. Default: an {@link InMemorySyncHistory}. */
   public SyncManagerBuilder setHistory(SyncHistory history) {
     this.history = Objects.requireNonNull(history, "history");
     return this;
   }
 
-  /** Builds a manager that is not started yet. */
+  /**
+   * Builds a manager that is not started yet.
+   *
+   * @throws IllegalStateException naming the first required setting that is missing: {@code
+   *     "source must be set"} or {@code "gateway must be set"}
+   */
   public SyncManager build() {
+    if (source == null) {
+      throw new IllegalStateException("source must be set");
+    }
+    if (gateway == null) {
+      throw new IllegalStateException("gateway must be set");
+    }
     return new SyncManager(this);
   }
 }

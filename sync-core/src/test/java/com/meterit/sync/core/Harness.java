@@ -24,7 +24,7 @@ final class Harness {
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   SyncManagerBuilder builder() {
-    return SyncManager.builder(source, gateway)
+    return SyncManager.builder().setSource(source).setGateway(gateway)
         .setClock(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)

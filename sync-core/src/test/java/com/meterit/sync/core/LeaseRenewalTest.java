@@ -46,7 +46,7 @@ class LeaseRenewalTest {
         awaitQuietly(claimedAhead);
       }
     });
-    SyncManager manager = SyncManager.builder(gated, h.gateway).setClock(h.clock)
+    SyncManager manager = SyncManager.builder().setSource(gated).setGateway(h.gateway).setClock(h.clock)
         .setScheduler(h.scheduler).setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run).setBatchSize(1000).build();
     manager.start();

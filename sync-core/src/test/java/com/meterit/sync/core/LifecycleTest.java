@@ -29,7 +29,7 @@ class LifecycleTest {
         return super.recoverClaims();
       }
     };
-    manager.set(SyncManager.builder(stopsDuringStart, h.gateway).setClock(h.clock)
+    manager.set(SyncManager.builder().setSource(stopsDuringStart).setGateway(h.gateway).setClock(h.clock)
         .setScheduler(h.scheduler).setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run).build());
     h.source.addSample(3);
@@ -62,7 +62,7 @@ class LifecycleTest {
         throw new AssertionError("a heartbeat must not run on the scheduler's thread");
       }
     };
-    SyncManager manager = SyncManager.builder(h.source, neverAnswersHeartbeats)
+    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(neverAnswersHeartbeats)
         .setClock(h.clock).setScheduler(h.scheduler).setExecutor(Runnable::run)
         .setBackgroundExecutor(background::add)
         .setSyncInterval(Duration.ofMinutes(1)).build();

@@ -28,7 +28,7 @@ class PipeliningTest {
   };
 
   private SyncManagerBuilder builder() {
-    return SyncManager.builder(counting, h.gateway)
+    return SyncManager.builder().setSource(counting).setGateway(h.gateway)
         .setClock(h.clock)
         .setScheduler(h.scheduler)
         .setExecutor(Runnable::run)

@@ -91,7 +91,7 @@ class StopTest {
     CountDownLatch failedOnce = new CountDownLatch(1);
     h.gateway.setReachable(false).beforeUpload(batch -> failedOnce.countDown());
     // The default sleeper: a real one-hour wait that only stop() can end.
-    SyncManager manager = SyncManager.builder(h.source, h.gateway)
+    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(h.gateway)
         .setClock(h.clock)
         .setScheduler(h.scheduler)
         .setExecutor(worker)

@@ -295,7 +295,7 @@ class SyncManagerTest {
         return new UploadResult(batch.batchId(), truth.acceptedCount() + 5, List.of(), 10);
       }
     };
-    SyncManager manager = SyncManager.builder(h.source, liar).setClock(h.clock)
+    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(liar).setClock(h.clock)
         .setScheduler(h.scheduler).setExecutor(Runnable::run).setMaxRetries(1)
         .setSleeper(d -> { }).build();
     manager.start();

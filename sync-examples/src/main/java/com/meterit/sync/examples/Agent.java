@@ -69,7 +69,9 @@ final class Agent {
       return t;
     });
     ProgressReporter reporter = new ProgressReporter(source, log::info);
-    SyncManager manager = SyncManager.builder(source, gateway)
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(gateway)
         .setConfig(config)
         .setHistory(source.history())
         .addListener(reporter)

@@ -68,7 +68,10 @@ public final class CustomGatewayExample implements ClientSystemGateway {
     Path outbox = Files.createTempDirectory("meter-sync-outbox");
     InMemoryReadingSource source = new InMemoryReadingSource();
     source.addSample(3_000);
-    SyncManager manager = SyncManager.builder(source, new CustomGatewayExample(outbox)).build();
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(new CustomGatewayExample(outbox))
+        .build();
     manager.start();
     manager.triggerSync().join();
     try (var files = Files.list(outbox)) {

@@ -134,8 +134,9 @@ public final class CustomReadingSourceExample {
       for (int i = 0; i < 2_500; i++) {
         store.record("meter-" + (i % 50), BigDecimal.valueOf(1000 + i, 3));
       }
-      SyncManager manager = SyncManager.builder(store,
-          HttpClientSystemGateway.builder(server.url(), "example-key", "example-gateway").build())
+      SyncManager manager = SyncManager.builder()
+          .setSource(store)
+          .setGateway(HttpClientSystemGateway.builder(server.url(), "example-key", "example-gateway").build())
           .build();
       manager.start();
       manager.triggerSync().join();

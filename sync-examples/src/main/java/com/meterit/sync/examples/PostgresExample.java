@@ -31,8 +31,9 @@ public final class PostgresExample {
             + "SELECT 'meter-' || (g % 100), now(), 1000 + g / 1000.0, 'kWh' "
             + "FROM generate_series(1, 10000) AS g");
       }
-      SyncManager manager = SyncManager.builder(source,
-              HttpClientSystemGateway.builder(server.url(), "example-key", "example-gateway").build())
+      SyncManager manager = SyncManager.builder()
+          .setSource(source)
+          .setGateway(HttpClientSystemGateway.builder(server.url(), "example-key", "example-gateway").build())
           .setHistory(source.history())
           .build();
       manager.start();

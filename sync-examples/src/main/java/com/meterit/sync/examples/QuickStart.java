@@ -18,7 +18,9 @@ public final class QuickStart {
       source.createSchema();                              // idempotent: safe on every start
       HttpClientSystemGateway gateway = HttpClientSystemGateway.fromConfig(config);
 
-      SyncManager manager = SyncManager.builder(source, gateway)
+      SyncManager manager = SyncManager.builder()
+          .setSource(source)
+          .setGateway(gateway)
           .setSyncInterval(Duration.ofMinutes(5))
           .setBatchSize(1000)
           .setHistory(source.history())                   // statistics survive restarts

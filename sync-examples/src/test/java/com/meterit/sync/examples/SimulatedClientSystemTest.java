@@ -59,7 +59,7 @@ class SimulatedClientSystemTest {
       server.setFault(Fault.RESET);
       InMemoryReadingSource source = new InMemoryReadingSource();
       List<Reading> written = source.addSample(5_000);
-      SyncManager manager = SyncManager.builder(source, gateway(server))
+      SyncManager manager = SyncManager.builder().setSource(source).setGateway(gateway(server))
           .setBatchSize(250)
           .setBackoffPolicy(BackoffPolicy.none())
           .setMaxRetries(5)

@@ -16,7 +16,7 @@ final class EnvSettings {
         ? JdbcReadingSource.DEFAULT_DB_URL : env.get(JdbcReadingSource.SYNC_DB_URL).trim();
     if (!url.startsWith("jdbc:")) {
       throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
-          + " must be a JDBC URL starting with jdbc: '" + PooledDataSource.mask(url) + "'");
+          + " must be a JDBC URL starting with jdbc: '" + ConnectionPool.mask(url) + "'");
     }
     String workerId = env.getOrDefault(JdbcReadingSource.SYNC_WORKER_ID, "").trim();
     if (workerId.length() > JdbcReadingSource.MAX_WORKER_ID_LENGTH) {
@@ -25,24 +25,20 @@ final class EnvSettings {
               + JdbcReadingSource.MAX_WORKER_ID_LENGTH + " characters: '" + workerId + "'");
     }
     Duration lease = lease(env.get(JdbcReadingSource.SYNC_LEASE_SECONDS));
-    JdbcReadingSource.Builder builder = JdbcReadingSource.builder(url,
-        env.get(JdbcReadingSource.SYNC_DB_USER), env.get(JdbcReadingSource.SYNC_DB_PASSWORD))
-        .setLease(lease);
-    if (!workerId.isEmpty()) {
-      builder.setWorkerId(workerId);
-    }
+    String password = env.get(JdbcReadingSource.SYNC_DB_PASSWORD);
     try {
+      JdbcReadingSource.Builder builder = JdbcReadingSource.builder(url,
+          env.get(JdbcReadingSource.SYNC_DB_USER), password).setLease(lease);
+      if (!workerId.isEmpty()) {
+        builder.setWorkerId(workerId);
+      }
+      // build() closes the pool it was given when the database turns out unusable.
       return builder.build();
     } catch (ReadingSourceException | UnsupportedDatabaseException e) {
-      ((PooledDataSource) builder.dataSource).close();
       // A driver's message may quote the URL, password and all ("No suitable driver found for").
-      String detail = PooledDataSource.mask(String.valueOf(e.getMessage()));
-      String password = env.get(JdbcReadingSource.SYNC_DB_PASSWORD);
-      if (password != null && !password.isEmpty()) {
-        detail = detail.replace(password, "****");
-      }
       throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
-          + " " + PooledDataSource.mask(url) + " is not usable: " + detail);
+          + " " + ConnectionPool.mask(url) + " is not usable: "
+          + ConnectionPool.mask(String.valueOf(e.getMessage()), password));
     }
   }
 

@@ -107,11 +107,11 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final SyncListener listener;
   private final JdbcSyncHistory history;
   private final String description;
-  private final PooledDataSource ownedPool;
+  private final AutoCloseable ownedPool;
 
   private JdbcReadingSource(Builder b, Dialect dialect, String workerId) {
     this.jdbc = new Jdbc(b.dataSource);
-    this.ownedPool = b.dataSource instanceof PooledDataSource ? (PooledDataSource) b.dataSource : null;
+    this.ownedPool = b.ownedPool;
     this.sql = new Statements(dialect, b.table);
     this.journal = new Journal(dialect, b.table);
     QueueRows queue = new QueueRows(sql, new RowReader(dialect, b.table));
@@ -134,20 +134,28 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   /**
-   * Starts building a source on a JDBC URL, with a small built-in connection pool that
-   * {@link #close()} closes. The driver must be on the classpath.
+   * Starts building a source on a JDBC URL, with a small HikariCP pool (at most 4 connections, 1
+   * kept idle, each validated after it sat idle and retired after 30 minutes) that {@link
+   * #close()} closes. Opens the pool's first connection. HikariCP (an optional dependency of
+   * sync-jdbc) and the driver must be on the class path.
    *
    * @param user the database user, or null
    * @param password the password, or null; never logged
+   * @throws ConfigurationException naming {@code HikariCP} when it is not on the class path
+   * @throws ReadingSourceException when the first connection fails
    */
   public static Builder builder(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    return new Builder(new PooledDataSource(jdbcUrl, user, password));
+    DataSource pool = ConnectionPool.open(jdbcUrl, user, password);
+    Builder builder = new Builder(pool);
+    builder.ownedPool = (AutoCloseable) pool;
+    return builder;
   }
 
   /**
    * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}), {@code SYNC_DB_USER} and
-   * {@code SYNC_DB_PASSWORD}, with a small built-in connection pool: the Java side of the
+   * {@code SYNC_DB_PASSWORD}, with a small HikariCP pool (see {@link #builder(String, String,
+   * String)}; HikariCP must be on the class path): the Java side of the
    * original {@code createDatabaseFromEnv}. {@code SYNC_WORKER_ID} (default: see {@link
    * Builder#setWorkerId}) holds the leases, and {@code SYNC_LEASE_SECONDS} (whole seconds, 5 to
    * 86400, default 300) sets their length. {@code GATEWAY_ID} plays no part here: it names the
@@ -155,7 +163,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * connects once to recognize the database.
    *
    * @throws ConfigurationException naming the variable when {@code SYNC_DB_URL} is malformed,
-   *     unsupported or unreachable, or another variable is invalid
+   *     unsupported or unreachable, or another variable is invalid; naming {@code HikariCP}
+   *     when HikariCP is not on the class path
    */
   public static JdbcReadingSource fromEnv() {
     return fromEnv(System.getenv());
@@ -337,8 +346,17 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    */
   @Override
   public void close() {
-    if (ownedPool != null) {
-      ownedPool.close();
+    closeQuietly(ownedPool);
+  }
+
+  private static void closeQuietly(AutoCloseable pool) {
+    if (pool == null) {
+      return;
+    }
+    try {
+      pool.close();
+    } catch (Exception e) {
+      log.warn("Closing the connection pool failed", e);
     }
   }
 
@@ -350,6 +368,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   /** Builds a {@link JdbcReadingSource}. Not thread-safe. */
   public static final class Builder {
     final DataSource dataSource;
+    /** The pool that builder(jdbcUrl, ...) opened, which the source closes; else null. */
+    AutoCloseable ownedPool;
     private ReadingsTable table = ReadingsTable.defaults();
     private Clock clock = Clock.systemUTC();
     private Duration lease = DEFAULT_LEASE;
@@ -432,7 +452,13 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
      * @throws ReadingSourceException when the database cannot be reached
      */
     public JdbcReadingSource build() {
-      Dialect dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
+      Dialect dialect;
+      try {
+        dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
+      } catch (RuntimeException e) {
+        closeQuietly(ownedPool);
+        throw e;
+      }
       return new JdbcReadingSource(this, dialect, workerId != null ? workerId : EnvSettings.hostWorkerId());
     }
   }

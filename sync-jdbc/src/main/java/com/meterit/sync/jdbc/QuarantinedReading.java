@@ -30,26 +30,32 @@ public final class QuarantinedReading {
     this.attempts = attempts;
   }
 
+  /** The row's id. */
   public long id() {
     return id;
   }
 
+  /** The meter id as stored, if readable. */
   public Optional<String> meterId() {
     return Optional.ofNullable(meterId);
   }
 
+  /** The reading time as stored, if readable. */
   public Optional<String> readAt() {
     return Optional.ofNullable(readAt);
   }
 
+  /** The value as stored, if readable. */
   public Optional<String> value() {
     return Optional.ofNullable(value);
   }
 
+  /** The unit as stored, if readable. */
   public Optional<String> unit() {
     return Optional.ofNullable(unit);
   }
 
+  /** The quality flag as stored, if any. */
   public Optional<String> quality() {
     return Optional.ofNullable(quality);
   }

@@ -52,6 +52,7 @@ public final class ReadingsTable {
     return builder().build();
   }
 
+  /** Starts from the default names. */
   public static Builder builder() {
     return new Builder();
   }
@@ -86,6 +87,7 @@ public final class ReadingsTable {
 
     Builder() {}
 
+    /** The readings table's name. */
     public Builder setTable(String table) {
       this.table = checkIdentifier(table, "table");
       return this;
@@ -97,26 +99,31 @@ public final class ReadingsTable {
       return this;
     }
 
+    /** The meter id column. */
     public Builder setMeterIdColumn(String meterId) {
       this.meterId = checkIdentifier(meterId, "meterIdColumn");
       return this;
     }
 
+    /** The reading time column. */
     public Builder setReadAtColumn(String readAt) {
       this.readAt = checkIdentifier(readAt, "readAtColumn");
       return this;
     }
 
+    /** The value column. */
     public Builder setValueColumn(String value) {
       this.value = checkIdentifier(value, "valueColumn");
       return this;
     }
 
+    /** The unit column. */
     public Builder setUnitColumn(String unit) {
       this.unit = checkIdentifier(unit, "unitColumn");
       return this;
     }
 
+    /** The quality column. */
     public Builder setQualityColumn(String quality) {
       this.quality = checkIdentifier(quality, "qualityColumn");
       return this;

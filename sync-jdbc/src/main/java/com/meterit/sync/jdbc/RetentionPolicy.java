@@ -35,18 +35,22 @@ public final class RetentionPolicy {
     return builder().build();
   }
 
+  /** Starts from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** How long synced readings are kept before the purge deletes them. */
   public Duration syncedRetention() {
     return syncedRetention;
   }
 
+  /** How long run history is kept. */
   public Duration historyRetention() {
     return historyRetention;
   }
 
+  /** The most rows one purge statement deletes. */
   public int chunkSize() {
     return chunkSize;
   }
@@ -56,6 +60,7 @@ public final class RetentionPolicy {
     return maxPendingReadings;
   }
 
+  /** What happens when pending readings exceed the cap. */
   public OverflowPolicy overflowPolicy() {
     return overflowPolicy;
   }
@@ -111,6 +116,7 @@ public final class RetentionPolicy {
       return this;
     }
 
+    /** Builds the policy. */
     public RetentionPolicy build() {
       return new RetentionPolicy(this);
     }

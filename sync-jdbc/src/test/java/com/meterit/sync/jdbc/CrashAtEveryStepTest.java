@@ -134,7 +134,7 @@ abstract class CrashAtEveryStepTest {
 
   private SyncManager manager(ReadingSource source, ClientSystemGateway gateway,
       ManualScheduler scheduler, int batchSize) {
-    return SyncManager.builder(source, gateway)
+    return SyncManager.builder().setSource(source).setGateway(gateway)
         .setClock(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)

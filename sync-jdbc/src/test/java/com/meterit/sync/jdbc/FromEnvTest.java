@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.ConfigurationException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,36 @@ class FromEnvTest {
     source.createSchema();
     assertEquals(0, source.pendingCount());
     assertTrue(source.toString().contains("dialect=H2"));
+  }
+
+  @Test
+  void theBuiltInPoolIsHikariSizedForAGateway() throws Exception {
+    String url = "jdbc:h2:mem:env-pool;NON_KEYWORDS=VALUE";
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url,
+        "SYNC_DB_USER", "sa", "SYNC_DB_PASSWORD", "hunter2"))) {
+      source.createSchema();
+      assertFalse(source.toString().contains("hunter2"));
+    }
+    try (com.zaxxer.hikari.HikariDataSource pool =
+        (com.zaxxer.hikari.HikariDataSource) HikariPool.open(url, "sa", "hunter2")) {
+      assertEquals(4, pool.getMaximumPoolSize());
+      assertEquals(1, pool.getMinimumIdle());
+      assertEquals(Duration.ofMinutes(30).toMillis(), pool.getMaxLifetime());
+      assertEquals(Duration.ofMinutes(5).toMillis(), pool.getKeepaliveTime());
+      assertFalse(pool.toString().contains("hunter2"));
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsNeverRepeated() {
+    String url = "jdbc:h2:mem:env-password;NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1";
+    JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url, "SYNC_DB_USER", "sa",
+        "SYNC_DB_PASSWORD", "right-one")).close();
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url, "SYNC_DB_USER", "sa",
+            "SYNC_DB_PASSWORD", "wrong-one")));
+    assertEquals("SYNC_DB_URL", e.setting());
+    assertFalse(e.getMessage().contains("wrong-one"), e.getMessage());
   }
 
   @Test

@@ -12,7 +12,7 @@ final class PostgresDatabase extends Database {
   static final String URL_VARIABLE = "METER_SYNC_TEST_POSTGRES_URL";
 
   private PostgresDatabase(String url, String suffix) {
-    super(new PooledDataSource(url, null, null), "meter_readings_" + suffix, "meter_sync_runs_" + suffix);
+    super(HikariPool.open(url, null, null), "meter_readings_" + suffix, "meter_sync_runs_" + suffix);
   }
 
   static PostgresDatabase create() {
@@ -36,6 +36,6 @@ final class PostgresDatabase extends Database {
     execute("DROP TABLE IF EXISTS " + table);
     execute("DROP TABLE IF EXISTS " + historyTable);
     execute("DELETE FROM meter_sync_schema WHERE table_name = '" + table + "'");
-    ((PooledDataSource) dataSource).close();
+    ((com.zaxxer.hikari.HikariDataSource) dataSource).close();
   }
 }

@@ -61,7 +61,7 @@ class PostgresLeaseOutlastTest {
   }
 
   private SyncManager manager(ReadingSource source, ManualScheduler scheduler) {
-    return SyncManager.builder(source, server).setClock(clock).setScheduler(scheduler)
+    return SyncManager.builder().setSource(source).setGateway(server).setClock(clock).setScheduler(scheduler)
         .setExecutor(Runnable::run).setBackgroundExecutor(Runnable::run).setBatchSize(500)
         .build();
   }

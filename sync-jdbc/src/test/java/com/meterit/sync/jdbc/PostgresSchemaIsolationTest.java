@@ -65,13 +65,11 @@ class PostgresSchemaIsolationTest {
   }
 
   private static void execute(String url, String... statements) throws SQLException {
-    PooledDataSource dataSource = new PooledDataSource(url, null, null);
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
       }
-    } finally {
-      dataSource.close();
     }
   }
 }

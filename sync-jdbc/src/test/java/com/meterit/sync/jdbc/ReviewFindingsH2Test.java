@@ -33,7 +33,7 @@ class ReviewFindingsH2Test {
   }
 
   SyncManager manager(JdbcReadingSource source, FakeClientSystemGateway server, int batchSize) {
-    return SyncManager.builder(source, server).setClock(clock)
+    return SyncManager.builder().setSource(source).setGateway(server).setClock(clock)
         .setScheduler(new ManualScheduler(clock)).setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run).setBatchSize(batchSize).setMaxRetries(0)
         .setSleeper(d -> { }).build();

@@ -115,8 +115,9 @@ class EndToEndTest {
     ManualScheduler scheduler = new ManualScheduler(clock);
     InMemoryReadingSource source = new InMemoryReadingSource(clock, Duration.ofMinutes(5));
     List<Reading> written = source.addSample(5_000);
-    SyncManager manager = SyncManager.builder(source,
-            HttpClientSystemGateway.builder(base(wm), API_KEY, GATEWAY).setClock(clock).build())
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(HttpClientSystemGateway.builder(base(wm), API_KEY, GATEWAY).setClock(clock).build())
         .setClock(clock).setScheduler(scheduler).setExecutor(Runnable::run)
         .setBatchSize(250).setMaxRetries(3)
         .setBackoffPolicy(BackoffPolicy.none()).setSleeper(d -> { })

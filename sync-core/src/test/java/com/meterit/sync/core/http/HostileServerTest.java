@@ -289,7 +289,7 @@ class HostileServerTest {
       wm.stubFor(post(urlEqualTo(HEARTBEAT)).willReturn(aResponse().withStatus(200)
           .withBody("{\"configVersion\":\"" + "v\\n".repeat(300_000) + "\"}")));
       ManualScheduler scheduler = new ManualScheduler(clock);
-      SyncManager manager = SyncManager.builder(source, gateway())
+      SyncManager manager = SyncManager.builder().setSource(source).setGateway(gateway())
           .setClock(clock).setScheduler(scheduler).setExecutor(Runnable::run)
           .setBackgroundExecutor(Runnable::run).setBatchSize(5).setBackoffPolicy(BackoffPolicy.none()).setSleeper(d -> { })
           .build();

@@ -77,7 +77,7 @@ class SecretsTest {
       source.addSample(10);
       HttpClientSystemGateway gateway = HttpClientSystemGateway.builder(base(wm), API_KEY, GATEWAY)
           .setClock(clock).build();
-      SyncManager manager = SyncManager.builder(source, gateway)
+      SyncManager manager = SyncManager.builder().setSource(source).setGateway(gateway)
           .setClock(clock).setScheduler(scheduler).setExecutor(Runnable::run)
           .setBackoffPolicy(BackoffPolicy.none()).setMaxRetries(2).setSleeper(d -> { })
           .build();

@@ -214,7 +214,9 @@ public final class BenchWorker {
         }
       }
     };
-    SyncManager manager = SyncManager.builder(source, gateway)
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(gateway)
         .setBatchSize(batch)
         .setSyncInterval(Duration.ofHours(1))
         .setHeartbeatInterval(Duration.ofHours(1))
@@ -334,8 +336,9 @@ public final class BenchWorker {
     String url = o.get("db");
     JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).build();
     source.createSchema();
-    SyncManager manager = SyncManager.builder(source,
-        HttpClientSystemGateway.builder(URI.create(o.get("server")), "bench-key", "bench-gateway").build())
+    SyncManager manager = SyncManager.builder()
+        .setSource(source)
+        .setGateway(HttpClientSystemGateway.builder(URI.create(o.get("server")), "bench-key", "bench-gateway").build())
         .setHistory(source.history())
         .build();
     manager.start();

@@ -90,7 +90,9 @@ public final class Demo {
               .build();
       ProgressReporter progress =
           new ProgressReporter(source, line -> out.println("  " + line), Duration.ofMillis(500));
-      SyncManager manager = SyncManager.builder(source, gateway)
+      SyncManager manager = SyncManager.builder()
+          .setSource(source)
+          .setGateway(gateway)
           .setSyncInterval(Duration.ofSeconds(2))
           .setHeartbeatInterval(Duration.ofSeconds(5))
           .setMaxRetries(3)

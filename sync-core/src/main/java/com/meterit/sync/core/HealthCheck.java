@@ -1,0 +1,72 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.Health;
+import com.meterit.sync.api.HealthReason;
+import com.meterit.sync.api.HealthThresholds;
+import com.meterit.sync.api.HealthVerdict;
+import com.meterit.sync.api.SyncState;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Judges the engine's health from its state and backlog: a pure function, so each reason is
+ * tested with fixed inputs.
+ */
+final class HealthCheck {
+  private HealthCheck() {}
+
+  /**
+   * The worst finding. What needs a person (credentials, a disabled gateway, refusals, an
+   * unreadable database, a stopped manager) comes before a lag or an outage, because it explains
+   * them.
+   *
+   * @param pending readings waiting, or -1 when they could not be counted
+   * @param lag the age of the oldest pending reading, or null when none is pending
+   * @param offlineSince since when the Client System is unreachable, or null while reachable
+   */
+  static HealthVerdict judge(HealthThresholds limits, SyncState state, long pending,
+      Duration lag, Instant offlineSince, Instant now) {
+    switch (state) {
+      case STOPPED:
+      case STOPPING:
+        return failing(HealthReason.NOT_RUNNING, "the manager is not running (" + state + ")");
+      case AUTH_FAILED:
+        return failing(HealthReason.AUTH_FAILED, "the Client System refused the credentials");
+      case DISABLED:
+        return failing(HealthReason.DISABLED, "the Client System disabled this gateway");
+      case REFUSED:
+        return failing(HealthReason.REFUSED,
+            "the Client System refused every upload of the last run");
+      default:
+        break;
+    }
+    if (pending < 0) {
+      return failing(HealthReason.BACKLOG_UNREADABLE,
+          "the pending readings could not be counted; is the Sync Database reachable?");
+    }
+    Duration offline = offlineSince == null || offlineSince.isAfter(now)
+        ? null : Duration.between(offlineSince, now);
+    if (lag != null && lag.compareTo(limits.lagFailing()) > 0) {
+      return failing(HealthReason.SYNC_LAG,
+          "sync lag " + lag + " is over " + limits.lagFailing());
+    }
+    if (offline != null && offline.compareTo(limits.offlineFailing()) > 0) {
+      return failing(HealthReason.OFFLINE, "the Client System has been unreachable for "
+          + offline + ", over " + limits.offlineFailing());
+    }
+    if (lag != null && lag.compareTo(limits.lagDegraded()) > 0) {
+      return HealthVerdict.of(Health.DEGRADED, HealthReason.SYNC_LAG,
+          "sync lag " + lag + " is over " + limits.lagDegraded());
+    }
+    if (offline != null && offline.compareTo(limits.offlineDegraded()) > 0) {
+      return HealthVerdict.of(Health.DEGRADED, HealthReason.OFFLINE,
+          "the Client System has been unreachable for " + offline + ", over "
+              + limits.offlineDegraded());
+    }
+    return HealthVerdict.healthy();
+  }
+
+  private static HealthVerdict failing(HealthReason reason, String detail) {
+    return HealthVerdict.of(Health.FAILING, reason, detail);
+  }
+}

@@ -1,0 +1,95 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.SyncOutcome;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncTotals;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backlog as last read from the source, and the totals of every run, so that a status can be
+ * answered without a query: a metrics scrape or a health probe every few seconds must not become
+ * a database load. The backlog is read after each run, at each heartbeat tick (online or not) and
+ * by each live {@code getStatus()}. Thread-safe.
+ */
+final class StatusBoard {
+  private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
+
+  /** A reading of the backlog: pending -1 when it failed; oldest null when nothing is pending. */
+  static final class Backlog {
+    final long pending;
+    final Instant oldest;
+
+    Backlog(long pending, Instant oldest) {
+      this.pending = pending;
+      this.oldest = oldest;
+    }
+
+    /** The age of the oldest pending reading at {@code now}, or null. */
+    Duration lagAt(Instant now) {
+      if (oldest == null) {
+        return null;
+      }
+      return oldest.isAfter(now) ? Duration.ZERO : Duration.between(oldest, now);
+    }
+  }
+
+  private final ReadingSource source;
+  private final Instant since;
+  private volatile Backlog lastBacklog;
+
+  // Guarded by this.
+  private long runs;
+  private long failures;
+  private long synced;
+  private long rejected;
+  private long bytes;
+  private Duration runTime = Duration.ZERO;
+
+  StatusBoard(ReadingSource source, Instant since) {
+    this.source = source;
+    this.since = since;
+  }
+
+  /** Reads the backlog from the source now, and keeps it. Never throws. */
+  Backlog read() {
+    Backlog backlog;
+    try {
+      long pending = source.pendingCount();
+      backlog = new Backlog(pending, source.oldestPendingTimestamp().orElse(null));
+    } catch (RuntimeException e) {
+      log.debug("Could not read the backlog", e);
+      backlog = new Backlog(-1, null);
+    }
+    lastBacklog = backlog;
+    return backlog;
+  }
+
+  /** The backlog as last read; read now only if it never was. */
+  Backlog cached() {
+    Backlog backlog = lastBacklog;
+    return backlog != null ? backlog : read();
+  }
+
+  /** Counts a run that happened; skipped runs are not counted. */
+  synchronized void record(SyncRun run) {
+    if (run.outcome() == SyncOutcome.SKIPPED) {
+      return;
+    }
+    runs++;
+    if (run.outcome() == SyncOutcome.FAILED) {
+      failures++;
+    }
+    synced += run.readingsSynced();
+    rejected += run.readingsRejected();
+    bytes += run.bytesSent();
+    runTime = runTime.plus(run.duration());
+  }
+
+  synchronized SyncTotals totals() {
+    return new SyncTotals(since, runs, failures, synced, rejected, bytes, runTime);
+  }
+}

@@ -1,0 +1,68 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.ConfigurationException;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * The connection pool that {@link JdbcReadingSource#fromEnv()} and {@link
+ * JdbcReadingSource#builder(String, String, String)} open: HikariCP, an optional dependency.
+ * This class only checks that HikariCP is there; {@link HikariPool} is the one that refers to it,
+ * so a host that passes its own DataSource never loads a HikariCP class.
+ */
+final class ConnectionPool {
+  /** The setting a missing HikariCP is reported under. */
+  static final String HIKARICP = "HikariCP";
+  /** The most connections: {@value}. A run, its prefetch, lease renewals and a status read. */
+  static final int MAX_SIZE = 4;
+  /** Connections kept open while idle: {@value}, so a claim after a quiet hour needs no login. */
+  static final int MIN_IDLE = 1;
+  /** A connection is retired after 30 minutes, before a firewall or server limit cuts it. */
+  static final Duration MAX_LIFETIME = Duration.ofMinutes(30);
+  /** An idle connection is checked every 5 minutes, so a dead one is found before a claim. */
+  static final Duration KEEPALIVE = Duration.ofMinutes(5);
+  /** How long a claim waits for a connection: 10 seconds, then the run fails and retries later. */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a validation may take: 5 seconds. */
+  static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final String HIKARI_CLASS = "com.zaxxer.hikari.HikariDataSource";
+
+  private ConnectionPool() {}
+
+  /**
+   * Opens a pool and its first connection.
+   *
+   * @throws ConfigurationException naming HikariCP when it is not on the class path
+   * @throws com.meterit.sync.api.ReadingSourceException when the first connection fails
+   */
+  static DataSource open(String jdbcUrl, String user, String password) {
+    if (!available(ConnectionPool.class.getClassLoader())) {
+      throw new ConfigurationException(HIKARICP, HIKARICP + " is not on the class path: "
+          + "JdbcReadingSource.fromEnv() and builder(jdbcUrl, user, password) pool their "
+          + "connections with it. Add com.zaxxer:HikariCP 7.x, or build the source on your own "
+          + "DataSource with JdbcReadingSource.builder(dataSource)");
+    }
+    return HikariPool.open(jdbcUrl, user, password);
+  }
+
+  static boolean available(ClassLoader loader) {
+    try {
+      Class.forName(HIKARI_CLASS, false, loader);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** The URL with any password parameter masked, for messages. */
+  static String mask(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1****");
+  }
+
+  /** {@code text} with the URL's password parameter, and the password itself, masked. */
+  static String mask(String text, String password) {
+    String masked = mask(text);
+    return password == null || password.isEmpty() ? masked : masked.replace(password, "****");
+  }
+}

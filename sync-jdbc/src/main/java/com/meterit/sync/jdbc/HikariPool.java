@@ -1,0 +1,44 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.ReadingSourceException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
+import javax.sql.DataSource;
+
+/**
+ * The only class that refers to HikariCP; loaded only after {@link ConnectionPool} found it.
+ * HikariCP validates a connection that sat idle before handing it out, evicts one whose failure
+ * says it is dead (a restarted or terminated server backend), and masks the password when it
+ * logs its configuration.
+ */
+final class HikariPool {
+  private HikariPool() {}
+
+  static DataSource open(String jdbcUrl, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("meter-sync");
+    config.setJdbcUrl(jdbcUrl);
+    if (user != null && !user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (password != null && !password.isEmpty()) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(ConnectionPool.MAX_SIZE);
+    config.setMinimumIdle(ConnectionPool.MIN_IDLE);
+    config.setMaxLifetime(ConnectionPool.MAX_LIFETIME.toMillis());
+    config.setKeepaliveTime(ConnectionPool.KEEPALIVE.toMillis());
+    config.setConnectionTimeout(ConnectionPool.CONNECTION_TIMEOUT.toMillis());
+    config.setValidationTimeout(ConnectionPool.VALIDATION_TIMEOUT.toMillis());
+    // No MBeans: a host that wants them passes its own pool.
+    config.setRegisterMbeans(false);
+    try {
+      return new HikariDataSource(config);
+    } catch (PoolInitializationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ReadingSourceException("connecting failed: "
+          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), cause);
+    }
+  }
+}
