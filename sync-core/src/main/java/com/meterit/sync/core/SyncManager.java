@@ -61,6 +61,11 @@ public final class SyncManager implements AutoCloseable {
   public static final int DEFAULT_MAX_RETRIES = 5;
   /** The default pause between heartbeats: 60 seconds. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+  /**
+   * The default spread of the first run after a reconnection: 5 minutes, and never more than the
+   * sync interval. See {@link SyncManagerBuilder#setReconnectSpread(Duration)}.
+   */
+  public static final Duration DEFAULT_RECONNECT_SPREAD = Duration.ofMinutes(5);
   /** How long {@link #close()} waits for the batch in flight: 30 seconds. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -86,6 +91,8 @@ public final class SyncManager implements AutoCloseable {
   private final RemoteConfiguration configuration;
   private final Heartbeats heartbeats;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final java.util.function.DoubleSupplier random;
+  private final Duration reconnectSpread;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -107,6 +114,8 @@ public final class SyncManager implements AutoCloseable {
     this.source = b.source;
     this.gateway = b.gateway;
     this.clock = b.clock;
+    this.random = b.random;
+    this.reconnectSpread = b.reconnectSpread;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -536,8 +545,31 @@ public final class SyncManager implements AutoCloseable {
     if (state == SyncState.OFFLINE) {
       setState(SyncState.IDLE);
     }
-    // Auto-resume: the backlog that queued while offline starts draining now.
-    triggerSync();
+    // Auto-resume, spread out: a fleet that lost the server together finds it again within a
+    // few probes of each other, and a run at once from every gateway is a herd that the server
+    // meets with 503s (docs/fleet.md). The first run comes at a random point of the spread,
+    // replacing the scheduled one.
+    resumeAfterReconnect();
+  }
+
+  private void resumeAfterReconnect() {
+    Duration spread = configuration.current().syncInterval.compareTo(reconnectSpread) < 0
+        ? configuration.current().syncInterval : reconnectSpread;
+    if (spread.isZero()) {
+      triggerSync();
+      return;
+    }
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.RUNNING || currentRun != null) {
+        return;
+      }
+      if (syncTimer != null) {
+        syncTimer.cancel();
+      }
+      Duration delay = Duration.ofNanos((long) (random.getAsDouble() * spread.toNanos()));
+      nextScheduledRun = clock.instant().plus(delay);
+      syncTimer = scheduler.schedule(this::triggerSync, delay);
+    }
   }
 
   private void onDisconnected() {

@@ -23,6 +23,8 @@ final class FleetOptions {
   enum Client {
     /** The engine's defaults, as built. */
     DEFAULTS,
+    /** The defaults before this simulation: the first run at once after a reconnection. */
+    BEFORE,
     /** Retries, offline probes and the run after a reconnect at fixed, unjittered times. */
     NO_JITTER
   }

@@ -55,9 +55,15 @@ final class FleetResult {
     this.probes = server.probes.total();
     this.heartbeats = server.heartbeats.total();
     this.backlog = server.backlog();
-    // The drain cannot beat the server's spare capacity: the backlog, while the meters go on.
-    this.floorSeconds = backlog / (o.readingsPerSecond - o.productionPerSecond());
     double drainedAt = server.drainedAt();
+    // The floor: every reading the server took between the end of the outage and the drain (the
+    // backlog, and the current readings that came with it), at full capacity. So drain / floor
+    // is one over the server's utilization during the drain.
+    long during = 0;
+    for (int s = outageTo; s < (drainedAt < 0 ? end : (int) drainedAt + 1); s++) {
+      during += s < server.readings.perSecond.length ? server.readings.perSecond[s] : 0;
+    }
+    this.floorSeconds = during / o.readingsPerSecond;
     this.drainSeconds = drainedAt < 0 ? -1 : drainedAt - outageTo;
     this.simulatedSeconds = simulatedSeconds;
     this.wallSeconds = wallSeconds;

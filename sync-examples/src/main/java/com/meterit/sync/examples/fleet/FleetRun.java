@@ -51,7 +51,9 @@ final class FleetRun {
       if (o.client == FleetOptions.Client.NO_JITTER) {
         b.setBackoffPolicy(exponential(Duration.ofSeconds(1), Duration.ofMinutes(5), 2))
             .setConnectivityBackoff(exponential(Duration.ofSeconds(5), Duration.ofMinutes(5), 3));
-        NoJitter.configure(b);
+        b.setReconnectSpread(Duration.ZERO);
+      } else if (o.client == FleetOptions.Client.BEFORE) {
+        b.setReconnectSpread(Duration.ZERO);
       }
       managers[g] = b.build();
       time.schedule(managers[g]::start, startAt);

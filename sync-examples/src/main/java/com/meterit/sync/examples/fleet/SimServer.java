@@ -161,7 +161,9 @@ final class SimServer {
         return options.fixedRetryAfter;
       case PACED:
         long now = time.nowNanos();
-        double spacing = Math.max(1 / options.requestsPerSecond, size / options.readingsPerSecond);
+        // Slots at the rate of the spare capacity: the current readings keep coming meanwhile.
+        double spare = options.readingsPerSecond - options.productionPerSecond();
+        double spacing = Math.max(1 / options.requestsPerSecond, size / Math.max(1, spare));
         nextSlot = Math.max(nextSlot, now) + (long) (spacing * 1e9);
         // Retry-After is whole seconds on the wire (RFC 9110 delay-seconds).
         return Duration.ofSeconds(Math.max(1, (nextSlot - now + 999_999_999L) / 1_000_000_000L));
