@@ -68,6 +68,11 @@ public final class SyncManager implements AutoCloseable {
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
   /** The default most batches in flight at once: {@value}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  /**
+   * The default spread of the first run after a reconnection: 5 minutes, and never more than the
+   * sync interval. See {@link SyncManagerBuilder#setReconnectSpread(Duration)}.
+   */
+  public static final Duration DEFAULT_RECONNECT_SPREAD = Duration.ofMinutes(5);
   /** How long {@link #close()} waits for the batch in flight: 30 seconds. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -98,6 +103,8 @@ public final class SyncManager implements AutoCloseable {
   private final StatusBoard board;
   private final HealthThresholds healthThresholds;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final java.util.function.DoubleSupplier random;
+  private final Duration reconnectSpread;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -119,6 +126,8 @@ public final class SyncManager implements AutoCloseable {
     this.source = b.source;
     this.gateway = b.gateway;
     this.clock = b.clock;
+    this.random = b.random;
+    this.reconnectSpread = b.reconnectSpread;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -623,8 +632,31 @@ public final class SyncManager implements AutoCloseable {
     if (state == SyncState.OFFLINE) {
       setState(SyncState.IDLE);
     }
-    // Auto-resume: the backlog that queued while offline starts draining now.
-    triggerSync();
+    // Auto-resume, spread out: a fleet that lost the server together finds it again within a
+    // few probes of each other, and a run at once from every gateway is a herd that the server
+    // meets with 503s (docs/fleet.md). The first run comes at a random point of the spread,
+    // replacing the scheduled one.
+    resumeAfterReconnect();
+  }
+
+  private void resumeAfterReconnect() {
+    Duration spread = configuration.current().syncInterval.compareTo(reconnectSpread) < 0
+        ? configuration.current().syncInterval : reconnectSpread;
+    if (spread.isZero()) {
+      triggerSync();
+      return;
+    }
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.RUNNING || currentRun != null) {
+        return;
+      }
+      if (syncTimer != null) {
+        syncTimer.cancel();
+      }
+      Duration delay = Duration.ofNanos((long) (random.getAsDouble() * spread.toNanos()));
+      nextScheduledRun = clock.instant().plus(delay);
+      syncTimer = scheduler.schedule(this::triggerSync, delay);
+    }
   }
 
   private void onDisconnected() {

@@ -42,6 +42,7 @@ public final class SyncManagerBuilder {
   SyncHistory history;
   boolean pipelining = true;
   HealthThresholds healthThresholds = HealthThresholds.defaults();
+  Duration reconnectSpread = SyncManager.DEFAULT_RECONNECT_SPREAD;
 
   SyncManagerBuilder() {}
 
@@ -234,6 +235,23 @@ public final class SyncManagerBuilder {
    */
   public SyncManagerBuilder setHealthThresholds(HealthThresholds healthThresholds) {
     this.healthThresholds = Objects.requireNonNull(healthThresholds, "healthThresholds");
+    return this;
+  }
+
+  /**
+   * How far the first run after a reconnection is spread: it starts at a random point between
+   * now and this, or the sync interval if that is shorter, instead of at once. Default
+   * {@link SyncManager#DEFAULT_RECONNECT_SPREAD}; {@link Duration#ZERO} runs at once. A fleet
+   * that lost the server together finds it again together; spread, its backlogs reach the server
+   * at about the rate of its steady state rather than all at once (docs/fleet.md).
+   */
+  public SyncManagerBuilder setReconnectSpread(Duration reconnectSpread) {
+    Objects.requireNonNull(reconnectSpread, "reconnectSpread");
+    if (reconnectSpread.isNegative() || reconnectSpread.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException(
+          "reconnectSpread must be between 0 and 24 hours: " + reconnectSpread);
+    }
+    this.reconnectSpread = reconnectSpread;
     return this;
   }
 

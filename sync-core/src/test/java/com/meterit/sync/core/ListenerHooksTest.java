@@ -91,7 +91,10 @@ class ListenerHooksTest {
   void heartbeatsAndConnectivityAreToldOnEachChange() {
     h.source.addSample(2);
     h.gateway.failNextUploads(reset());
-    SyncManager manager = h.builder().setMaxRetries(0).addListener(recorder).build();
+    // The run right after the reconnection, so the events come in one sequence with no heartbeat
+    // between; the spread itself is the fleet simulator's subject.
+    SyncManager manager = h.builder().setMaxRetries(0).setReconnectSpread(Duration.ZERO)
+        .addListener(recorder).build();
     manager.start();
     h.scheduler.runDueTasks();
     assertTrue(events.contains("heartbeat 2"), events.toString());

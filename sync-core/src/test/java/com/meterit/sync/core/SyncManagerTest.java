@@ -221,7 +221,7 @@ class SyncManagerTest {
   }
 
   @Test
-  void offlineUploadsNothingAndReconnectionSyncsAtOnce() {
+  void offlineUploadsNothingAndReconnectionSyncsWithinTheSpread() {
     SyncManager manager = h.builder()
         .setConnectivityProbeInterval(Duration.ofSeconds(30))
         .setConnectivityBackoff(com.meterit.sync.api.BackoffPolicy.fixed(Duration.ofSeconds(20)))
@@ -241,8 +241,10 @@ class SyncManagerTest {
     assertEquals(50, h.source.pendingCount());
 
     h.gateway.setReachable(true);
-    // The next offline probe is due within 20 s; the run starts the moment it succeeds.
+    // The next offline probe is due within 20 s; the run starts at a random point of the
+    // reconnect spread after it succeeds, so that a fleet does not come back all at once.
     h.scheduler.advance(Duration.ofSeconds(20));
+    h.scheduler.advance(SyncManager.DEFAULT_RECONNECT_SPREAD);
     assertEquals(0, h.source.pendingCount());
     assertEquals(SyncState.IDLE, manager.getStatus().state());
   }
