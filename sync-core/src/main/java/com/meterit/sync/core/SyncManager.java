@@ -25,12 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,15 +81,8 @@ public final class SyncManager implements AutoCloseable {
   private final Clock clock;
   private final Scheduler scheduler;
   private final Executor executor;
-  private final ScheduledThreadPoolExecutor ownedScheduler;
-  private final ExecutorService ownedExecutor;
-  private final ExecutorService prefetcher;
-  private final Executor background;
-  private final ExecutorService ownedBackground;
-  private final ExecutorService ownedLeaseRenewer;
+  private final EngineThreads threads;
   private final UploadWindow window;
-  private final Executor uploadExecutor;
-  private final ExecutorService ownedUploadLanes;
   private final LeaseKeeper leases;
   private final Listeners listeners;
   private final SyncHistory history;
@@ -103,7 +94,7 @@ public final class SyncManager implements AutoCloseable {
   private final StatusBoard board;
   private final HealthThresholds healthThresholds;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
-  private final java.util.function.DoubleSupplier random;
+  private final DoubleSupplier random;
   private final Duration reconnectSpread;
 
   private final Object lock = new Object();
@@ -128,31 +119,10 @@ public final class SyncManager implements AutoCloseable {
     this.clock = b.clock;
     this.random = b.random;
     this.reconnectSpread = b.reconnectSpread;
-    if (b.scheduler != null) {
-      this.scheduler = b.scheduler;
-      this.ownedScheduler = null;
-    } else {
-      this.ownedScheduler =
-          new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("meter-sync-scheduler"));
-      this.ownedScheduler.setRemoveOnCancelPolicy(true);
-      this.scheduler = Scheduler.of(ownedScheduler);
-    }
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownedExecutor = null;
-    } else {
-      this.ownedExecutor =
-          Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-worker"));
-      this.executor = ownedExecutor;
-    }
-    if (b.backgroundExecutor != null) {
-      this.background = b.backgroundExecutor;
-      this.ownedBackground = null;
-    } else {
-      this.ownedBackground =
-          Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-background"));
-      this.background = ownedBackground;
-    }
+    this.threads = new EngineThreads(b);
+    this.scheduler = threads.scheduler;
+    this.executor = threads.runs;
+    Executor background = threads.background;
     this.listeners = new Listeners(b.listeners);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
     this.board = new StatusBoard(source, clock.instant());
@@ -180,14 +150,6 @@ public final class SyncManager implements AutoCloseable {
         })
         .build();
     this.window = new UploadWindow(b.maxInFlight, clock, sleeper, () -> stopRequested);
-    if (b.uploadExecutor != null || b.maxInFlight == 1) {
-      this.uploadExecutor = b.uploadExecutor != null ? b.uploadExecutor : Runnable::run;
-      this.ownedUploadLanes = null;
-    } else {
-      this.ownedUploadLanes = Executors.newFixedThreadPool(
-          b.maxInFlight, new DaemonThreadFactory("meter-sync-upload"));
-      this.uploadExecutor = ownedUploadLanes;
-    }
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
         () -> stopRequested, new BatchUploader.BackoffObserver() {
           @Override
@@ -202,21 +164,14 @@ public final class SyncManager implements AutoCloseable {
             }
           }
         }, window);
-    this.prefetcher = b.pipelining
-        ? Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-prefetch"))
-        : null;
     this.configuration = new RemoteConfiguration(gateway,
         new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
-    // Renewals get a thread of their own unless the host chose where background work runs.
-    this.ownedLeaseRenewer = b.backgroundExecutor != null ? null
-        : Executors.newSingleThreadExecutor(new DaemonThreadFactory("meter-sync-lease"));
-    this.leases = new LeaseKeeper(source, clock, scheduler,
-        ownedLeaseRenewer != null ? ownedLeaseRenewer : background);
+    this.leases = new LeaseKeeper(source, clock, scheduler, threads.leases);
     this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, () -> stopRequested,
-        prefetcher, window, uploadExecutor);
+        threads.prefetch, window, threads.uploads);
   }
 
   /**
@@ -453,24 +408,7 @@ public final class SyncManager implements AutoCloseable {
     }
     leases.stop();
     setState(SyncState.STOPPED);
-    if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
-    }
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    if (prefetcher != null) {
-      prefetcher.shutdown();
-    }
-    if (ownedBackground != null) {
-      ownedBackground.shutdownNow();
-    }
-    if (ownedLeaseRenewer != null) {
-      ownedLeaseRenewer.shutdownNow();
-    }
-    if (ownedUploadLanes != null) {
-      ownedUploadLanes.shutdown();
-    }
+    threads.shutdown();
     log.info("meter-sync stopped");
     stopFuture.complete(null);
   }
@@ -488,12 +426,7 @@ public final class SyncManager implements AutoCloseable {
     } catch (TimeoutException e) {
       log.warn("The batch in flight did not finish within {}; interrupting it",
           DEFAULT_CLOSE_TIMEOUT);
-      if (ownedExecutor != null) {
-        ownedExecutor.shutdownNow();
-      }
-      if (ownedUploadLanes != null) {
-        ownedUploadLanes.shutdownNow();
-      }
+      threads.interruptRuns();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

@@ -1,0 +1,84 @@
+package com.meterit.sync.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Where a manager's work runs: the host's executors where it gave them, otherwise daemon threads
+ * of the manager's own, which only the manager shuts down. One place decides both, so that no
+ * thread is created twice and none outlives {@code stop()}.
+ */
+final class EngineThreads {
+  /** Timers; each hands its work to one of the others. */
+  final Scheduler scheduler;
+  /** Sync runs, one at a time. */
+  final Executor runs;
+  /** Heartbeats, configuration downloads, health probes. */
+  final Executor background;
+  /** Lease renewals: a thread of their own unless the host chose where background work runs. */
+  final Executor leases;
+  /** The batches in flight, one lane each. */
+  final Executor uploads;
+  /** The claim of the next batch while the current one uploads, or null without pipelining. */
+  final ExecutorService prefetch;
+
+  private final ExecutorService ownedRuns;
+  private final List<ExecutorService> ownedOthers = new ArrayList<>();
+
+  EngineThreads(SyncManagerBuilder b) {
+    if (b.scheduler != null) {
+      scheduler = b.scheduler;
+    } else {
+      ScheduledThreadPoolExecutor timers =
+          new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("meter-sync-scheduler"));
+      timers.setRemoveOnCancelPolicy(true);
+      ownedOthers.add(timers);
+      scheduler = Scheduler.of(timers);
+    }
+    ownedRuns = b.executor == null ? single("meter-sync-worker") : null;
+    runs = b.executor != null ? b.executor : ownedRuns;
+    background = b.backgroundExecutor != null ? b.backgroundExecutor
+        : owned(single("meter-sync-background"));
+    leases = b.backgroundExecutor != null ? b.backgroundExecutor
+        : owned(single("meter-sync-lease"));
+    if (b.uploadExecutor != null) {
+      uploads = b.uploadExecutor;
+    } else if (b.maxInFlight == 1) {
+      // One batch at a time needs no lane of its own: the run's thread uploads it.
+      uploads = Runnable::run;
+    } else {
+      uploads = owned(Executors.newFixedThreadPool(
+          b.maxInFlight, new DaemonThreadFactory("meter-sync-upload")));
+    }
+    prefetch = b.pipelining ? (ExecutorService) owned(single("meter-sync-prefetch")) : null;
+  }
+
+  private static ExecutorService single(String name) {
+    return Executors.newSingleThreadExecutor(new DaemonThreadFactory(name));
+  }
+
+  private Executor owned(ExecutorService executor) {
+    ownedOthers.add(executor);
+    return executor;
+  }
+
+  /** After the last run ended: every thread of the manager's own ends too. */
+  void shutdown() {
+    if (ownedRuns != null) {
+      ownedRuns.shutdown();
+    }
+    ownedOthers.forEach(ExecutorService::shutdownNow);
+  }
+
+  /** When a run overstays {@code close()}'s deadline: its threads are interrupted. */
+  void interruptRuns() {
+    if (ownedRuns != null) {
+      ownedRuns.shutdownNow();
+    }
+    ownedOthers.forEach(ExecutorService::shutdownNow);
+  }
+}
