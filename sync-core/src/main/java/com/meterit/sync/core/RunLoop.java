@@ -114,6 +114,15 @@ final class RunLoop {
           window.leave();
           break;
         }
+        if (settler.gaveBack()) {
+          // A lane gave its batch back, failing, while this one was claimed: it may be that very
+          // batch, and a failed run sends nothing more, so that retries stay the lane's to count.
+          window.leave();
+          settler.unsent(claim);
+          lanes.awaitAll();
+          lanes.rethrowFailure();
+          break;
+        }
         // Claim the next batch while this one uploads: the database and the network work at
         // the same time, which is most of a backlog drain's speed.
         next = claim(settings);
@@ -204,6 +213,7 @@ final class RunLoop {
   /** Applies the uploader's outcomes to the source, the leases, the counters and the listeners. */
   private final class Settler implements BatchUploader.Sink {
     private final Counters counters;
+    private volatile boolean gaveBack;
 
     Settler(Counters counters) {
       this.counters = counters;
@@ -264,8 +274,15 @@ final class RunLoop {
       listeners.onReadingsRejected(rejections);
     }
 
+    /** Whether a batch was given back unsent during the run: a lane failed or was stopped. */
+    boolean gaveBack() {
+      return gaveBack;
+    }
+
     @Override
     public void unsent(Claim batch) {
+      // Before the release: the claim ahead must not find the batch free and this flag unset.
+      gaveBack = true;
       leases.drop(batch);
       try {
         source.release(batch);
