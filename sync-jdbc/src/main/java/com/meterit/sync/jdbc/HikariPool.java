@@ -3,7 +3,6 @@ package com.meterit.sync.jdbc;
 import com.meterit.sync.api.ReadingSourceException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import javax.sql.DataSource;
 
 /**
@@ -35,7 +34,9 @@ final class HikariPool {
     config.setRegisterMbeans(false);
     try {
       return new HikariDataSource(config);
-    } catch (PoolInitializationException e) {
+    } catch (RuntimeException e) {
+      // PoolInitializationException when the database refuses, a plain RuntimeException when no
+      // driver takes the URL: either way the URL is not usable, and its message is masked.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ReadingSourceException("connecting failed: "
           + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), cause);
