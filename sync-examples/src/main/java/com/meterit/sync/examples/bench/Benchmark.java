@@ -27,6 +27,13 @@ import java.util.stream.Stream;
  *
  * <p>Run it: {@code mvn -q -Pbench package}. Options: {@code --readings=1000000
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
+ *
+ * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
+ * judged against, each the given number of times, interleaved, and prints their medians and
+ * spreads instead of writing the report: the comparison of two versions of the code, run
+ * alternately on a noisy machine. {@code --h2-write=durable} (the default, as {@link
+ * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
+ * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +57,9 @@ public final class Benchmark {
     String pg = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
     options.put("postgres", pg != null ? pg : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     options.put("out", "docs");
+    options.put("only", "all");
+    options.put("repeat", "1");
+    options.put("h2-write", "durable");
     for (String arg : args) {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -67,6 +77,10 @@ public final class Benchmark {
   }
 
   private void run() throws Exception {
+    if (options.get("only").equals("drains")) {
+      new DrainSeries(this, options).run();
+      return;
+    }
     long readings = Long.parseLong(options.get("readings"));
     String postgres = options.get("postgres");
     Map<String, JsonNode> results = new LinkedHashMap<>();
@@ -117,7 +131,20 @@ public final class Benchmark {
   }
 
   private String h2(String name) {
-    return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE";
+    return h2(name, !options.get("h2-write").equals("lazy"));
+  }
+
+  /**
+   * An H2 file URL; {@code durable} adds {@code WRITE_DELAY=0}, as the library's default URL
+   * does, so that each commit is written to the file before it returns.
+   */
+  String h2(String name, boolean durable) {
+    return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE"
+        + (durable ? ";WRITE_DELAY=0" : "");
+  }
+
+  String serverUrl() {
+    return server.url().toString();
   }
 
   /** Keeps the hand-written analysis at the end of the previous report. */
@@ -130,7 +157,7 @@ public final class Benchmark {
     return at < 0 ? "\n" + ANALYSIS_MARKER + "\n" : "\n" + text.substring(at);
   }
 
-  private JsonNode worker(String title, String heap, String... args) throws Exception {
+  JsonNode worker(String title, String heap, String... args) throws Exception {
     System.out.println("benchmark: " + title + " ...");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
