@@ -92,6 +92,17 @@ public interface ReadingSource {
   long pendingCount();
 
   /**
+   * The pending count for a status view or a heartbeat, which must stay cheap however long the
+   * backlog: counted while it is at most {@code exactUpTo}, and past that possibly an {@linkplain
+   * PendingCount#isEstimate() estimate}. The default counts, with {@link #pendingCount()}.
+   *
+   * @param exactUpTo up to how many pending readings the answer must be exact, at least 0
+   */
+  default PendingCount pendingCount(long exactUpTo) {
+    return PendingCount.exact(pendingCount());
+  }
+
+  /**
    * The timestamp of the oldest pending reading, from which the sync lag is derived. Empty when
    * nothing is pending.
    */

@@ -5,6 +5,7 @@ import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.Heartbeat;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncOutcome;
@@ -52,6 +53,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncManager.class);
+  /**
+   * Up to this many pending readings the status and the heartbeat report a count; past it a
+   * source may estimate, so that neither walks a long backlog on every read.
+   */
+  static final long EXACT_PENDING_UP_TO = 10_000;
 
   /** The default pause between scheduled runs: 5 minutes, as in the original service. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(5);
@@ -462,7 +468,9 @@ public final class SyncManager implements AutoCloseable {
       status.setNextScheduledRun(nextScheduledRun);
     }
     Backlog backlog = readBacklog(now);
-    return status.setBacklog(backlog.pending, backlog.lag).build();
+    return status.setBacklog(backlog.pending, backlog.lag)
+        .setPendingIsEstimate(backlog.estimate)
+        .build();
   }
 
   /**
@@ -574,23 +582,26 @@ public final class SyncManager implements AutoCloseable {
 
   private Backlog readBacklog(Instant now) {
     try {
-      long pending = source.pendingCount();
+      // Status reads and heartbeats come often; a long backlog may be estimated, not counted.
+      PendingCount pending = source.pendingCount(EXACT_PENDING_UP_TO);
       Duration lag = source.oldestPendingTimestamp()
           .map(oldest -> oldest.isAfter(now) ? Duration.ZERO : Duration.between(oldest, now))
           .orElse(null);
-      return new Backlog(pending, lag);
+      return new Backlog(pending.count(), pending.isEstimate(), lag);
     } catch (RuntimeException e) {
       log.debug("Could not read the backlog", e);
-      return new Backlog(-1, null);
+      return new Backlog(-1, false, null);
     }
   }
 
   private static final class Backlog {
     final long pending;
+    final boolean estimate;
     final Duration lag;
 
-    Backlog(long pending, Duration lag) {
+    Backlog(long pending, boolean estimate, Duration lag) {
       this.pending = pending;
+      this.estimate = estimate;
       this.lag = lag;
     }
   }

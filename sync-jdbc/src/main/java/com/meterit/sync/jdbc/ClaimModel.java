@@ -1,6 +1,7 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.Connection;
@@ -43,6 +44,9 @@ interface ClaimModel {
   int recoverClaims();
 
   long pendingCount();
+
+  /** As {@link com.meterit.sync.api.ReadingSource#pendingCount(long)}. */
+  PendingCount pendingCount(long exactUpTo);
 
   Optional<Instant> oldestPendingTimestamp();
 

@@ -3,6 +3,7 @@ package com.meterit.sync.jdbc;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
@@ -255,6 +256,21 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   @Override
   public long pendingCount() {
     return claims.pendingCount();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Walks at most {@code exactUpTo + 1} pending rows. Past that, the estimate is the span of
+   * ids from the lowest pending reading to the highest id: exact when the backlog's ids are
+   * consecutive, high by the gaps and by the quarantined readings among them.
+   */
+  @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    if (exactUpTo < 0) {
+      throw new IllegalArgumentException("exactUpTo must not be negative: " + exactUpTo);
+    }
+    return claims.pendingCount(exactUpTo);
   }
 
   @Override

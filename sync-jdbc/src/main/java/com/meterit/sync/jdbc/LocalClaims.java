@@ -108,10 +108,29 @@ final class LocalClaims {
 
   /** Ids of a settled batch: forgotten. */
   void settled(Collection<Long> ids) {
+    long before = floor();
     // Not removeAll: with a list argument it may call contains() on the list for every id.
     for (Long id : ids) {
       excluded.remove(id);
     }
+    if (excluded.isEmpty()) {
+      // Nothing below the floor was pending but excluded ids, and they are settled now. Without
+      // this the mark stays where a pipelined drain began (something is always excluded then),
+      // and every later read from it walks all the rows that drain synced.
+      raiseLowWater(before);
+    }
+  }
+
+  private void raiseLowWater(long id) {
+    if (lowWater >= 0 && id > lowWater) {
+      lowWater = id;
+    }
+  }
+
+  /** No pending reading has a lower id than this, excluded ones included. */
+  long lowestLive() {
+    long floor = floor();
+    return excluded.isEmpty() ? floor : Math.min(floor, excluded.first());
   }
 
   /** Ids that are pending again and in no batch: claimable by the next new batch. */

@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.Connection;
@@ -384,6 +385,16 @@ final class ProcessClaims implements ClaimModel {
     long floor = floor();
     return jdbc.inTransaction("counting pending readings",
         c -> queue.count(c, Statements.PENDING, floor));
+  }
+
+  @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    synchronized (lock) {
+      return jdbc.inTransaction("counting pending readings", c -> {
+        knowLowWater(c);
+        return queue.boundedCount(c, local.lowestLive(), 0, exactUpTo);
+      });
+    }
   }
 
   @Override

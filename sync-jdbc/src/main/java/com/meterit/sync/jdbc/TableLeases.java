@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.PreparedStatement;
@@ -278,6 +279,15 @@ final class TableLeases implements ClaimModel {
   public long pendingCount() {
     return jdbc.inTransaction("counting pending readings",
         c -> queue.count(c, Statements.PENDING, 0) + queue.count(c, Statements.CLAIMED, 0));
+  }
+
+  @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    return jdbc.inTransaction("counting pending readings", c -> {
+      // Claimed readings are journaled batches: a few per worker, counted, never estimated.
+      long claimed = queue.countUpTo(c, Statements.CLAIMED, 0, exactUpTo + 1);
+      return queue.boundedCount(c, queue.lowestPending(c), claimed, exactUpTo);
+    });
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
@@ -30,6 +31,33 @@ import org.junit.jupiter.api.Test;
  * not readings, retention, schema, history, and its lock order.
  */
 abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
+
+  @Test
+  void aShortBacklogIsCountedAndALongOneEstimatedFromItsIds() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(30);
+    assertPending(source.pendingCount(30), 30, false);
+    assertPending(source.pendingCount(10), 30, true);
+
+    Claim first = source.claim(5);
+    assertPending(source.pendingCount(100), 30, false);
+    assertPending(source.pendingCount(10), 30, true);
+    source.settle(first, List.of(new Rejection(3, "unknown meter")));
+    assertPending(source.pendingCount(100), 25, false);
+    assertPending(source.pendingCount(10), 25, true);
+
+    for (Claim c = source.claim(7); !c.isEmpty(); c = source.claim(7)) {
+      source.settle(c, List.of());
+    }
+    assertPending(source.pendingCount(10), 0, false);
+    assertPending(source.pendingCount(0), 0, false);
+    assertThrows(IllegalArgumentException.class, () -> source.pendingCount(-1));
+  }
+
+  private static void assertPending(PendingCount pending, long count, boolean estimate) {
+    assertEquals(count, pending.count(), pending.toString());
+    assertEquals(estimate, pending.isEstimate(), pending.toString());
+  }
 
   @Test
   void quarantineKeepsTheReasonAndAttemptsAndCanBeRequeued() throws Exception {
