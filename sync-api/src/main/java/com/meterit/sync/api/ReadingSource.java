@@ -53,6 +53,22 @@ public interface ReadingSource {
   void settle(Claim claim, List<Rejection> rejected);
 
   /**
+   * {@linkplain #settle Settles} a batch and {@linkplain #claim claims} the next, all or nothing:
+   * a source may do both in one transaction, so that a drain costs one commit per batch instead
+   * of two. The default settles, then claims.
+   *
+   * @param claim the claim that holds the batch to settle
+   * @param rejected the batch's readings the server refused for good; may be empty
+   * @param maxReadings the most readings in the next batch, at least 1
+   * @return the next claim, as {@link #claim} returns it
+   * @throws LeaseLostException when the claim no longer holds the batch; nothing was changed
+   */
+  default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+    settle(claim, rejected);
+    return claim(maxReadings);
+  }
+
+  /**
    * Gives the batch back unsettled. It stays journaled, unchanged, and the next claim (of any
    * worker) returns it before forming a new batch. Releasing a claim that no longer holds its
    * batch does nothing.

@@ -35,6 +35,16 @@ interface ClaimModel {
 
   void settle(Claim claim, List<Rejection> rejected);
 
+  /**
+   * As {@link com.meterit.sync.api.ReadingSource#settleAndClaim}; rows found poisoned are added to
+   * {@code poisoned}. The default settles, then claims, in two transactions.
+   */
+  default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
+      List<Rejection> poisoned) {
+    settle(claim, rejected);
+    return claim(max, poisoned);
+  }
+
   void release(Claim claim);
 
   List<Claim> reform(Claim claim, List<List<Reading>> parts);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
@@ -52,6 +53,24 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
     assertPending(source.pendingCount(10), 0, false);
     assertPending(source.pendingCount(0), 0, false);
     assertThrows(IllegalArgumentException.class, () -> source.pendingCount(-1));
+  }
+
+  @Test
+  void settleAndClaimSettlesTheBatchAndHandsOutTheNextAllOrNothing() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(10);
+    Claim first = source.claim(4);
+    Claim second = source.settleAndClaim(first, List.of(new Rejection(2, "unknown meter")), 4);
+    assertEquals(List.of(5L, 6L, 7L, 8L), ids(second));
+    assertEquals(1, source.quarantinedCount());
+    Claim third = source.settleAndClaim(second, List.of(), 4);
+    assertEquals(List.of(9L, 10L), ids(third));
+    assertTrue(source.settleAndClaim(third, List.of(), 4).isEmpty());
+    assertEquals(0, source.pendingCount());
+
+    db.insertReadings(2);
+    assertThrows(LeaseLostException.class, () -> source.settleAndClaim(third, List.of(), 4));
+    assertEquals(List.of(11L, 12L), ids(source.claim(4)), "the lost settlement claimed nothing");
   }
 
   private static void assertPending(PendingCount pending, long count, boolean estimate) {
