@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * spreads instead of writing the report: the comparison of two versions of the code, run
  * alternately on a noisy machine. {@code --h2-write=durable} (the default, as {@link
  * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
- * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}.
+ * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}. {@code
+ * --jfr=<dir>} records a JFR profile of each measurement there.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +43,7 @@ public final class Benchmark {
   private final Map<String, String> options;
   private final BenchServer server;
   private final Path scratch;
+  private int workers;
 
   private Benchmark(Map<String, String> options, BenchServer server, Path scratch) {
     this.options = options;
@@ -60,6 +62,7 @@ public final class Benchmark {
     options.put("only", "all");
     options.put("repeat", "1");
     options.put("h2-write", "durable");
+    options.put("jfr", "none");
     for (String arg : args) {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -163,6 +166,11 @@ public final class Benchmark {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (heap != null) {
       command.add(heap);
+    }
+    if (!options.get("jfr").equals("none")) {
+      // A profile per measurement, for where the time and the allocation go.
+      command.add("-XX:StartFlightRecording=settings=profile,filename="
+          + Path.of(options.get("jfr"), "worker-" + (++workers) + ".jfr"));
     }
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
