@@ -207,14 +207,14 @@ final class ProcessClaims implements ClaimModel {
       Claim formed = new Claim(Journal.key(rowId, token), readings,
           Instant.ofEpochMilli(now + leaseMillis), false);
       journal.insert(c, new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
-          IdRanges.of(ids(readings)), readings.size()), now + leaseMillis, now);
+          IdRanges.ofReadings(readings), readings.size()), now + leaseMillis, now);
       return formed;
     });
     poisoned.addAll(bad);
     local.claimed(ids(claim.readings()), taken[3], (int) taken[0], max, taken[1], taken[2]);
     if (!claim.isEmpty()) {
       Held held = new Held(new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-          IdRanges.of(ids(claim.readings())), claim.size()));
+          IdRanges.ofReadings(claim.readings()), claim.size()));
       held.token = token;
       held.leaseUntil = now + leaseMillis;
       batches.put(rowId, held);

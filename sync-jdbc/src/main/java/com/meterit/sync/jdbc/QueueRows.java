@@ -39,6 +39,11 @@ final class QueueRows {
    * Rejections of readings outside the batch are ignored: they are not this batch's to settle.
    */
   void settle(Connection c, Claim claim, List<Rejection> rejected, long now) throws SQLException {
+    if (rejected.isEmpty()) {
+      // The usual answer, all accepted: no id sets to build.
+      acknowledge(c, IdRanges.ofReadings(claim.readings()), now);
+      return;
+    }
     Set<Long> inBatch = new HashSet<>();
     claim.readings().forEach(r -> inBatch.add(r.id()));
     List<Rejection> ours = new ArrayList<>(rejected.size());
@@ -58,8 +63,24 @@ final class QueueRows {
         accepted.add(r.id());
       }
     }
+    acknowledge(c, IdRanges.of(accepted), now);
+    quarantine(c, ours);
+  }
+
+  private void acknowledge(Connection c, List<long[]> ranges, long now) throws SQLException {
+    if (ranges.isEmpty()) {
+      return;
+    }
     try (PreparedStatement ack = c.prepareStatement(sql.acknowledgeRange())) {
-      for (long[] range : IdRanges.of(accepted)) {
+      if (ranges.size() == 1) {
+        // One run, the usual batch: a plain statement, not a JDBC batch of one.
+        ack.setLong(1, now);
+        ack.setLong(2, ranges.get(0)[0]);
+        ack.setLong(3, ranges.get(0)[1]);
+        ack.executeUpdate();
+        return;
+      }
+      for (long[] range : ranges) {
         ack.setLong(1, now);
         ack.setLong(2, range[0]);
         ack.setLong(3, range[1]);
@@ -67,7 +88,6 @@ final class QueueRows {
       }
       ack.executeBatch();
     }
-    quarantine(c, ours);
   }
 
   void quarantine(Connection c, Collection<Rejection> rejections) throws SQLException {

@@ -203,10 +203,8 @@ final class TableLeases implements ClaimModel {
     readings.sort(Comparator.comparingLong(Reading::id));
     Claim claim = new Claim(Journal.key(rowId, token), readings,
         Instant.ofEpochMilli(now + leaseMillis), false);
-    List<Long> ids = new ArrayList<>(readings.size());
-    readings.forEach(r -> ids.add(r.id()));
     journal.insert(c, new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-        IdRanges.of(ids), readings.size()), leaseMillis, now);
+        IdRanges.ofReadings(readings), readings.size()), leaseMillis, now);
     return new Object[] {claim, readings.get(0).id()};
   }
 
