@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * alternately on a noisy machine. {@code --h2-write=durable} (the default, as {@link
  * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
  * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}. {@code
- * --jfr=<dir>} records a JFR profile of each measurement there.
+ * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
+ * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +64,8 @@ public final class Benchmark {
     options.put("repeat", "1");
     options.put("h2-write", "durable");
     options.put("jfr", "none");
+    options.put("warmup", "200000");
+    options.put("small-heap", "true");
     for (String arg : args) {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -177,6 +180,7 @@ public final class Benchmark {
     command.add(System.getProperty("java.class.path"));
     command.add(BenchWorker.class.getName());
     command.addAll(List.of(args));
+    command.add("warmup=" + options.get("warmup"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     JsonNode result = null;
     StringBuilder output = new StringBuilder();

@@ -40,7 +40,7 @@ final class DrainSeries {
             "db=" + bench.h2("jdbc" + tag + round, durable), readings);
         measure(results, h2 + ": drain", null, "scenario=drain",
             "db=" + bench.h2("drain" + tag + round, durable), readings, server);
-        if (durable) {
+        if (durable && Boolean.parseBoolean(options.get("small-heap"))) {
           measure(results, h2 + ": drain under -Xmx64m", "-Xmx64m", "scenario=drain",
               "db=" + bench.h2("small" + tag + round, durable), readings, server);
         }
