@@ -392,7 +392,7 @@ final class ProcessClaims implements ClaimModel {
     synchronized (lock) {
       return jdbc.inTransaction("counting pending readings", c -> {
         knowLowWater(c);
-        return queue.boundedCount(c, local.lowestLive(), 0, exactUpTo);
+        return queue.boundedCount(c, local.countFrom(), 0, exactUpTo);
       });
     }
   }
