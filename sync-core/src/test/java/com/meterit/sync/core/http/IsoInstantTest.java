@@ -17,7 +17,7 @@ class IsoInstantTest {
     List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH,
         Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
         Instant.parse("2024-02-29T12:00:00.100Z"), Instant.parse("1900-03-01T00:00:00.000001Z")));
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < 20_000; i++) {
       instants.add(Instant.ofEpochSecond(-62167219200L + (long) (random.nextDouble() * 315537897600L),
           random.nextInt(3) == 0 ? 0 : random.nextInt(1_000_000_000)));
     }
