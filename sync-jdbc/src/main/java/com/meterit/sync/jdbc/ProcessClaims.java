@@ -399,9 +399,14 @@ final class ProcessClaims implements ClaimModel {
 
   @Override
   public Optional<Instant> oldestPendingTimestamp() {
-    long floor = floor();
-    return jdbc.inTransaction("reading the oldest pending reading",
-        c -> queue.oldest(c, Statements.PENDING, floor));
+    // From where the bounded count starts, not the low-water mark: the heartbeat reads this,
+    // and from the mark it would walk every row a pipelined drain synced.
+    synchronized (lock) {
+      return jdbc.inTransaction("reading the oldest pending reading", c -> {
+        knowLowWater(c);
+        return queue.oldest(c, Statements.PENDING, local.countFrom());
+      });
+    }
   }
 
   @Override
