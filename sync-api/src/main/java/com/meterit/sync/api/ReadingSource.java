@@ -53,6 +53,22 @@ public interface ReadingSource {
   void settle(Claim claim, List<Rejection> rejected);
 
   /**
+   * {@linkplain #settle Settles} a batch and {@linkplain #claim claims} the next, all or nothing:
+   * a source may do both in one transaction, so that a drain costs one commit per batch instead
+   * of two. The default settles, then claims.
+   *
+   * @param claim the claim that holds the batch to settle
+   * @param rejected the batch's readings the server refused for good; may be empty
+   * @param maxReadings the most readings in the next batch, at least 1
+   * @return the next claim, as {@link #claim} returns it
+   * @throws LeaseLostException when the claim no longer holds the batch; nothing was changed
+   */
+  default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+    settle(claim, rejected);
+    return claim(maxReadings);
+  }
+
+  /**
    * Gives the batch back unsettled. It stays journaled, unchanged, and the next claim (of any
    * worker) returns it before forming a new batch. Releasing a claim that no longer holds its
    * batch does nothing.
@@ -90,6 +106,17 @@ public interface ReadingSource {
 
   /** The number of readings not yet synced nor quarantined, including claimed ones. */
   long pendingCount();
+
+  /**
+   * The pending count for a status view or a heartbeat, which must stay cheap however long the
+   * backlog: counted while it is at most {@code exactUpTo}, and past that possibly an {@linkplain
+   * PendingCount#isEstimate() estimate}. The default counts, with {@link #pendingCount()}.
+   *
+   * @param exactUpTo up to how many pending readings the answer must be exact, at least 0
+   */
+  default PendingCount pendingCount(long exactUpTo) {
+    return PendingCount.exact(pendingCount());
+  }
 
   /**
    * The timestamp of the oldest pending reading, from which the sync lag is derived. Empty when

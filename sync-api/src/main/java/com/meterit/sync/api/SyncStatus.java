@@ -15,6 +15,7 @@ public final class SyncStatus {
   private final Instant lastSuccessAt;
   private final String lastError;
   private final long pendingReadings;
+  private final boolean pendingIsEstimate;
   private final Duration syncLag;
   private final Instant nextScheduledRun;
   private final String appliedConfigVersion;
@@ -30,6 +31,7 @@ public final class SyncStatus {
     this.lastSuccessAt = b.lastSuccessAt;
     this.lastError = b.lastError;
     this.pendingReadings = b.pendingReadings;
+    this.pendingIsEstimate = b.pendingIsEstimate;
     this.syncLag = b.syncLag;
     this.nextScheduledRun = b.nextScheduledRun;
     this.appliedConfigVersion = b.appliedConfigVersion;
@@ -72,6 +74,14 @@ public final class SyncStatus {
   /** Readings waiting, or -1 when the queue could not be read. */
   public long pendingReadings() {
     return pendingReadings;
+  }
+
+  /**
+   * Whether {@link #pendingReadings()} is an estimate: a long backlog is estimated (from the span
+   * of ids it covers) rather than counted on every status read and heartbeat.
+   */
+  public boolean pendingIsEstimate() {
+    return pendingIsEstimate;
   }
 
   /** The age of the oldest pending reading. */
@@ -119,7 +129,8 @@ public final class SyncStatus {
   public String toString() {
     return "SyncStatus{state=" + state + ", health=" + health + ", connected=" + connected
         + (offlineSince == null ? "" : ", offlineSince=" + offlineSince) + ", pending="
-        + pendingReadings + ", syncLag=" + syncLag + ", lastAttemptAt=" + lastAttemptAt
+        + (pendingIsEstimate ? "~" : "") + pendingReadings + ", syncLag=" + syncLag
+        + ", lastAttemptAt=" + lastAttemptAt
         + ", lastSuccessAt=" + lastSuccessAt + ", nextScheduledRun=" + nextScheduledRun
         + ", appliedConfigVersion=" + appliedConfigVersion + ", uploadWindow=" + uploadWindow
         + ", batchesInFlight=" + batchesInFlight
@@ -134,6 +145,7 @@ public final class SyncStatus {
     private Instant lastSuccessAt;
     private String lastError;
     private long pendingReadings = -1;
+    private boolean pendingIsEstimate;
     private Duration syncLag;
     private Instant nextScheduledRun;
     private String appliedConfigVersion;
@@ -178,6 +190,12 @@ public final class SyncStatus {
     public Builder setBacklog(long pendingReadings, Duration syncLag) {
       this.pendingReadings = pendingReadings;
       this.syncLag = syncLag;
+      return this;
+    }
+
+    /** Whether the pending count of {@link #setBacklog} is an estimate. Default false. */
+    public Builder setPendingIsEstimate(boolean pendingIsEstimate) {
+      this.pendingIsEstimate = pendingIsEstimate;
       return this;
     }
 

@@ -1,8 +1,5 @@
 package com.meterit.sync.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,31 +47,7 @@ public final class UploadBatch {
   }
 
   private static String digest(List<Reading> readings) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-    StringBuilder line = new StringBuilder(128);
-    for (Reading r : readings) {
-      line.setLength(0);
-      // A separator that cannot occur in the fields keeps ("a","bc") apart from ("ab","c").
-      line.append(r.id()).append('\u001f')
-          .append(r.meterId()).append('\u001f')
-          .append(r.timestamp()).append('\u001f')
-          .append(r.value().toPlainString()).append('\u001f')
-          .append(r.unit()).append('\u001f')
-          .append(r.quality().orElse("")).append('\u001e');
-      sha256.update(line.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    byte[] hash = sha256.digest();
-    char[] hex = new char[32];
-    for (int i = 0; i < 16; i++) {
-      hex[2 * i] = Character.forDigit((hash[i] >> 4) & 0xf, 16);
-      hex[2 * i + 1] = Character.forDigit(hash[i] & 0xf, 16);
-    }
-    return new String(hex);
+    return BatchDigest.of(readings);
   }
 
   @Override

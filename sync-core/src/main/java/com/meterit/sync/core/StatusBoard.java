@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
@@ -16,15 +17,21 @@ import org.slf4j.LoggerFactory;
  * by each live {@code getStatus()}. Thread-safe.
  */
 final class StatusBoard {
+  /** Up to this many pending readings are counted exactly; past it the count is estimated. */
+  static final long EXACT_PENDING_UP_TO = 10_000;
+
   private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
 
   /** A reading of the backlog: pending -1 when it failed; oldest null when nothing is pending. */
   static final class Backlog {
     final long pending;
+    /** Whether {@link #pending} is an estimate: a long backlog is not walked to count it. */
+    final boolean estimate;
     final Instant oldest;
 
-    Backlog(long pending, Instant oldest) {
+    Backlog(long pending, boolean estimate, Instant oldest) {
       this.pending = pending;
+      this.estimate = estimate;
       this.oldest = oldest;
     }
 
@@ -58,11 +65,13 @@ final class StatusBoard {
   Backlog read() {
     Backlog backlog;
     try {
-      long pending = source.pendingCount();
-      backlog = new Backlog(pending, source.oldestPendingTimestamp().orElse(null));
+      // Status reads and heartbeats come often; a long backlog is estimated, not counted.
+      PendingCount pending = source.pendingCount(EXACT_PENDING_UP_TO);
+      backlog = new Backlog(pending.count(), pending.isEstimate(),
+          source.oldestPendingTimestamp().orElse(null));
     } catch (RuntimeException e) {
       log.debug("Could not read the backlog", e);
-      backlog = new Backlog(-1, null);
+      backlog = new Backlog(-1, false, null);
     }
     lastBacklog = backlog;
     return backlog;

@@ -480,6 +480,7 @@ public final class SyncManager implements AutoCloseable {
         .setAppliedConfigVersion(configuration.current().configVersion)
         .setUploadWindow(window.size(), window.inFlight())
         .setBacklog(backlog.pending, lag)
+        .setPendingIsEstimate(backlog.estimate)
         .setHealth(health);
     synchronized (lock) {
       status.setNextScheduledRun(nextScheduledRun);

@@ -1,6 +1,7 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.Connection;
@@ -34,6 +35,16 @@ interface ClaimModel {
 
   void settle(Claim claim, List<Rejection> rejected);
 
+  /**
+   * As {@link com.meterit.sync.api.ReadingSource#settleAndClaim}; rows found poisoned are added to
+   * {@code poisoned}. The default settles, then claims, in two transactions.
+   */
+  default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
+      List<Rejection> poisoned) {
+    settle(claim, rejected);
+    return claim(max, poisoned);
+  }
+
   void release(Claim claim);
 
   List<Claim> reform(Claim claim, List<List<Reading>> parts);
@@ -43,6 +54,9 @@ interface ClaimModel {
   int recoverClaims();
 
   long pendingCount();
+
+  /** As {@link com.meterit.sync.api.ReadingSource#pendingCount(long)}. */
+  PendingCount pendingCount(long exactUpTo);
 
   Optional<Instant> oldestPendingTimestamp();
 

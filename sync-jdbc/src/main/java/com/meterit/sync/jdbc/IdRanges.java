@@ -1,5 +1,6 @@
 package com.meterit.sync.jdbc;
 
+import com.meterit.sync.api.Reading;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -20,7 +21,21 @@ final class IdRanges {
     for (long id : ids) {
       sorted[n++] = id;
     }
-    Arrays.sort(sorted);
+    return sorted(sorted, n);
+  }
+
+  /** The runs of the readings' ids, without boxing each id on the way. */
+  static List<long[]> ofReadings(List<Reading> readings) {
+    long[] ids = new long[readings.size()];
+    int n = 0;
+    for (Reading r : readings) {
+      ids[n++] = r.id();
+    }
+    return sorted(ids, n);
+  }
+
+  private static List<long[]> sorted(long[] sorted, int n) {
+    Arrays.sort(sorted, 0, n);
     List<long[]> ranges = new ArrayList<>();
     int i = 0;
     while (i < n) {

@@ -3,6 +3,7 @@ package com.meterit.sync.jdbc;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
@@ -200,11 +201,15 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     try {
       return claims.claim(maxReadings, poisoned);
     } finally {
-      if (!poisoned.isEmpty()) {
-        log.warn("Quarantined {} unreadable row(s) of {}; first: id {}: {}", poisoned.size(),
-            sql.rawTable, poisoned.get(0).readingId(), poisoned.get(0).reason());
-        notify(l -> l.onReadingsRejected(List.copyOf(poisoned)));
-      }
+      toldPoisoned(poisoned);
+    }
+  }
+
+  private void toldPoisoned(List<Rejection> poisoned) {
+    if (!poisoned.isEmpty()) {
+      log.warn("Quarantined {} unreadable row(s) of {}; first: id {}: {}", poisoned.size(),
+          sql.rawTable, poisoned.get(0).readingId(), poisoned.get(0).reason());
+      notify(l -> l.onReadingsRejected(List.copyOf(poisoned)));
     }
   }
 
@@ -224,6 +229,33 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       throw new IllegalArgumentException("an empty claim has no batch to settle");
     }
     claims.settle(claim, rejected);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one transaction, one commit, settles the batch and journals the next, unless
+   * a look for lapsed batches is due or the queue's end is near: then two. On H2 and SQLite it
+   * settles, then claims.
+   *
+   * @throws ReadingSourceException when the database failed; nothing was changed, and the claim
+   *     still holds the batch
+   */
+  @Override
+  public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+    Objects.requireNonNull(rejected, "rejected");
+    if (Objects.requireNonNull(claim, "claim").isEmpty()) {
+      throw new IllegalArgumentException("an empty claim has no batch to settle");
+    }
+    if (maxReadings < 1) {
+      throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
+    }
+    List<Rejection> poisoned = new ArrayList<>();
+    try {
+      return claims.settleAndClaim(claim, rejected, maxReadings, poisoned);
+    } finally {
+      toldPoisoned(poisoned);
+    }
   }
 
   /**
@@ -264,6 +296,21 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   @Override
   public long pendingCount() {
     return claims.pendingCount();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Walks at most {@code exactUpTo + 1} pending rows. Past that, the estimate is the span of
+   * ids from the lowest pending reading to the highest id: exact when the backlog's ids are
+   * consecutive, high by the gaps and by the quarantined readings among them.
+   */
+  @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    if (exactUpTo < 0) {
+      throw new IllegalArgumentException("exactUpTo must not be negative: " + exactUpTo);
+    }
+    return claims.pendingCount(exactUpTo);
   }
 
   @Override

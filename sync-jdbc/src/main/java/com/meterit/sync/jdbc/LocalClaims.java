@@ -28,6 +28,8 @@ final class LocalClaims {
   private Long lowestReturned;
   /** No pending reading has a lower id, except excluded ones; -1 until computed. */
   private long lowWater = -1;
+  /** Every reading below it was settled by this process, unless given back since; -1 if none. */
+  private long settledTo = -1;
 
   boolean lowWaterKnown() {
     return lowWater >= 0;
@@ -50,6 +52,7 @@ final class LocalClaims {
     if (lowWater < 0 || id < lowWater) {
       lowWater = id;
     }
+    settledTo = Math.min(settledTo, id);
   }
 
   /** The id from which the next new batch must read pending rows. */
@@ -108,10 +111,29 @@ final class LocalClaims {
 
   /** Ids of a settled batch: forgotten. */
   void settled(Collection<Long> ids) {
+    long before = floor();
     // Not removeAll: with a list argument it may call contains() on the list for every id.
     for (Long id : ids) {
       excluded.remove(id);
     }
+    if (excluded.isEmpty() && before > settledTo) {
+      // Nothing below the floor was pending but excluded ids, and they are settled now.
+      settledTo = before;
+    }
+  }
+
+  /**
+   * Where a count of the pending readings starts, so that it does not walk every row a drain
+   * synced: the low-water mark itself stays where a pipelined drain began (something is always
+   * excluded during one), and claims read from it, so that a reading re-queued by another
+   * process is claimed at the next run. Such a reading lies below this point and is counted
+   * once it is claimed.
+   */
+  long countFrom() {
+    if (excluded.isEmpty()) {
+      return Math.max(lowWater(), settledTo);
+    }
+    return Math.min(floor(), excluded.first());
   }
 
   /** Ids that are pending again and in no batch: claimable by the next new batch. */

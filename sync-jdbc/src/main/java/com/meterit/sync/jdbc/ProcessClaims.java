@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.Connection;
@@ -219,14 +220,14 @@ final class ProcessClaims implements ClaimModel {
       Claim formed = new Claim(Journal.key(rowId, token), readings,
           Instant.ofEpochMilli(now + leaseMillis), false);
       journal.insert(c, new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
-          IdRanges.of(ids(readings)), readings.size()), now + leaseMillis, now);
+          IdRanges.ofReadings(readings), readings.size()), now + leaseMillis, now);
       return formed;
     });
     poisoned.addAll(bad);
     local.claimed(ids(claim.readings()), taken[3], (int) taken[0], max, taken[1], taken[2]);
     if (!claim.isEmpty()) {
       Held held = new Held(new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-          IdRanges.of(ids(claim.readings())), claim.size()));
+          IdRanges.ofReadings(claim.readings()), claim.size()));
       held.token = token;
       held.leaseUntil = now + leaseMillis;
       batches.put(rowId, held);
@@ -400,10 +401,25 @@ final class ProcessClaims implements ClaimModel {
   }
 
   @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    synchronized (lock) {
+      return jdbc.inTransaction("counting pending readings", c -> {
+        knowLowWater(c);
+        return queue.boundedCount(c, local.countFrom(), 0, exactUpTo);
+      });
+    }
+  }
+
+  @Override
   public Optional<Instant> oldestPendingTimestamp() {
-    long floor = floor();
-    return jdbc.inTransaction("reading the oldest pending reading",
-        c -> queue.oldest(c, Statements.PENDING, floor));
+    // From where the bounded count starts, not the low-water mark: the heartbeat reads this,
+    // and from the mark it would walk every row a pipelined drain synced.
+    synchronized (lock) {
+      return jdbc.inTransaction("reading the oldest pending reading", c -> {
+        knowLowWater(c);
+        return queue.oldest(c, Statements.PENDING, local.countFrom());
+      });
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import java.sql.Connection;
@@ -38,6 +39,11 @@ final class QueueRows {
    * Rejections of readings outside the batch are ignored: they are not this batch's to settle.
    */
   void settle(Connection c, Claim claim, List<Rejection> rejected, long now) throws SQLException {
+    if (rejected.isEmpty()) {
+      // The usual answer, all accepted: no id sets to build.
+      acknowledge(c, IdRanges.ofReadings(claim.readings()), now);
+      return;
+    }
     Set<Long> inBatch = new HashSet<>();
     claim.readings().forEach(r -> inBatch.add(r.id()));
     List<Rejection> ours = new ArrayList<>(rejected.size());
@@ -57,8 +63,24 @@ final class QueueRows {
         accepted.add(r.id());
       }
     }
+    acknowledge(c, IdRanges.of(accepted), now);
+    quarantine(c, ours);
+  }
+
+  private void acknowledge(Connection c, List<long[]> ranges, long now) throws SQLException {
+    if (ranges.isEmpty()) {
+      return;
+    }
     try (PreparedStatement ack = c.prepareStatement(sql.acknowledgeRange())) {
-      for (long[] range : IdRanges.of(accepted)) {
+      if (ranges.size() == 1) {
+        // One run, the usual batch: a plain statement, not a JDBC batch of one.
+        ack.setLong(1, now);
+        ack.setLong(2, ranges.get(0)[0]);
+        ack.setLong(3, ranges.get(0)[1]);
+        ack.executeUpdate();
+        return;
+      }
+      for (long[] range : ranges) {
         ack.setLong(1, now);
         ack.setLong(2, range[0]);
         ack.setLong(3, range[1]);
@@ -66,7 +88,6 @@ final class QueueRows {
       }
       ack.executeBatch();
     }
-    quarantine(c, ours);
   }
 
   void quarantine(Connection c, Collection<Rejection> rejections) throws SQLException {
@@ -160,6 +181,44 @@ final class QueueRows {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** Rows of a status from an id up, counted up to {@code limit}. */
+  long countUpTo(Connection c, int status, long floor, long limit) throws SQLException {
+    try (PreparedStatement count = c.prepareStatement(sql.countUpTo(status))) {
+      count.setLong(1, floor);
+      count.setLong(2, limit);
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The highest id in the table, or 0 when it is empty. */
+  long highestId(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.highestId())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * A pending count that stays cheap however long the backlog: counted from {@code from} up to
+   * {@code exactUpTo}; past that, estimated from the span of ids above {@code from} (every id
+   * there pending, at most off by the quarantined and the gaps), plus {@code extra}.
+   *
+   * @param from no pending reading has a lower id
+   * @param extra readings pending elsewhere, already counted
+   */
+  PendingCount boundedCount(Connection c, long from, long extra, long exactUpTo)
+      throws SQLException {
+    long counted = extra + countUpTo(c, Statements.PENDING, from, exactUpTo + 1 - Math.min(extra, exactUpTo));
+    if (counted <= exactUpTo) {
+      return PendingCount.exact(counted);
+    }
+    long span = highestId(c) - from + 1;
+    return PendingCount.estimate(Math.max(counted, extra + span));
   }
 
   /**

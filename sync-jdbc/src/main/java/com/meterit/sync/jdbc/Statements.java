@@ -244,6 +244,15 @@ final class Statements {
         + statusValue;
   }
 
+  /**
+   * Rows of a status from an id up, counted up to ?: a walk that stops after the limit, for a
+   * count that must stay cheap however long the backlog.
+   */
+  String countUpTo(int statusValue) {
+    return "SELECT COUNT(*) FROM (SELECT " + id + " FROM " + table + " WHERE " + id + " >= ? AND "
+        + status + " = " + statusValue + " ORDER BY " + id + " LIMIT ?) q";
+  }
+
   /** The lowest-id row of a status from an id up, as {@link RowReader} reads it. */
   String lowestRow(String columns, int statusValue) {
     return "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "

@@ -2,10 +2,13 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,33 +126,49 @@ final class TableLeases implements ClaimModel {
   }
 
   private Claim claimFrom(long from, int max, long now, List<Rejection> poisoned) {
-    long rowId = Journal.newId();
-    long token = Journal.newId();
     List<Rejection> bad = new ArrayList<>();
-    Object[] result = jdbc.inTransaction("claiming readings", c -> {
-      List<Reading> readings = new ArrayList<>(Math.min(max, 10_000));
-      try (PreparedStatement claim = c.prepareStatement(
-          sql.claimReturning(queue.rows.columns(c, "r.")))) {
-        claim.setLong(1, from);
-        claim.setInt(2, max);
-        try (ResultSet rs = claim.executeQuery()) {
-          queue.rows.read(rs, id -> true, readings, bad);
-        }
+    Object[] result = jdbc.inTransaction("claiming readings", c -> form(c, from, max, now, bad));
+    return formed(result, from, max, bad, poisoned);
+  }
+
+  /**
+   * One transaction, one commit: settles the batch and forms the next from where this worker
+   * reads. A look for lapsed batches that is due, or a short claim (the queue's end is near, or
+   * rows below the scan start may be pending), goes the two-transaction way, so the order in
+   * which batches are handed out stays that of {@link #claim}.
+   */
+  @Override
+  public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
+      List<Rejection> poisoned) {
+    long now = clock.millis();
+    if (now >= nextTakeoverAt) {
+      settle(claim, rejected);
+      return claim(max, poisoned);
+    }
+    long[] key = Journal.parseKey(claim);
+    long from = scanFrom();
+    List<Rejection> bad = new ArrayList<>();
+    Object[] result = jdbc.inTransaction("settling a batch and claiming the next", c -> {
+      if (!journal.deleteHeld(c, key[0], key[1])) {
+        throw lost(claim);
       }
-      queue.quarantine(c, bad);
-      if (readings.isEmpty()) {
-        return new Object[] {Claim.empty(), 0};
-      }
-      // RETURNING does not keep the subquery's order; a batch is always in id order.
-      readings.sort(Comparator.comparingLong(Reading::id));
-      Claim claim = new Claim(Journal.key(rowId, token), readings,
-          Instant.ofEpochMilli(now + leaseMillis), false);
-      List<Long> ids = new ArrayList<>(readings.size());
-      readings.forEach(r -> ids.add(r.id()));
-      journal.insert(c, new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-          IdRanges.of(ids), readings.size()), leaseMillis, now);
-      return new Object[] {claim, readings.get(0).id()};
+      queue.settle(c, claim, rejected, now);
+      return form(c, from, max, now, bad);
     });
+    Claim next = formed(result, from, max, bad, poisoned);
+    if (next.size() + bad.size() < max) {
+      // Short: claim() looks again from the start before it says the queue is drained.
+      if (!next.isEmpty()) {
+        return next;
+      }
+      return claim(max, poisoned);
+    }
+    return next;
+  }
+
+  /** After a claim's transaction: the scan start moves, poisoned rows are reported. */
+  private Claim formed(Object[] result, long from, int max, List<Rejection> bad,
+      List<Rejection> poisoned) {
     poisoned.addAll(bad);
     Claim claim = (Claim) result[0];
     if (claim.size() + bad.size() < max) {
@@ -160,6 +179,33 @@ final class TableLeases implements ClaimModel {
       raiseScan(from, (Long) result[1]);
     }
     return claim;
+  }
+
+  /** Forms and journals a batch of pending rows from {@code from}, in the caller's transaction. */
+  private Object[] form(Connection c, long from, int max, long now, List<Rejection> bad)
+    throws SQLException {
+    long rowId = Journal.newId();
+    long token = Journal.newId();
+    List<Reading> readings = new ArrayList<>(Math.min(max, 10_000));
+    try (PreparedStatement claim = c.prepareStatement(
+        sql.claimReturning(queue.rows.columns(c, "r.")))) {
+      claim.setLong(1, from);
+      claim.setInt(2, max);
+      try (ResultSet rs = claim.executeQuery()) {
+        queue.rows.read(rs, id -> true, readings, bad);
+      }
+    }
+    queue.quarantine(c, bad);
+    if (readings.isEmpty()) {
+      return new Object[] {Claim.empty(), 0};
+    }
+    // RETURNING does not keep the subquery's order; a batch is always in id order.
+    readings.sort(Comparator.comparingLong(Reading::id));
+    Claim claim = new Claim(Journal.key(rowId, token), readings,
+        Instant.ofEpochMilli(now + leaseMillis), false);
+    journal.insert(c, new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
+        IdRanges.ofReadings(readings), readings.size()), leaseMillis, now);
+    return new Object[] {claim, readings.get(0).id()};
   }
 
   private synchronized long scanFrom() {
@@ -278,6 +324,15 @@ final class TableLeases implements ClaimModel {
   public long pendingCount() {
     return jdbc.inTransaction("counting pending readings",
         c -> queue.count(c, Statements.PENDING, 0) + queue.count(c, Statements.CLAIMED, 0));
+  }
+
+  @Override
+  public PendingCount pendingCount(long exactUpTo) {
+    return jdbc.inTransaction("counting pending readings", c -> {
+      // Claimed readings are journaled batches: a few per worker, counted, never estimated.
+      long claimed = queue.countUpTo(c, Statements.CLAIMED, 0, exactUpTo + 1);
+      return queue.boundedCount(c, queue.lowestPending(c), claimed, exactUpTo);
+    });
   }
 
   @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
@@ -30,6 +32,51 @@ import org.junit.jupiter.api.Test;
  * not readings, retention, schema, history, and its lock order.
  */
 abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
+
+  @Test
+  void aShortBacklogIsCountedAndALongOneEstimatedFromItsIds() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(30);
+    assertPending(source.pendingCount(30), 30, false);
+    assertPending(source.pendingCount(10), 30, true);
+
+    Claim first = source.claim(5);
+    assertPending(source.pendingCount(100), 30, false);
+    assertPending(source.pendingCount(10), 30, true);
+    source.settle(first, List.of(new Rejection(3, "unknown meter")));
+    assertPending(source.pendingCount(100), 25, false);
+    assertPending(source.pendingCount(10), 25, true);
+
+    for (Claim c = source.claim(7); !c.isEmpty(); c = source.claim(7)) {
+      source.settle(c, List.of());
+    }
+    assertPending(source.pendingCount(10), 0, false);
+    assertPending(source.pendingCount(0), 0, false);
+    assertThrows(IllegalArgumentException.class, () -> source.pendingCount(-1));
+  }
+
+  @Test
+  void settleAndClaimSettlesTheBatchAndHandsOutTheNextAllOrNothing() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(10);
+    Claim first = source.claim(4);
+    Claim second = source.settleAndClaim(first, List.of(new Rejection(2, "unknown meter")), 4);
+    assertEquals(List.of(5L, 6L, 7L, 8L), ids(second));
+    assertEquals(1, source.quarantinedCount());
+    Claim third = source.settleAndClaim(second, List.of(), 4);
+    assertEquals(List.of(9L, 10L), ids(third));
+    assertTrue(source.settleAndClaim(third, List.of(), 4).isEmpty());
+    assertEquals(0, source.pendingCount());
+
+    db.insertReadings(2);
+    assertThrows(LeaseLostException.class, () -> source.settleAndClaim(third, List.of(), 4));
+    assertEquals(List.of(11L, 12L), ids(source.claim(4)), "the lost settlement claimed nothing");
+  }
+
+  private static void assertPending(PendingCount pending, long count, boolean estimate) {
+    assertEquals(count, pending.count(), pending.toString());
+    assertEquals(estimate, pending.isEstimate(), pending.toString());
+  }
 
   @Test
   void quarantineKeepsTheReasonAndAttemptsAndCanBeRequeued() throws Exception {

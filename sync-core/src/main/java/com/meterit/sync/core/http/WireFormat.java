@@ -56,11 +56,18 @@ final class WireFormat {
       json.writeStringField("gatewayId", gatewayId);
       json.writeStringField("batchId", batch.batchId());
       json.writeArrayFieldStart("readings");
+      byte[] time = new byte[IsoInstant.MAX_LENGTH];
       for (Reading r : batch.readings()) {
         json.writeStartObject();
         json.writeNumberField("id", r.id());
         json.writeStringField("meterId", r.meterId());
-        json.writeStringField("timestamp", r.timestamp().toString());
+        json.writeFieldName("timestamp");
+        int length = IsoInstant.format(r.timestamp(), time, 0);
+        if (length < 0) {
+          json.writeString(r.timestamp().toString());
+        } else {
+          json.writeUTF8String(time, 0, length);
+        }
         json.writeNumberField("value", r.value());
         json.writeStringField("unit", r.unit());
         if (r.quality().isPresent()) {

@@ -1,6 +1,7 @@
 package com.meterit.sync.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.SyncListener;
@@ -54,6 +55,8 @@ public final class BenchWorker {
       result = drain(o, false);
     } else if (scenario.equals("jdbc")) {
       result = drain(o, true);
+    } else if (scenario.equals("loop")) {
+      result = loop(o);
     } else if (scenario.equals("http")) {
       result = http(o);
     } else if (scenario.equals("serialize")) {
@@ -258,6 +261,52 @@ public final class BenchWorker {
     r.put("allocatedBytesPerReading", allocated / (double) Math.max(1, synced.get()));
     r.put("cpuMicrosPerReading", cpu / 1000.0 / Math.max(1, synced.get()));
     r.put("wireBytesPerReading", wire.get() / (double) Math.max(1, synced.get()));
+    return r;
+  }
+
+  /**
+   * The source alone, without the engine, one batch after the other on one thread: claim and
+   * settle in two transactions each, or ({@code combined=true}) {@code settleAndClaim} in one.
+   */
+  private static Map<String, Object> loop(Map<String, String> o) throws Exception {
+    long warmup = Long.parseLong(o.getOrDefault("warmup", "100000"));
+    if (warmup > 0) {
+      Map<String, String> w = new HashMap<>(o);
+      w.put("table", o.getOrDefault("table", "meter_readings") + "_warmup");
+      w.put("readings", Long.toString(warmup));
+      w.put("warmup", "0");
+      loop(w);
+    }
+    String url = o.get("db");
+    long count = Long.parseLong(o.get("readings"));
+    int batch = Integer.parseInt(o.getOrDefault("batch", "1000"));
+    boolean combined = Boolean.parseBoolean(o.getOrDefault("combined", "false"));
+    ReadingsTable names = table(o);
+    String table = o.getOrDefault("table", "meter_readings");
+    populate(url, names, table, count);
+    long synced = 0;
+    long cpu0 = processCpuNanos();
+    long start = System.nanoTime();
+    try (JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).setTable(names).build()) {
+      Claim claim = source.claim(batch);
+      while (!claim.isEmpty()) {
+        synced += claim.size();
+        if (combined) {
+          claim = source.settleAndClaim(claim, List.of(), batch);
+        } else {
+          source.settle(claim, List.of());
+          claim = source.claim(batch);
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long cpu = processCpuNanos() - cpu0;
+    drop(url, table);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("readings", synced);
+    r.put("seconds", seconds);
+    r.put("rate", synced / seconds);
+    r.put("cpuMicrosPerReading", cpu / 1000.0 / Math.max(1, synced));
     return r;
   }
 

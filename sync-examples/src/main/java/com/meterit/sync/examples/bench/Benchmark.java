@@ -27,6 +27,15 @@ import java.util.stream.Stream;
  *
  * <p>Run it: {@code mvn -q -Pbench package}. Options: {@code --readings=1000000
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
+ *
+ * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
+ * judged against, each the given number of times, interleaved, and prints their medians and
+ * spreads instead of writing the report: the comparison of two versions of the code, run
+ * alternately on a noisy machine. {@code --h2-write=durable} (the default, as {@link
+ * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
+ * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}. {@code
+ * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
+ * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +44,7 @@ public final class Benchmark {
   private final Map<String, String> options;
   private final BenchServer server;
   private final Path scratch;
+  private int workers;
 
   private Benchmark(Map<String, String> options, BenchServer server, Path scratch) {
     this.options = options;
@@ -54,6 +64,12 @@ public final class Benchmark {
     String pg = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
     options.put("postgres", pg != null ? pg : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     options.put("out", "docs");
+    options.put("only", "all");
+    options.put("repeat", "1");
+    options.put("h2-write", "durable");
+    options.put("jfr", "none");
+    options.put("warmup", "200000");
+    options.put("small-heap", "true");
     for (String arg : args) {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -71,6 +87,10 @@ public final class Benchmark {
   }
 
   private void run() throws Exception {
+    if (options.get("only").equals("drains")) {
+      new DrainSeries(this, options).run();
+      return;
+    }
     long readings = Long.parseLong(options.get("readings"));
     String postgres = options.get("postgres");
     Map<String, JsonNode> results = new LinkedHashMap<>();
@@ -121,7 +141,20 @@ public final class Benchmark {
   }
 
   private String h2(String name) {
-    return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE";
+    return h2(name, !options.get("h2-write").equals("lazy"));
+  }
+
+  /**
+   * An H2 file URL; {@code durable} adds {@code WRITE_DELAY=0}, as the library's default URL
+   * does, so that each commit is written to the file before it returns.
+   */
+  String h2(String name, boolean durable) {
+    return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE"
+        + (durable ? ";WRITE_DELAY=0" : "");
+  }
+
+  String serverUrl() {
+    return server.url().toString();
   }
 
   /** Keeps the hand-written analysis at the end of the previous report. */
@@ -134,18 +167,24 @@ public final class Benchmark {
     return at < 0 ? "\n" + ANALYSIS_MARKER + "\n" : "\n" + text.substring(at);
   }
 
-  private JsonNode worker(String title, String heap, String... args) throws Exception {
+  JsonNode worker(String title, String heap, String... args) throws Exception {
     System.out.println("benchmark: " + title + " ...");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (heap != null) {
       command.add(heap);
     }
+    if (!options.get("jfr").equals("none")) {
+      // A profile per measurement, for where the time and the allocation go.
+      command.add("-XX:StartFlightRecording=settings=profile,filename="
+          + Path.of(options.get("jfr"), "worker-" + (++workers) + ".jfr"));
+    }
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BenchWorker.class.getName());
     command.addAll(List.of(args));
+    command.add("warmup=" + options.get("warmup"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     JsonNode result = null;
     StringBuilder output = new StringBuilder();
