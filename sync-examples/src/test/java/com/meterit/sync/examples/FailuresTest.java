@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -39,8 +40,20 @@ class FailuresTest {
   void httpsToAPlainServerIsATlsFailure() throws Exception {
     try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread answer = new Thread(() -> {
+        // As a plain HTTP server does: read the request (a ClientHello), answer 400, and close
+        // in order. Closing with the hello unread would reset the connection, and whether the
+        // client then sees a TLS failure or a stalled handshake is a race.
         try (Socket s = plain.accept()) {
+          s.setSoTimeout(60_000);
+          InputStream in = s.getInputStream();
+          if (in.read() < 0) {
+            return;
+          }
           s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+          s.shutdownOutput();
+          while (in.read(new byte[512]) >= 0) {
+            // Drain until the client hangs up.
+          }
         } catch (IOException ignored) {
           // The client hung up first: fine.
         }
