@@ -288,6 +288,13 @@ final class BatchUploader {
         // Only the type is quoted: its message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
+      if (isRefusedWithoutPace(failure)) {
+        // A server that is full and does not say for how long: quick retries from every gateway
+        // refused at once are a herd of their own (docs/fleet.md). The run ends; OverloadPacing
+        // times the next.
+        window.overloaded();
+        throw new ServerOverloadedException(batch.batchId(), failure);
+      }
       retries++;
       if (retries > maxRetries) {
         throw new SyncException("upload of batch " + batch.batchId() + " failed after "
@@ -301,10 +308,10 @@ final class BatchUploader {
       if (retryAfter.compareTo(MAX_RETRY_AFTER) > 0) {
         retryAfter = MAX_RETRY_AFTER;
       }
-      if (retryAfter.compareTo(delay) > 0) {
-        delay = retryAfter;
-      }
       if (!retryAfter.isZero()) {
+        // Jitter on top of the server's wait, not inside it: gateways told the same second
+        // would otherwise all come back in that second (docs/fleet.md).
+        delay = retryAfter.plus(delay);
         window.pauseFor(retryAfter);
       }
       if (isOverload(failure)) {
@@ -314,6 +321,14 @@ final class BatchUploader {
           batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
       pause(delay, failure);
     }
+  }
+
+  /** A 429 or 503 without a Retry-After: the server is full and leaves the pace to us. */
+  private static boolean isRefusedWithoutPace(GatewayException failure) {
+    int status = failure.statusCode().orElse(0);
+    return (status == 429 || status == 503)
+        && !(failure instanceof TransientGatewayException
+            && ((TransientGatewayException) failure).retryAfter().isPresent());
   }
 
   /** 429, 503 and timeouts say the link or the server takes less than is being sent. */

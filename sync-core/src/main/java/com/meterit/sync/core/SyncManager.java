@@ -96,6 +96,7 @@ public final class SyncManager implements AutoCloseable {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final DoubleSupplier random;
   private final Duration reconnectSpread;
+  private final OverloadPacing overloadPacing;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -119,6 +120,7 @@ public final class SyncManager implements AutoCloseable {
     this.clock = b.clock;
     this.random = b.random;
     this.reconnectSpread = b.reconnectSpread;
+    this.overloadPacing = new OverloadPacing(random);
     this.threads = new EngineThreads(b);
     this.scheduler = threads.scheduler;
     this.executor = threads.runs;
@@ -284,6 +286,7 @@ public final class SyncManager implements AutoCloseable {
 
   private void execute(CompletableFuture<SyncRun> future) {
     SyncRun run = null;
+    Duration nextRunIn = null;
     try {
       lastAttemptAt = clock.instant();
       setState(SyncState.SYNCING);
@@ -291,6 +294,7 @@ public final class SyncManager implements AutoCloseable {
       RunLoop.Result result = runLoop.run(configuration.current());
       run = result.run;
       finish(result);
+      nextRunIn = overloadPacing.nextRunAfter(result.cause, configuration.current().syncInterval);
     } catch (Throwable t) {
       run = new SyncRun(lastAttemptAt, clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
           String.valueOf(t));
@@ -303,7 +307,7 @@ public final class SyncManager implements AutoCloseable {
       synchronized (lock) {
         currentRun = null;
         if (lifecycle == Lifecycle.RUNNING) {
-          scheduleNextRun();
+          scheduleNextRun(nextRunIn != null ? nextRunIn : configuration.current().syncInterval);
         }
       }
       future.complete(run);
@@ -602,12 +606,16 @@ public final class SyncManager implements AutoCloseable {
 
   // Called with lock held.
   private void scheduleNextRun() {
+    scheduleNextRun(configuration.current().syncInterval);
+  }
+
+  // Called with lock held.
+  private void scheduleNextRun(Duration delay) {
     if (syncTimer != null) {
       syncTimer.cancel();
     }
-    Duration interval = configuration.current().syncInterval;
-    nextScheduledRun = clock.instant().plus(interval);
-    syncTimer = scheduler.schedule(this::triggerSync, interval);
+    nextScheduledRun = clock.instant().plus(delay);
+    syncTimer = scheduler.schedule(this::triggerSync, delay);
   }
 
   private void setState(SyncState next) {

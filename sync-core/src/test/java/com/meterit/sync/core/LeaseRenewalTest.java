@@ -80,7 +80,7 @@ class LeaseRenewalTest {
     AtomicInteger uploads = new AtomicInteger();
     // While the first send waits, the lease lapses and another worker takes the batch over and
     // delivers it; the retry from here must not send or count it again.
-    h.gateway.failNextUploads(new TransientGatewayException("busy", 503, null, null, null));
+    h.gateway.failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
     h.gateway.beforeUpload(batch -> {
       if (uploads.incrementAndGet() == 1) {
         h.clock.advance(Duration.ofMinutes(6));

@@ -24,7 +24,7 @@ class ReviewFindingsTest {
   void aLostLeaseBeforeARetryDropsThatBatchAndTheRunGoesOn() {
     h.source.addSample(1_500);
     AtomicInteger uploads = new AtomicInteger();
-    h.gateway.failNextUploads(new TransientGatewayException("busy", 503, null, null, null));
+    h.gateway.failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
     h.gateway.beforeUpload(batch -> {
       if (uploads.incrementAndGet() == 1) {
         // While the first send fails, its lease lapses and another worker takes it over.
@@ -39,7 +39,7 @@ class ReviewFindingsTest {
 
     assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
     assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps,
-        "one backoff for the 503, none for a batch that is no longer ours");
+        "one backoff for the 502, none for a batch that is no longer ours");
     assertEquals(0, manager.getSyncStats(1).failures(), "the run did not fail");
     assertEquals(1_500, h.source.syncedIds().size(), "the second batch went out in the same run");
   }

@@ -102,16 +102,47 @@ class SyncManagerTest {
   }
 
   @Test
-  void waitsAtLeastTheServersRetryAfter() {
+  void waitsTheServersRetryAfterWithTheBackoffOnTop() {
     h.source.addSample(1);
     h.gateway.failNextUploads(
         new TransientGatewayException("slow down", 429, null, Duration.ofSeconds(90), null),
         new TransientGatewayException("busy", 503, null, Duration.ofSeconds(2), null));
     h.builder().build().start();
 
-    // 90 s beats the policy's 10 s; 2 s does not.
-    assertEquals(List.of(Duration.ofSeconds(90), Duration.ofSeconds(10)), h.sleeps);
+    // The policy's 10 s come on top of what the server asked for, so that gateways told the
+    // same second do not all come back in it.
+    assertEquals(List.of(Duration.ofSeconds(100), Duration.ofSeconds(12)), h.sleeps);
     assertEquals(1, h.source.syncedIds().size());
+  }
+
+  @Test
+  void aFullServerThatGivesNoRetryAfterEndsTheRunAndTheSameBatchGoesOutAboutAnIntervalLater() {
+    h.source.addSample(5);
+    h.gateway.failNextUploads(new TransientGatewayException("busy", 503, null, null, null),
+        new TransientGatewayException("slow down", 429, null, null, null));
+    SyncManager manager = h.builder().setRandom(() -> 0.0).build();
+    manager.start();
+
+    // No quick retries within the run: every gateway refused at once would come back at once.
+    assertEquals(List.of(), h.sleeps);
+    assertEquals(1, manager.getSyncStats(1).failures());
+    assertTrue(manager.getStatus().lastError().orElseThrow().contains("no Retry-After"));
+    assertEquals(5, h.source.pendingCount());
+    assertEquals(1, h.source.journaledBatches(), "still journaled, to go out the same");
+    // The next run comes 0.9 of an interval later (random 0 here), not at once.
+    assertEquals(h.clock.instant().plus(SyncManager.DEFAULT_SYNC_INTERVAL.multipliedBy(9)
+        .dividedBy(10)), manager.getStatus().nextScheduledRun().orElseThrow());
+    h.scheduler.advance(SyncManager.DEFAULT_SYNC_INTERVAL.multipliedBy(9).dividedBy(10)
+        .minusSeconds(1));
+    assertEquals(1, h.gateway.uploads().size());
+
+    h.scheduler.advance(Duration.ofSeconds(1)); // the 429, likewise
+    assertEquals(2, h.gateway.uploads().size());
+    h.scheduler.advance(SyncManager.DEFAULT_SYNC_INTERVAL);
+    assertEquals(5, h.source.syncedIds().size());
+    assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count(),
+        "every send was the same batch");
+    assertEquals(0, manager.getStatus().pendingReadings());
   }
 
   @Test
@@ -120,7 +151,7 @@ class SyncManagerTest {
     h.gateway.failNextUploads(
         new TransientGatewayException("slow down", 429, null, Duration.ofDays(3), null));
     h.builder().build().start();
-    assertEquals(List.of(BatchUploader.MAX_RETRY_AFTER), h.sleeps);
+    assertEquals(List.of(BatchUploader.MAX_RETRY_AFTER.plusSeconds(10)), h.sleeps);
   }
 
   @Test

@@ -85,8 +85,9 @@ class UploadWindowTest {
         "slow down", 429, null, Duration.ofMinutes(2), null));
     SyncManager manager = h.builder().setBatchSize(1000).build();
     manager.start();
-    // The 429's own retry waits two minutes, and so does the next batch: one pause, not two.
-    assertEquals(List.of(Duration.ofMinutes(2)), h.sleeps);
+    // The 429's own retry waits two minutes and its backoff, and the next batch waits in that
+    // pause: one wait, not two.
+    assertEquals(List.of(Duration.ofMinutes(2).plusSeconds(10)), h.sleeps);
     assertEquals(2_000, h.source.syncedIds().size());
   }
 

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fleet simulator, small: 200 gateways through the one-hour outage, on virtual time. A change
- * that brings the reconnection herd back, or stops the fleet from draining near the floor, fails
- * here. Deterministic: one seed, one event at a time.
+ * The fleet simulator, at half the default fleet: 5,000 gateways through the one-hour outage, on
+ * virtual time (about 4 s a case). A change that brings the reconnection herd back, or stops the
+ * fleet from draining near the floor, fails here. Deterministic: one seed, one event at a time.
+ * Fewer gateways would do as well but for noise: at 200, a quiet minute-to-minute spread of the
+ * steady uploads alone reaches 1.5 times their mean.
  */
 class FleetSimulatorTest {
   private static FleetResult before;
@@ -20,7 +22,7 @@ class FleetSimulatorTest {
 
   @BeforeAll
   static void simulate() {
-    FleetOptions base = FleetOptions.builder().setGateways(200).setSeed(7).build();
+    FleetOptions base = FleetOptions.builder().setGateways(5_000).setSeed(7).build();
     Map<String, FleetOptions.Builder> cases = FleetSimulator.cases(base);
     before = FleetRun.run(cases.get("before").build());
     defaults = FleetRun.run(cases.get("defaults").build());
@@ -37,10 +39,9 @@ class FleetSimulatorTest {
   }
 
   @Test
-  void spreadingTheRunAfterAReconnectionHalvesTheHerd() {
-    assertTrue(defaults.peakToSteady() < 0.7 * before.peakToSteady(),
-        "before " + before + "\ndefaults " + defaults);
-    assertTrue(defaults.rejected < 0.7 * before.rejected, "before " + before + "\ndefaults " + defaults);
+  void withTheDefaultsThePeakStaysWithinTwiceTheSteadyRate() {
+    assertTrue(defaults.peakToSteady() <= 2.0, defaults.toString());
+    assertTrue(paced.peakToSteady() <= 2.0, paced.toString());
   }
 
   @Test
@@ -50,11 +51,16 @@ class FleetSimulatorTest {
   }
 
   @Test
-  void aPacedRetryAfterKeepsThePeakNearTwiceTheSteadyRate() {
-    // 2x is the goal; at 200 gateways a per-minute steady rate of ~40 requests is noisy enough
-    // that a quiet minute-to-minute Poisson spread alone reaches 1.5x. See docs/fleet.md.
-    assertTrue(paced.peakToSteady() <= 3.0, paced.toString());
-    assertTrue(paced.rejected < 0.2 * defaults.rejected, "defaults " + defaults + "\npaced " + paced);
+  void spreadingTheRunAfterAReconnectionSparesTheServerRefusals() {
+    String both = "before " + before + "\ndefaults " + defaults;
+    assertTrue(defaults.peakToSteady() < before.peakToSteady(), both);
+    assertTrue(defaults.rejected < 0.7 * before.rejected, both);
+  }
+
+  @Test
+  void aPacedRetryAfterSparesTheServerMoreRefusals() {
+    assertTrue(paced.rejected < 0.7 * defaults.rejected,
+        "defaults " + defaults + "\npaced " + paced);
   }
 
   @Test
