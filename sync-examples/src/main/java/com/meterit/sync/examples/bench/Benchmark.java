@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  * <p>Run it: {@code mvn -q -Pbench package}. Options: {@code --readings=1000000
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
  *
+ * <p>{@code --only=link} runs {@link LinkBenchmark}, and {@code --only=workers} runs
+ * {@link WorkersBenchmark}; the options after it are theirs.
+ *
  * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
  * judged against, each the given number of times, interleaved, and prints their medians and
  * spreads instead of writing the report: the comparison of two versions of the code, run
@@ -54,7 +57,11 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--only=link")) {
-      LinkBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length)); // issue 14
+      LinkBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--only=workers")) {
+      WorkersBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     Map<String, String> options = new LinkedHashMap<>();
