@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>A policy is a pure function: the same attempt, previous delay and random value always give
  * the same delay. The engine supplies the random value from its injected source, so tests can fix
- * it. A server's {@code Retry-After} that is longer than the policy's delay wins.
+ * it. A server's {@code Retry-After} is waited out with the policy's delay on top, so that
+ * gateways told the same second do not all come back in it.
  *
  * <p>Implementations must be thread-safe; the shipped ones are immutable.
  */

@@ -175,6 +175,8 @@ final class BatchUploader {
           for (Claim suspect : refusals.acceptedFresh()) {
             parts.push(suspect);
           }
+        } else if (result.acceptedCount() > 0) {
+          refusals.acceptedResumed();
         }
       }
     } catch (UploadsRefusedException e) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>Refusals since the last acceptance are counted. Past the budget (a few dozen, growing with
  * the logarithm of the batch size) the batch being bisected is set aside, still journaled, and
  * the run looks for an acceptance in the batches after it, so that a batch of bad readings never
- * stops the queue behind it. A second budget spent without an acceptance ends the run: the server
+ * stops the queue behind it. A second budget spent without an acceptance, or a run that ends
+ * with refusals and no acceptance at all (of a fresh batch or a resumed one), ends as: the server
  * refuses everything, nothing is quarantined, and a proxy that refuses everything costs a bounded
  * number of requests, never one per reading. Thread-safe: the lanes of one run share it.
  */
@@ -62,6 +63,14 @@ final class Refusals {
     }
     suspectOrder.clear();
     return again;
+  }
+
+  /**
+   * The server accepted a resumed batch. Perhaps a replay, so no evidence against a suspect; but
+   * a run that saw it did not meet a server that refuses everything.
+   */
+  synchronized void acceptedResumed() {
+    acceptedAny = true;
   }
 
   /**

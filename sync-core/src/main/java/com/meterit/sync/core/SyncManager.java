@@ -105,6 +105,8 @@ public final class SyncManager implements AutoCloseable {
   private CompletableFuture<Void> stopFuture;
   private Scheduler.Cancellable syncTimer;
   private Instant nextScheduledRun;
+  /** Set after a full server ended a run: no reconnection brings the next run sooner. */
+  private Instant pacedUntil;
   private Instant startedAt;
 
   private volatile boolean stopRequested;
@@ -307,6 +309,7 @@ public final class SyncManager implements AutoCloseable {
       synchronized (lock) {
         currentRun = null;
         if (lifecycle == Lifecycle.RUNNING) {
+          pacedUntil = nextRunIn != null ? clock.instant().plus(nextRunIn) : null;
           scheduleNextRun(nextRunIn != null ? nextRunIn : configuration.current().syncInterval);
         }
       }
@@ -580,21 +583,27 @@ public final class SyncManager implements AutoCloseable {
   private void resumeAfterReconnect() {
     Duration spread = configuration.current().syncInterval.compareTo(reconnectSpread) < 0
         ? configuration.current().syncInterval : reconnectSpread;
-    if (spread.isZero()) {
-      triggerSync();
-      return;
-    }
     synchronized (lock) {
       if (lifecycle != Lifecycle.RUNNING || currentRun != null) {
         return;
       }
-      if (syncTimer != null) {
-        syncTimer.cancel();
+      Instant now = clock.instant();
+      if (pacedUntil != null && pacedUntil.isAfter(now)) {
+        // A full server's health check may fail too, so this "reconnection" is the same
+        // overload, and the run it paced stays where it is.
+        return;
       }
-      Duration delay = Duration.ofNanos((long) (random.getAsDouble() * spread.toNanos()));
-      nextScheduledRun = clock.instant().plus(delay);
-      syncTimer = scheduler.schedule(this::triggerSync, delay);
+      if (!spread.isZero()) {
+        if (syncTimer != null) {
+          syncTimer.cancel();
+        }
+        Duration delay = Duration.ofNanos((long) (random.getAsDouble() * spread.toNanos()));
+        nextScheduledRun = now.plus(delay);
+        syncTimer = scheduler.schedule(this::triggerSync, delay);
+        return;
+      }
     }
+    triggerSync();
   }
 
   private void onDisconnected() {
