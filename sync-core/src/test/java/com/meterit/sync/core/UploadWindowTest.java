@@ -42,22 +42,32 @@ class UploadWindowTest {
   }
 
   @Test
-  void theWindowGrowsByOneForEachWindowAnsweredAndHalvesOnOverload() {
-    UploadWindow window = window(4);
+  void theWindowDoublesEachRoundTripUntilTheFirstOverloadThenGrowsByOneAndHalves() {
+    UploadWindow window = window(32);
     assertEquals(2, window.size(), "it starts small");
     window.answered();
     window.answered();
-    assertEquals(3, window.size());
-    window.answered();
-    window.answered();
-    window.answered();
-    assertEquals(4, window.size());
-    for (int i = 0; i < 10; i++) {
+    assertEquals(4, window.size(), "one more for every batch answered: doubled in a round trip");
+    for (int i = 0; i < 4; i++) {
       window.answered();
     }
-    assertEquals(4, window.size(), "never beyond its maximum");
+    assertEquals(8, window.size());
+    for (int i = 0; i < 100; i++) {
+      window.answered();
+    }
+    assertEquals(32, window.size(), "never beyond its maximum");
+
     window.overloaded();
-    assertEquals(2, window.size());
+    assertEquals(16, window.size(), "halved");
+    for (int i = 0; i < 15; i++) {
+      window.answered();
+    }
+    assertEquals(16, window.size(), "after an overload, one more only per window answered");
+    window.answered();
+    assertEquals(17, window.size());
+    window.overloaded();
+    window.overloaded();
+    window.overloaded();
     window.overloaded();
     window.overloaded();
     assertEquals(1, window.size(), "never below one");
