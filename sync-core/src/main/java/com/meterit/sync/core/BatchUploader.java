@@ -139,7 +139,7 @@ final class BatchUploader {
         }
         UploadResult result;
         try {
-          result = sendWithRetries(part, maxRetries, sink);
+          result = sendWithRetries(part, maxRetries, refusals, sink);
           sink.answered(part, result);
         } catch (PayloadTooLargeException e) {
           refusals.refused(e);
@@ -246,9 +246,11 @@ final class BatchUploader {
     }
   }
 
-  private UploadResult sendWithRetries(Claim claim, int maxRetries, Sink sink) {
+  private UploadResult sendWithRetries(Claim claim, int maxRetries, Refusals refusals,
+      Sink sink) {
     UploadBatch batch = claim.batch();
     int retries = 0;
+    int refusedWithoutPace = 0;
     boolean refreshedCredentials = false;
     boolean mustAuthenticate = false;
     Duration previousDelay = Duration.ZERO;
@@ -290,10 +292,12 @@ final class BatchUploader {
         // Only the type is quoted: its message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
-      if (isRefusedWithoutPace(failure)) {
-        // A server that is full and does not say for how long: quick retries from every gateway
-        // refused at once are a herd of their own (docs/fleet.md). The run ends; OverloadPacing
-        // times the next.
+      if (isRefusedWithoutPace(failure)
+          && (++refusedWithoutPace > 1 || !refusals.acceptedAny())) {
+        // Full, without saying for how long: quick retries from every gateway refused at once
+        // would be a herd of their own (docs/fleet.md). The run ends; OverloadPacing times the
+        // next. Only when the run has had an upload accepted is the first such answer for a
+        // batch taken for a burst, and retried once.
         window.overloaded();
         throw new ServerOverloadedException(batch.batchId(), failure);
       }

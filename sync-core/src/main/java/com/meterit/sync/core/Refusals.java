@@ -73,6 +73,11 @@ final class Refusals {
     acceptedAny = true;
   }
 
+  /** Whether the server accepted an upload (fresh or resumed) in this run. */
+  synchronized boolean acceptedAny() {
+    return acceptedAny;
+  }
+
   /**
    * The server refused a batch whole.
    *

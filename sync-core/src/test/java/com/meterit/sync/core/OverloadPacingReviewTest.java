@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BackoffPolicy;
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.HeartbeatReply;
+import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
@@ -16,6 +18,7 @@ import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Review of "a 429 or 503 without Retry-After ends the run; the next comes 0.9 to 1.2 intervals
- * later" (OverloadPacing). Both tests fail on the change as committed.
+ * later" (OverloadPacing): the findings of an adversarial review, and what they became.
  */
 class OverloadPacingReviewTest {
   private static final Duration INTERVAL = SyncManager.DEFAULT_SYNC_INTERVAL;
@@ -39,14 +42,12 @@ class OverloadPacingReviewTest {
 
   /**
    * Bisection isolated reading 3; the server accepted [4], so 3 goes out alone once more, and
-   * that retrial meets a full server (bare 503). Before the change it was retried and
-   * quarantined in the same run. Now the run ends; the next run holds only resumed batches, and
-   * an acceptance of a resumed batch proves nothing to Refusals, so the lone refusal of 3 ends
-   * that run as "the Client System refused every upload" (state REFUSED, health FAILING), though
-   * the server accepted [5..8] in it, and 3 is never quarantined while no fresh reading arrives.
+   * that retrial meets a bare 503. The run has had an upload accepted, so this is a burst, not a
+   * full server: it is retried within the run, and 3, refused again, is quarantined. (Ending the
+   * run here, as the first version did, left 3 to a run of resumed batches only.)
    */
   @Test
-  void aBareOverloadOnASuspectsRetrialDoesNotTurnIntoARefusalOfEverything() {
+  void aBareOverloadAfterAnAcceptanceInTheRunIsRetriedAsABurst() {
     h.source.addSample(8);
     h.gateway.rejectBatchesContaining(r -> r.id() == 3);
     AtomicInteger sendsOfThree = new AtomicInteger();
@@ -58,23 +59,41 @@ class OverloadPacingReviewTest {
     });
     SyncManager manager = h.builder().setBatchSize(8).build();
     manager.start();
-    assertEquals(List.of(1L, 2L, 4L), h.source.syncedIds());
-    assertEquals(Map.of(), h.source.quarantined());
 
-    h.scheduler.advance(INTERVAL.multipliedBy(2)); // the paced run, and one more
-    assertEquals(7, h.source.syncedIds().size(), "[5..8] was accepted");
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps, "one backoff, within the run");
+    assertEquals(7, h.source.syncedIds().size());
+    assertEquals(Set.of(3L), h.source.quarantined().keySet(), "the poisoned reading");
     assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
-    // The server takes uploads: it does not refuse everything.
+    assertNotEquals(SyncState.REFUSED, manager.getStatus().state());
+  }
+
+  /**
+   * A run of resumed batches only (an earlier run, or process, journaled them): the server
+   * refuses [3] alone and takes the rest. An acceptance of a resumed batch may be a replay, so no
+   * evidence against 3; but the server takes uploads, so the run is no "refusal of everything".
+   */
+  @Test
+  void aRunOfResumedBatchesThatTheServerTakesIsNotARefusalOfEverything() {
+    List<Reading> readings = h.source.addSample(8);
+    Claim all = h.source.claim(8);
+    List<Reading> rest = new ArrayList<>(readings);
+    Reading three = rest.remove(2);
+    for (Claim part : h.source.reform(all, List.of(List.of(three), rest))) {
+      h.source.release(part);
+    }
+    h.gateway.rejectBatchesContaining(r -> r.id() == three.id());
+    SyncManager manager = h.builder().build();
+    manager.start();
+
+    assertEquals(7, h.source.syncedIds().size(), "the resumed rest was accepted");
     assertNotEquals(SyncState.REFUSED, manager.getStatus().state(),
         String.valueOf(manager.getStatus().lastError().orElse(null)));
-    // An acceptance of a resumed batch may be a replay: no evidence against 3 yet. It waits,
-    // queued, for a fresh acceptance.
-    assertEquals(Map.of(), h.source.quarantined());
+    assertEquals(Map.of(), h.source.quarantined(), "a replay proves nothing against 3");
     assertEquals(1, h.source.pendingCount());
 
     h.source.addSample(1);
     manager.triggerSync().join();
-    assertEquals(Set.of(3L), h.source.quarantined().keySet(), "the poisoned reading");
+    assertEquals(Set.of(three.id()), h.source.quarantined().keySet(), "after a fresh acceptance");
     assertEquals(8, h.source.syncedIds().size());
   }
 

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,6 +144,31 @@ class SyncManagerTest {
     assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count(),
         "every send was the same batch");
     assertEquals(0, manager.getStatus().pendingReadings());
+  }
+
+  @Test
+  void afterAnAcceptanceABareOverloadIsRetriedOnceThenTheRunEnds() {
+    h.source.addSample(10);
+    AtomicInteger sends = new AtomicInteger();
+    h.gateway.beforeUpload(batch -> {
+      int n = sends.incrementAndGet();
+      if (n == 2 || n == 3) {
+        throw new TransientGatewayException("busy", 503, null, null, null);
+      }
+    });
+    SyncManager manager = h.builder().setBatchSize(5).build();
+    manager.start();
+
+    // The first batch was taken, so the second's first 503 may be a burst: one retry. Its
+    // second is a full server: the run ends, the batch stays journaled.
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps);
+    assertEquals(5, h.source.syncedIds().size());
+    assertEquals(1, h.source.journaledBatches());
+    assertTrue(manager.getStatus().lastError().orElseThrow().contains("no Retry-After"));
+
+    h.scheduler.advance(SyncManager.DEFAULT_SYNC_INTERVAL.multipliedBy(6).dividedBy(5));
+    assertEquals(10, h.source.syncedIds().size());
+    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
   }
 
   @Test
