@@ -24,7 +24,9 @@ import java.util.Map;
  * stops the queue behind it. A second budget spent without an acceptance, or a run that ends
  * with refusals and no acceptance at all (of a fresh batch or a resumed one), ends as: the server
  * refuses everything, nothing is quarantined, and a proxy that refuses everything costs a bounded
- * number of requests, never one per reading. Thread-safe: the lanes of one run share it.
+ * number of requests, never one per reading. Whether the run has had anything accepted also
+ * tells the uploader a burst of 503s from a full server ({@link #acceptedAny()}). Thread-safe: the
+ * lanes of one run share it.
  */
 final class Refusals {
   private final int budget;
