@@ -104,6 +104,20 @@ class FromEnvTest {
   }
 
   @Test
+  void theDefaultDatabaseKeepsASmallPageCache() throws Exception {
+    String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
+        JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
+    String url = "jdbc:h2:file:" + directory.resolve("cache") + options;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM "
+            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+      assertTrue(rs.next());
+      assertEquals("4096", rs.getString(1));
+    }
+  }
+
+  @Test
   void theDefaultDatabaseWritesEveryCommitBeforeItReturns() throws Exception {
     String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
         JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));

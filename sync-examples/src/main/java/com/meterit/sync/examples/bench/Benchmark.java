@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
  * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}. {@code
  * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
- * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain.
+ * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain;
+ * {@code --h2-settings=CACHE_SIZE=4096} (the default, as the library's default URL) adds
+ * settings to every H2 URL; an empty value leaves H2's own.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +77,8 @@ public final class Benchmark {
     options.put("repeat", "1");
     options.put("h2-write", "durable");
     options.put("jfr", "none");
+    // As the library's default URL; --h2-settings= (empty) measures H2's own cache size.
+    options.put("h2-settings", "CACHE_SIZE=4096");
     options.put("warmup", "200000");
     options.put("small-heap", "true");
     for (String arg : args) {
@@ -156,8 +160,9 @@ public final class Benchmark {
    * does, so that each commit is written to the file before it returns.
    */
   String h2(String name, boolean durable) {
+    String settings = options.get("h2-settings");
     return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE"
-        + (durable ? ";WRITE_DELAY=0" : "");
+        + (durable ? ";WRITE_DELAY=0" : "") + (settings.isEmpty() ? "" : ";" + settings);
   }
 
   String serverUrl() {

@@ -45,6 +45,8 @@ final class Report {
         + (options.get("h2-write").equals("lazy") ? "its own default, writing commits up to "
             + "500 ms later" : "`WRITE_DELAY=0`, as the library's default URL: each commit is "
             + "written to the file before it returns, though not forced to the disk")
+        + (options.get("h2-settings").isEmpty() ? ""
+            : ", and `" + options.get("h2-settings") + "`")
         + "; PostgreSQL (fsync on) forces each commit to the disk.\n\n");
 
     md.append("## Targets\n\n| what | target | measured | |\n| --- | --- | --- | --- |\n");
