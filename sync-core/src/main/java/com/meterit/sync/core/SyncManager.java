@@ -1,9 +1,7 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.api.AuthenticationFailedException;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
-import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
@@ -15,7 +13,6 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.SyncTotals;
-import com.meterit.sync.api.UploadsRefusedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +89,7 @@ public final class SyncManager implements AutoCloseable {
   private final RemoteConfiguration configuration;
   private final Heartbeats heartbeats;
   private final StatusBoard board;
+  private final RunReporter reports;
   private final HealthThresholds healthThresholds;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final DoubleSupplier random;
@@ -112,9 +110,6 @@ public final class SyncManager implements AutoCloseable {
   private volatile boolean stopRequested;
   private volatile SyncState state = SyncState.STOPPED;
   private volatile Instant lastAttemptAt;
-  private volatile Instant lastSuccessAt;
-  private volatile String lastError;
-  private String lastLoggedError;
 
   SyncManager(SyncManagerBuilder b) {
     this.source = b.source;
@@ -174,6 +169,8 @@ public final class SyncManager implements AutoCloseable {
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
     this.leases = new LeaseKeeper(source, clock, scheduler, threads.leases);
+    this.reports = new RunReporter(board, history, listeners, monitor, this::setState,
+        () -> stopRequested);
     this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, () -> stopRequested,
         threads.prefetch, window, threads.uploads);
   }
@@ -295,16 +292,15 @@ public final class SyncManager implements AutoCloseable {
       listeners.onSyncStarted();
       RunLoop.Result result = runLoop.run(configuration.current());
       run = result.run;
-      finish(result);
+      reports.finished(result);
       nextRunIn = overloadPacing.nextRunAfter(result.cause, configuration.current().syncInterval);
     } catch (Throwable t) {
       run = new SyncRun(lastAttemptAt, clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
           String.valueOf(t));
-      board.record(run);
+      reports.failedUnexpectedly(run, t);
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
       }
-      log.error("Sync run failed unexpectedly", t);
     } finally {
       synchronized (lock) {
         currentRun = null;
@@ -315,65 +311,6 @@ public final class SyncManager implements AutoCloseable {
       }
       future.complete(run);
     }
-  }
-
-  private void finish(RunLoop.Result result) {
-    SyncRun run = result.run;
-    board.record(run);
-    try {
-      history.record(run);
-    } catch (RuntimeException e) {
-      log.warn("Could not record the run in the sync history", e);
-    }
-    if (!stopRequested) {
-      // Keeps the cached status current for scrapes; after a stop, stop() keeps its deadline.
-      board.read();
-    }
-    switch (run.outcome()) {
-      case SUCCEEDED:
-        lastSuccessAt = run.finishedAt();
-        lastError = null;
-        lastLoggedError = null;
-        setState(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
-        if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
-          log.info("Sync run done: {} synced, {} rejected, {} bytes in {} ms",
-              run.readingsSynced(), run.readingsRejected(), run.bytesSent(),
-              run.duration().toMillis());
-        }
-        listeners.onSyncCompleted(run);
-        break;
-      case INTERRUPTED:
-        log.info("Sync run stopped after {} synced; the rest stays queued", run.readingsSynced());
-        listeners.onSyncFailed(run, result.cause);
-        break;
-      default:
-        lastError = run.error().orElse("unknown error");
-        setState(stateAfterFailure(result.cause));
-        if (!lastError.equals(lastLoggedError)) {
-          lastLoggedError = lastError;
-          log.warn("Sync run failed; unsent readings stay queued: {}", lastError);
-        } else {
-          log.debug("Sync run failed again: {}", lastError);
-        }
-        if (!(result.cause instanceof GatewayForbiddenException
-            || result.cause instanceof AuthenticationFailedException)) {
-          monitor.probeSoon();
-        }
-        listeners.onSyncFailed(run, result.cause);
-    }
-  }
-
-  private SyncState stateAfterFailure(Throwable cause) {
-    if (cause instanceof GatewayForbiddenException) {
-      return SyncState.DISABLED;
-    }
-    if (cause instanceof UploadsRefusedException) {
-      return SyncState.REFUSED;
-    }
-    if (cause instanceof AuthenticationFailedException) {
-      return SyncState.AUTH_FAILED;
-    }
-    return monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE;
   }
 
   /**
@@ -482,8 +419,8 @@ public final class SyncManager implements AutoCloseable {
         .setConnected(connectivity.isConnected())
         .setOfflineSince(offlineSince)
         .setLastAttemptAt(lastAttemptAt)
-        .setLastSuccessAt(lastSuccessAt)
-        .setLastError(lastError)
+        .setLastSuccessAt(reports.lastSuccessAt())
+        .setLastError(reports.lastError())
         .setAppliedConfigVersion(configuration.current().configVersion)
         .setUploadWindow(window.size(), window.inFlight())
         .setBacklog(backlog.pending, lag)
@@ -564,7 +501,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       since = startedAt;
     }
-    return Optional.of(new Heartbeat(now, state, backlog.pending, lastSuccessAt,
+    return Optional.of(new Heartbeat(now, state, backlog.pending, reports.lastSuccessAt(),
         Duration.between(since, now), configuration.current().configVersion));
   }
 

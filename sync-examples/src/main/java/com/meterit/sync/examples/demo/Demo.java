@@ -56,6 +56,7 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     // The demo narrates itself, connectivity included; the engine's INFO lines would double it.
     System.setProperty("org.slf4j.simpleLogger.log.com.meterit.sync.core.SyncManager", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.com.meterit.sync.core.RunReporter", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.com.meterit.sync.core.ConnectivityMonitor", "warn");
     DemoOptions options;
     try {

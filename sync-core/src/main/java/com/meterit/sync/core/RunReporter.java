@@ -1,0 +1,125 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.AuthenticationFailedException;
+import com.meterit.sync.api.GatewayForbiddenException;
+import com.meterit.sync.api.SyncHistory;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncState;
+import com.meterit.sync.api.UploadsRefusedException;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells how each run ended: to the status board, the sync history, the log (a failure once, then
+ * quietly while the same one repeats), the listeners and the engine's state; and keeps the last
+ * success and the last error, which the status and the heartbeat report.
+ */
+final class RunReporter {
+  private static final Logger log = LoggerFactory.getLogger(RunReporter.class);
+
+  private final StatusBoard board;
+  private final SyncHistory history;
+  private final Listeners listeners;
+  private final ConnectivityMonitor monitor;
+  private final Consumer<SyncState> state;
+  private final BooleanSupplier stopRequested;
+
+  private volatile Instant lastSuccessAt;
+  private volatile String lastError;
+  // Only the run's own thread reports, one run at a time.
+  private String lastLoggedError;
+
+  RunReporter(StatusBoard board, SyncHistory history, Listeners listeners,
+      ConnectivityMonitor monitor, Consumer<SyncState> state, BooleanSupplier stopRequested) {
+    this.board = board;
+    this.history = history;
+    this.listeners = listeners;
+    this.monitor = monitor;
+    this.state = state;
+    this.stopRequested = stopRequested;
+  }
+
+  /** When the last run that succeeded ended, or null. */
+  Instant lastSuccessAt() {
+    return lastSuccessAt;
+  }
+
+  /** Why the last run failed, or null when it did not. */
+  String lastError() {
+    return lastError;
+  }
+
+  /** A run ended, as {@code result} says. */
+  void finished(RunLoop.Result result) {
+    SyncRun run = result.run;
+    board.record(run);
+    try {
+      history.record(run);
+    } catch (RuntimeException e) {
+      log.warn("Could not record the run in the sync history", e);
+    }
+    if (!stopRequested.getAsBoolean()) {
+      // Keeps the cached status current for scrapes; after a stop, stop() keeps its deadline.
+      board.read();
+    }
+    switch (run.outcome()) {
+      case SUCCEEDED:
+        lastSuccessAt = run.finishedAt();
+        lastError = null;
+        lastLoggedError = null;
+        state.accept(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
+        if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
+          log.info("Sync run done: {} synced, {} rejected, {} bytes in {} ms",
+              run.readingsSynced(), run.readingsRejected(), run.bytesSent(),
+              run.duration().toMillis());
+        }
+        listeners.onSyncCompleted(run);
+        break;
+      case INTERRUPTED:
+        log.info("Sync run stopped after {} synced; the rest stays queued", run.readingsSynced());
+        listeners.onSyncFailed(run, result.cause);
+        break;
+      default:
+        lastError = run.error().orElse("unknown error");
+        state.accept(stateAfterFailure(result.cause));
+        if (!lastError.equals(lastLoggedError)) {
+          lastLoggedError = lastError;
+          log.warn("Sync run failed; unsent readings stay queued: {}", lastError);
+        } else {
+          log.debug("Sync run failed again: {}", lastError);
+        }
+        if (!(result.cause instanceof GatewayForbiddenException
+            || result.cause instanceof AuthenticationFailedException)) {
+          monitor.probeSoon();
+        }
+        listeners.onSyncFailed(run, result.cause);
+    }
+  }
+
+  /**
+   * A run that ended in an exception the run loop did not catch: recorded, and logged loudly
+   * unless the JVM itself is failing, when logging may fail too.
+   */
+  void failedUnexpectedly(SyncRun run, Throwable cause) {
+    board.record(run);
+    if (!(cause instanceof VirtualMachineError)) {
+      log.error("Sync run failed unexpectedly", cause);
+    }
+  }
+
+  private SyncState stateAfterFailure(Throwable cause) {
+    if (cause instanceof GatewayForbiddenException) {
+      return SyncState.DISABLED;
+    }
+    if (cause instanceof UploadsRefusedException) {
+      return SyncState.REFUSED;
+    }
+    if (cause instanceof AuthenticationFailedException) {
+      return SyncState.AUTH_FAILED;
+    }
+    return monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE;
+  }
+}
