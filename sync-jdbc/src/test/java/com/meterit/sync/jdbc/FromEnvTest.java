@@ -105,29 +105,27 @@ class FromEnvTest {
 
   @Test
   void theDefaultDatabaseKeepsASmallPageCache() throws Exception {
-    String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
-        JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
-    String url = "jdbc:h2:file:" + directory.resolve("cache") + options;
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
-        java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM "
-            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
-      assertTrue(rs.next());
-      assertEquals("4096", rs.getString(1));
-    }
+    assertEquals("4096", defaultDatabaseSetting("cache", "CACHE_SIZE"));
   }
 
   @Test
   void theDefaultDatabaseWritesEveryCommitBeforeItReturns() throws Exception {
+    assertEquals("0", defaultDatabaseSetting("durable", "WRITE_DELAY"));
+  }
+
+  /** A setting of an H2 file opened with the options of the default URL. */
+  private String defaultDatabaseSetting(String file, String setting) throws Exception {
     String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
         JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
-    String url = "jdbc:h2:file:" + directory.resolve("durable") + options;
+    String url = "jdbc:h2:file:" + directory.resolve(file) + options;
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
-        java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM "
-            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-      assertTrue(rs.next());
-      assertEquals("0", rs.getString(1));
+        java.sql.PreparedStatement s = c.prepareStatement("SELECT SETTING_VALUE FROM "
+            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+      s.setString(1, setting);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        assertTrue(rs.next(), setting);
+        return rs.getString(1);
+      }
     }
   }
 
