@@ -81,14 +81,7 @@ public final class Benchmark {
     options.put("h2-settings", "CACHE_SIZE=4096");
     options.put("warmup", "200000");
     options.put("small-heap", "true");
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      if (kv.length != 2 || !options.containsKey(kv[0])) {
-        System.err.println("benchmark: unknown option " + arg + "; known: " + options.keySet());
-        System.exit(2);
-      }
-      options.put(kv[0], kv[1]);
-    }
+    ToolOptions.apply("benchmark", options, args);
     Path scratch = Files.createTempDirectory("meter-sync-bench");
     try (BenchServer server = new BenchServer()) {
       new Benchmark(options, server, scratch).run();

@@ -48,16 +48,12 @@ public final class LinkBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      String key = kv[0].equals("max-in-flight") ? "window" : kv[0];
-      if (kv.length != 2 || !options.containsKey(key)) {
-        System.err.println("link benchmark: unknown option " + arg + "; known: "
-            + options.keySet() + " (--max-in-flight is --window)");
-        System.exit(2);
-      }
-      options.put(key, kv[1]);
+    String[] named = new String[args.length];
+    for (int i = 0; i < args.length; i++) {
+      // --max-in-flight, the engine's name for it, is an alias of --window.
+      named[i] = args[i].replaceFirst("^--max-in-flight=", "--window=");
     }
+    ToolOptions.apply("link benchmark", options, named);
     // The engine's INFO lines per run would bury the benchmark's own; the harness's workers do the same.
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

@@ -43,14 +43,7 @@ public final class WorkersBenchmark {
     o.put("repeats", "3");
     String pg = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
     o.put("postgres", pg != null ? pg : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      if (kv.length != 2 || !o.containsKey(kv[0])) {
-        System.err.println("workers: unknown option " + arg + "; known: " + o.keySet());
-        System.exit(2);
-      }
-      o.put(kv[0], kv[1]);
-    }
+    ToolOptions.apply("workers", o, args);
     long readings = Long.parseLong(o.get("readings"));
     int repeats = Integer.parseInt(o.get("repeats"));
     String url = ownDatabase(o.get("postgres"));

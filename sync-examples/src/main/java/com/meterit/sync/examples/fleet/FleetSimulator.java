@@ -1,5 +1,6 @@
 package com.meterit.sync.examples.fleet;
 
+import com.meterit.sync.examples.bench.ToolOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -62,14 +63,7 @@ public final class FleetSimulator {
     o.put("seed", "1");
     o.put("cases", "no-jitter,before,defaults,before-paced,paced,fixed-60s");
     o.put("out", "");
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      if (kv.length != 2 || !o.containsKey(kv[0])) {
-        System.err.println("fleet: unknown option " + arg + "; known: " + o.keySet());
-        System.exit(2);
-      }
-      o.put(kv[0], kv[1]);
-    }
+    ToolOptions.apply("fleet", o, args);
     FleetOptions base = FleetOptions.builder()
         .setGateways(Integer.parseInt(o.get("gateways")))
         .setSeed(Long.parseLong(o.get("seed")))
