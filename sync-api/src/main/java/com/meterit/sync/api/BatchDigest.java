@@ -1,5 +1,6 @@
 package com.meterit.sync.api;
 
+import com.meterit.sync.api.internal.IsoInstant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

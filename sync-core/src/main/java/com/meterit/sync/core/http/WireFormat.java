@@ -13,6 +13,7 @@ import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.api.internal.IsoInstant;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package com.meterit.sync.core.http;
+package com.meterit.sync.api.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,16 +1,16 @@
-package com.meterit.sync.api;
+package com.meterit.sync.api.internal;
 
 import java.time.Instant;
 
 /**
  * {@link Instant#toString()} written as ASCII into a byte array, without the formatter's
- * intermediate objects (a LocalDateTime and a StringBuilder per call), for the batch digest.
- * Covers the years 0 to 9999; other instants are left to {@code toString()}. sync-core's wire
- * format has its own copy: sync-api exports contracts only.
+ * intermediate objects (a LocalDateTime, a StringBuilder and a String per call), for the batch
+ * digest and the wire format, which must write the same text. Covers the years 0 to 9999; other
+ * instants are left to {@code toString()}.
  */
-final class IsoInstant {
+public final class IsoInstant {
   /** The longest output: {@code yyyy-MM-ddTHH:mm:ss.nnnnnnnnnZ}. */
-  static final int MAX_LENGTH = 30;
+  public static final int MAX_LENGTH = 30;
   private static final long MIN_SECOND = -62167219200L; // 0000-01-01T00:00:00Z
   private static final long MAX_SECOND = 253402300799L; // 9999-12-31T23:59:59Z
 
@@ -22,7 +22,7 @@ final class IsoInstant {
    * @return the offset after it, or -1 when {@code t} is outside the years 0 to 9999 (nothing
    *     written)
    */
-  static int format(Instant t, byte[] out, int off) {
+  public static int format(Instant t, byte[] out, int off) {
     long seconds = t.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
       return -1;
