@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells how each run ended: to the status board, the sync history, the log (a failure once, then
  * quietly while the same one repeats), the listeners and the engine's state; and keeps the last
- * success and the last error, which the status and the heartbeat report.
+ * attempt, the last success and the last error, which the status and the heartbeat report.
  */
 final class RunReporter {
   private static final Logger log = LoggerFactory.getLogger(RunReporter.class);
@@ -27,6 +27,7 @@ final class RunReporter {
   private final Consumer<SyncState> state;
   private final BooleanSupplier stopRequested;
 
+  private volatile Instant lastAttemptAt;
   private volatile Instant lastSuccessAt;
   private volatile String lastError;
   // Only the run's own thread reports, one run at a time.
@@ -40,6 +41,16 @@ final class RunReporter {
     this.monitor = monitor;
     this.state = state;
     this.stopRequested = stopRequested;
+  }
+
+  /** A run starts now. */
+  void started(Instant at) {
+    lastAttemptAt = at;
+  }
+
+  /** When the last run started, or null. */
+  Instant lastAttemptAt() {
+    return lastAttemptAt;
   }
 
   /** When the last run that succeeded ended, or null. */

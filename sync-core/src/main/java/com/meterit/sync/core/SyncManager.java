@@ -3,8 +3,6 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.Heartbeat;
-import com.meterit.sync.api.HealthThresholds;
-import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncOutcome;
@@ -90,7 +88,7 @@ public final class SyncManager implements AutoCloseable {
   private final Heartbeats heartbeats;
   private final StatusBoard board;
   private final RunReporter reports;
-  private final HealthThresholds healthThresholds;
+  private final StatusAssembly statusAssembly;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final DoubleSupplier random;
   private final Duration reconnectSpread;
@@ -109,7 +107,6 @@ public final class SyncManager implements AutoCloseable {
 
   private volatile boolean stopRequested;
   private volatile SyncState state = SyncState.STOPPED;
-  private volatile Instant lastAttemptAt;
 
   SyncManager(SyncManagerBuilder b) {
     this.source = b.source;
@@ -125,7 +122,6 @@ public final class SyncManager implements AutoCloseable {
     this.listeners = new Listeners(b.listeners);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
     this.board = new StatusBoard(source, clock.instant());
-    this.healthThresholds = b.healthThresholds;
     Sleeper sleeper = b.sleeper != null
         ? b.sleeper
         : duration -> stopSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS);
@@ -171,6 +167,8 @@ public final class SyncManager implements AutoCloseable {
     this.leases = new LeaseKeeper(source, clock, scheduler, threads.leases);
     this.reports = new RunReporter(board, history, listeners, monitor, this::setState,
         () -> stopRequested);
+    this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
+        b.healthThresholds);
     this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, () -> stopRequested,
         threads.prefetch, window, threads.uploads);
   }
@@ -287,7 +285,7 @@ public final class SyncManager implements AutoCloseable {
     SyncRun run = null;
     Duration nextRunIn = null;
     try {
-      lastAttemptAt = clock.instant();
+      reports.started(clock.instant());
       setState(SyncState.SYNCING);
       listeners.onSyncStarted();
       RunLoop.Result result = runLoop.run(configuration.current());
@@ -295,7 +293,7 @@ public final class SyncManager implements AutoCloseable {
       reports.finished(result);
       nextRunIn = overloadPacing.nextRunAfter(result.cause, configuration.current().syncInterval);
     } catch (Throwable t) {
-      run = new SyncRun(lastAttemptAt, clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
+      run = new SyncRun(reports.lastAttemptAt(), clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
           String.valueOf(t));
       reports.failedUnexpectedly(run, t);
       if (t instanceof VirtualMachineError) {
@@ -406,30 +404,11 @@ public final class SyncManager implements AutoCloseable {
   }
 
   private SyncStatus status(StatusBoard.Backlog backlog) {
-    Instant now = clock.instant();
-    SyncState current = state;
-    ConnectivityStatus connectivity = monitor.getStatus();
-    Instant offlineSince = connectivity.isConnected()
-        ? null : connectivity.since().orElse(null);
-    Duration lag = backlog.lagAt(now);
-    HealthVerdict health = HealthCheck.judge(
-        healthThresholds, current, backlog.pending, lag, offlineSince, now);
-    SyncStatus.Builder status = SyncStatus.builder()
-        .setState(current)
-        .setConnected(connectivity.isConnected())
-        .setOfflineSince(offlineSince)
-        .setLastAttemptAt(lastAttemptAt)
-        .setLastSuccessAt(reports.lastSuccessAt())
-        .setLastError(reports.lastError())
-        .setAppliedConfigVersion(configuration.current().configVersion)
-        .setUploadWindow(window.size(), window.inFlight())
-        .setBacklog(backlog.pending, lag)
-        .setPendingIsEstimate(backlog.estimate)
-        .setHealth(health);
+    Instant next;
     synchronized (lock) {
-      status.setNextScheduledRun(nextScheduledRun);
+      next = nextScheduledRun;
     }
-    return status.build();
+    return statusAssembly.status(state, backlog, next);
   }
 
   /**
@@ -496,13 +475,11 @@ public final class SyncManager implements AutoCloseable {
     if (!monitor.isConnected()) {
       return Optional.empty();
     }
-    Instant now = clock.instant();
     Instant since;
     synchronized (lock) {
       since = startedAt;
     }
-    return Optional.of(new Heartbeat(now, state, backlog.pending, reports.lastSuccessAt(),
-        Duration.between(since, now), configuration.current().configVersion));
+    return Optional.of(statusAssembly.heartbeat(state, backlog, since));
   }
 
   private void onConnected() {

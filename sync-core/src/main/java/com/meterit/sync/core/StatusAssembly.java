@@ -1,0 +1,66 @@
+package com.meterit.sync.core;
+
+import com.meterit.sync.api.Heartbeat;
+import com.meterit.sync.api.HealthThresholds;
+import com.meterit.sync.api.HealthVerdict;
+import com.meterit.sync.api.SyncState;
+import com.meterit.sync.api.SyncStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Puts together what the engine reports of itself at one instant: the status a host polls and
+ * the heartbeat the server gets, from the parts that each keep their own piece (the connectivity
+ * monitor, the run reporter, the configuration, the upload window, the backlog as read).
+ */
+final class StatusAssembly {
+  private final Clock clock;
+  private final ConnectivityMonitor monitor;
+  private final RunReporter reports;
+  private final RemoteConfiguration configuration;
+  private final UploadWindow window;
+  private final HealthThresholds healthThresholds;
+
+  StatusAssembly(Clock clock, ConnectivityMonitor monitor, RunReporter reports,
+      RemoteConfiguration configuration, UploadWindow window, HealthThresholds healthThresholds) {
+    this.clock = clock;
+    this.monitor = monitor;
+    this.reports = reports;
+    this.configuration = configuration;
+    this.window = window;
+    this.healthThresholds = healthThresholds;
+  }
+
+  /** The status now, in {@code state}, with {@code backlog} and the next run as given. */
+  SyncStatus status(SyncState state, StatusBoard.Backlog backlog, Instant nextScheduledRun) {
+    Instant now = clock.instant();
+    ConnectivityStatus connectivity = monitor.getStatus();
+    Instant offlineSince = connectivity.isConnected()
+        ? null : connectivity.since().orElse(null);
+    Duration lag = backlog.lagAt(now);
+    HealthVerdict health = HealthCheck.judge(
+        healthThresholds, state, backlog.pending, lag, offlineSince, now);
+    return SyncStatus.builder()
+        .setState(state)
+        .setConnected(connectivity.isConnected())
+        .setOfflineSince(offlineSince)
+        .setLastAttemptAt(reports.lastAttemptAt())
+        .setLastSuccessAt(reports.lastSuccessAt())
+        .setLastError(reports.lastError())
+        .setAppliedConfigVersion(configuration.current().configVersion)
+        .setUploadWindow(window.size(), window.inFlight())
+        .setBacklog(backlog.pending, lag)
+        .setPendingIsEstimate(backlog.estimate)
+        .setHealth(health)
+        .setNextScheduledRun(nextScheduledRun)
+        .build();
+  }
+
+  /** The heartbeat now, in {@code state}, of a manager started at {@code startedAt}. */
+  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Instant startedAt) {
+    Instant now = clock.instant();
+    return new Heartbeat(now, state, backlog.pending, reports.lastSuccessAt(),
+        Duration.between(startedAt, now), configuration.current().configVersion);
+  }
+}
