@@ -12,8 +12,6 @@ import com.meterit.sync.api.UploadResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -23,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One sync run: claim, upload, settle, and repeat until the queue is empty, so that a backlog
  * from days offline drains at full speed instead of one batch per interval. With a prefetcher,
- * the next batch is claimed while the current one uploads; with an {@link UploadWindow} wider
+ * the next batch is claimed while the current one uploads ({@link ClaimAhead}, which also lets a
+ * settlement and the next claim share one commit); with an {@link UploadWindow} wider
  * than one, several batches are in flight at once, on {@link Lanes} of their own, and each is
  * settled when its answer arrives, in whatever order.
  *
@@ -55,7 +54,7 @@ final class RunLoop {
   private final SyncListener listeners;
   private final Clock clock;
   private final BooleanSupplier stopRequested;
-  private final Executor prefetcher;
+  private final ClaimAhead claims;
   private final UploadWindow window;
   private final Executor uploadExecutor;
 
@@ -81,7 +80,7 @@ final class RunLoop {
     this.listeners = listeners;
     this.clock = clock;
     this.stopRequested = stopRequested;
-    this.prefetcher = prefetcher;
+    this.claims = new ClaimAhead(source, leases, prefetcher);
     this.window = window;
     this.uploadExecutor = uploadExecutor;
   }
@@ -94,7 +93,7 @@ final class RunLoop {
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
-    CompletableFuture<Claim> next = claim(settings);
+    ClaimAhead.Request next = claims.request(uploader.batchSizeFor(settings.batchSize), false);
     try {
       while (true) {
         if (stopRequested.getAsBoolean()) {
@@ -104,7 +103,7 @@ final class RunLoop {
         window.enter();
         Claim claim;
         try {
-          claim = join(next);
+          claim = claims.take(next);
         } catch (RuntimeException | Error e) {
           window.leave();
           throw e;
@@ -123,9 +122,12 @@ final class RunLoop {
           lanes.rethrowFailure();
           break;
         }
-        // Claim the next batch while this one uploads: the database and the network work at
-        // the same time, which is most of a backlog drain's speed.
-        next = claim(settings);
+        // The next batch is claimed while this one uploads, so that the database and the network
+        // work at the same time, which is most of a backlog drain's speed. When this batch fills
+        // a window of several, the run waits for a lane to end while the others keep the link
+        // busy, and the claim shares a commit with that lane's settlement.
+        boolean windowFull = window.size() > 1 && window.inFlight() >= window.size();
+        next = claims.request(uploader.batchSizeFor(settings.batchSize), windowFull);
         try {
           lanes.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
         } catch (RejectedExecutionException e) {
@@ -160,51 +162,9 @@ final class RunLoop {
     return new Result(run, cause);
   }
 
-  private CompletableFuture<Claim> claim(Settings settings) {
-    int size = uploader.batchSizeFor(settings.batchSize);
-    if (prefetcher == null) {
-      try {
-        return CompletableFuture.completedFuture(claimAndHold(size));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return CompletableFuture.supplyAsync(() -> claimAndHold(size), prefetcher);
-  }
-
-  private Claim claimAndHold(int size) {
-    Claim claim = source.claim(size);
-    leases.hold(claim);
-    if (claim.resumed()) {
-      log.debug("Resuming journaled batch {} of {} readings", claim.batch().batchId(),
-          claim.size());
-    }
-    return claim;
-  }
-
-  private static Claim join(CompletableFuture<Claim> claim) {
-    try {
-      return claim.join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw e;
-    }
-  }
-
   /** A batch claimed ahead that the run will not upload goes back, still journaled. */
-  private static void releasePrefetched(CompletableFuture<Claim> next, Settler settler) {
-    Claim claim;
-    try {
-      claim = next.join();
-    } catch (RuntimeException e) {
-      return;
-    }
+  private void releasePrefetched(ClaimAhead.Request next, Settler settler) {
+    Claim claim = claims.withdraw(next);
     if (!claim.isEmpty()) {
       settler.unsent(claim);
     }
@@ -227,7 +187,7 @@ final class RunLoop {
     @Override
     public void answered(Claim batch, UploadResult result) {
       try {
-        source.settle(batch, result.rejected());
+        claims.settle(batch, result.rejected());
       } catch (LeaseLostException e) {
         leases.drop(batch);
         throw e;

@@ -11,21 +11,25 @@ import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
+import com.meterit.sync.core.SyncManagerBuilder;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A process dies at each step of a batch, without settling it, and a new process takes over the
@@ -33,12 +37,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * must be counted exactly once: a batch that may have reached the server goes out again only as
  * itself. Each database runs it through a subclass.
  */
+@Timeout(120)
 abstract class CrashAtEveryStepTest {
   static final int READINGS = 2_400;
   static final int BATCH = 300;
   static final int CRASHES = 3;
 
   final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
+  /** Calls that settled a batch and claimed the next, in all processes of a test. */
+  final AtomicInteger settlementsWithClaim = new AtomicInteger();
 
   /** Where a process dies. */
   enum Step {
@@ -95,19 +102,36 @@ abstract class CrashAtEveryStepTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Step.class)
-  void aCrashAtThisStepNeverSendsAReadingInTwoBatches(Step step) throws Exception {
+  static Stream<Arguments> steps() {
+    return Arrays.stream(Step.values())
+        .flatMap(step -> Stream.of(Arguments.of(step, false), Arguments.of(step, true)));
+  }
+
+  /**
+   * @param fullWindow whether every upload is held until the next has started, in a window of
+   *     two: then the run always waits for a place, and every claim after the second shares its
+   *     call, and on PostgreSQL its transaction, with a settlement; otherwise the production
+   *     defaults, where that happens as the timing falls
+   */
+  @ParameterizedTest(name = "{0}, full window {1}")
+  @MethodSource("steps")
+  void aCrashAtThisStepNeverSendsAReadingInTwoBatches(Step step, boolean fullWindow)
+      throws Exception {
     addReadings(READINGS);
     FakeClientSystemGateway server = new FakeClientSystemGateway();
     for (int crash = 0; crash < CRASHES; crash++) {
       // Die at a different batch each time, and restart with another batch size, as after a
       // configuration change: a batch re-formed from its readings would differ from the journal.
-      runUntilDeath(step, crash + 2, BATCH + 70 * crash, server);
+      runUntilDeath(step, crash + 2, BATCH + 70 * crash, server, fullWindow);
     }
-    ReadingSource survivor = startProcess();
-    SyncManager manager = manager(survivor, server, new ManualScheduler(clock), BATCH * 2);
+    Process last = new Process(fullWindow);
+    ReadingSource survivor = new Dying(startProcess(), last, 0, 0);
+    SyncManager manager = manager(survivor, new DyingLink(server, last, 0),
+        new ManualScheduler(clock), BATCH * 2, fullWindow);
     manager.start();
+    if (fullWindow) {
+      assertTrue(settlementsWithClaim.get() > 0, "claims shared settlements' calls");
+    }
 
     Map<Long, ?> twice = server.readingsInTwoBatches();
     assertTrue(twice.isEmpty(), twice.size() + " readings reached the server in two batches, "
@@ -120,29 +144,74 @@ abstract class CrashAtEveryStepTest {
   }
 
   private void runUntilDeath(Step step, int atBatch, int batchSize,
-      FakeClientSystemGateway server) {
-    AtomicBoolean dead = new AtomicBoolean();
-    ReadingSource dying = new Dying(startProcess(), dead, step == Step.CLAIMED ? atBatch : 0,
-        step == Step.ANSWERED_NOT_SETTLED ? atBatch : 0);
-    ClientSystemGateway link = new DyingLink(server, dead,
+      FakeClientSystemGateway server, boolean fullWindow) {
+    Process process = new Process(fullWindow);
+    ReadingSource dying = new Dying(startProcess(), process,
+        step == Step.CLAIMED ? atBatch : 0, step == Step.ANSWERED_NOT_SETTLED ? atBatch : 0);
+    ClientSystemGateway link = new DyingLink(server, process,
         step == Step.SENT_ANSWER_LOST ? atBatch : 0);
     // The dead process's timers are never advanced again: it is gone.
-    SyncManager manager = manager(dying, link, new ManualScheduler(clock), batchSize);
+    SyncManager manager =
+        manager(dying, link, new ManualScheduler(clock), batchSize, fullWindow);
     manager.start();
-    assertTrue(dead.get(), "the process died at " + step);
+    assertTrue(process.dead(), "the process died at " + step);
   }
 
   private SyncManager manager(ReadingSource source, ClientSystemGateway gateway,
-      ManualScheduler scheduler, int batchSize) {
-    return SyncManager.builder().setSource(source).setGateway(gateway)
+      ManualScheduler scheduler, int batchSize, boolean fullWindow) {
+    SyncManagerBuilder builder = SyncManager.builder().setSource(source).setGateway(gateway)
         .setClock(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run)
         .setBatchSize(batchSize)
         .setMaxRetries(0)
-        .setSleeper(d -> { })
-        .build();
+        .setSleeper(d -> { });
+    if (fullWindow) {
+      builder.setMaxInFlight(2);
+    }
+    return builder.build();
+  }
+
+  /** What befalls one process: its death, and the pairing of its uploads. */
+  private static final class Process {
+    private final boolean pairUploads;
+    private boolean dead;
+    private boolean drained;
+    private int uploadsStarted;
+
+    Process(boolean pairUploads) {
+      this.pairUploads = pairUploads;
+    }
+
+    synchronized boolean dead() {
+      return dead;
+    }
+
+    synchronized void die() {
+      dead = true;
+      notifyAll();
+    }
+
+    /** Nothing more to claim: the last upload need not wait for another. */
+    synchronized void drained() {
+      drained = true;
+      notifyAll();
+    }
+
+    /** Holds an upload, when pairing, until the next upload has started. */
+    synchronized void uploadStarting() {
+      int started = ++uploadsStarted;
+      notifyAll();
+      while (pairUploads && uploadsStarted == started && !dead && !drained) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   private static IllegalStateException killed() {
@@ -150,23 +219,23 @@ abstract class CrashAtEveryStepTest {
   }
 
   /** A source whose process dies at the n-th claim or the n-th settlement. */
-  private static final class Dying implements ReadingSource {
+  private final class Dying implements ReadingSource {
     private final ReadingSource delegate;
-    private final AtomicBoolean dead;
+    private final Process process;
     private final int dieAfterClaim;
     private final int dieAtSettle;
     private final AtomicInteger claims = new AtomicInteger();
     private final AtomicInteger settles = new AtomicInteger();
 
-    Dying(ReadingSource delegate, AtomicBoolean dead, int dieAfterClaim, int dieAtSettle) {
+    Dying(ReadingSource delegate, Process process, int dieAfterClaim, int dieAtSettle) {
       this.delegate = delegate;
-      this.dead = dead;
+      this.process = process;
       this.dieAfterClaim = dieAfterClaim;
       this.dieAtSettle = dieAtSettle;
     }
 
     private void alive() {
-      if (dead.get()) {
+      if (process.dead()) {
         throw killed();
       }
     }
@@ -174,9 +243,15 @@ abstract class CrashAtEveryStepTest {
     @Override
     public Claim claim(int maxReadings) {
       alive();
-      Claim claim = delegate.claim(maxReadings);
+      return claimed(delegate.claim(maxReadings));
+    }
+
+    private Claim claimed(Claim claim) {
       if (claims.incrementAndGet() == dieAfterClaim) {
-        dead.set(true);
+        process.die();
+      }
+      if (claim.isEmpty()) {
+        process.drained();
       }
       return claim;
     }
@@ -185,10 +260,22 @@ abstract class CrashAtEveryStepTest {
     public void settle(Claim claim, List<Rejection> rejected) {
       alive();
       if (settles.incrementAndGet() == dieAtSettle) {
-        dead.set(true);
+        process.die();
         throw killed();
       }
       delegate.settle(claim, rejected);
+    }
+
+    /** The source's own, one transaction on PostgreSQL: it dies before it or after it. */
+    @Override
+    public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+      alive();
+      if (settles.incrementAndGet() == dieAtSettle) {
+        process.die();
+        throw killed();
+      }
+      settlementsWithClaim.incrementAndGet();
+      return claimed(delegate.settleAndClaim(claim, rejected, maxReadings));
     }
 
     @Override
@@ -231,29 +318,30 @@ abstract class CrashAtEveryStepTest {
   /** The link of a process that dies once the server recorded its n-th upload. */
   private static final class DyingLink implements ClientSystemGateway {
     private final ClientSystemGateway server;
-    private final AtomicBoolean dead;
+    private final Process process;
     private final int dieAtUpload;
     private final AtomicInteger uploads = new AtomicInteger();
 
-    DyingLink(ClientSystemGateway server, AtomicBoolean dead, int dieAtUpload) {
+    DyingLink(ClientSystemGateway server, Process process, int dieAtUpload) {
       this.server = server;
-      this.dead = dead;
+      this.process = process;
       this.dieAtUpload = dieAtUpload;
     }
 
     @Override
     public boolean testConnection() {
-      return !dead.get();
+      return !process.dead();
     }
 
     @Override
     public UploadResult uploadBatch(UploadBatch batch) {
-      if (dead.get()) {
+      process.uploadStarting();
+      if (process.dead()) {
         throw killed();
       }
       UploadResult answer = server.uploadBatch(batch);
       if (uploads.incrementAndGet() == dieAtUpload) {
-        dead.set(true);
+        process.die();
         throw killed();
       }
       return answer;
