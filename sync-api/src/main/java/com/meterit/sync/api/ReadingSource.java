@@ -53,9 +53,11 @@ public interface ReadingSource {
   void settle(Claim claim, List<Rejection> rejected);
 
   /**
-   * {@linkplain #settle Settles} a batch and {@linkplain #claim claims} the next, all or nothing:
-   * a source may do both in one transaction, so that a drain costs one commit per batch instead
-   * of two. The default settles, then claims.
+   * {@linkplain #settle Settles} a batch and {@linkplain #claim claims} the next: a source may do
+   * both in one transaction, all or nothing, so that a drain costs one commit per batch instead
+   * of two. The engine calls it while it waits for a place in a full upload window. The default
+   * settles, then claims; if its claim fails, the batch stays settled, and the engine's {@link
+   * #release} of it does nothing.
    *
    * @param claim the claim that holds the batch to settle
    * @param rejected the batch's readings the server refused for good; may be empty
