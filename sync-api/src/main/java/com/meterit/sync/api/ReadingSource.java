@@ -54,20 +54,30 @@ public interface ReadingSource {
 
   /**
    * {@linkplain #settle Settles} a batch and {@linkplain #claim claims} the next: a source may do
-   * both in one transaction, all or nothing, so that a drain costs one commit per batch instead
-   * of two. The engine calls it while it waits for a place in a full upload window. The default
-   * settles, then claims; if its claim fails, the batch stays settled, and the engine's {@link
-   * #release} of it does nothing.
+   * both in one transaction, so that a drain costs one commit per batch instead of two. The
+   * engine calls it while it waits for a place in a full upload window. The default settles,
+   * then claims.
    *
    * @param claim the claim that holds the batch to settle
    * @param rejected the batch's readings the server refused for good; may be empty
    * @param maxReadings the most readings in the next batch, at least 1
    * @return the next claim, as {@link #claim} returns it
    * @throws LeaseLostException when the claim no longer holds the batch; nothing was changed
+   * @throws NextClaimFailedException when the batch was settled but the claim after it failed
+   * @throws ReadingSourceException otherwise; nothing was changed
    */
   default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
     settle(claim, rejected);
-    return claim(maxReadings);
+    return claimAfterSettling(this, maxReadings);
+  }
+
+  /** Claims once the batch is settled: a failure says that the settlement stands. */
+  private static Claim claimAfterSettling(ReadingSource source, int maxReadings) {
+    try {
+      return source.claim(maxReadings);
+    } catch (RuntimeException e) {
+      throw new NextClaimFailedException(e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.NextClaimFailedException;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.Rejection;
 import java.util.List;
@@ -99,8 +100,9 @@ final class ClaimAhead {
 
   /**
    * Settles a batch, as {@link ReadingSource#settle}, and claims the batch asked for ahead in the
-   * same call if nobody has started it. When the call fails, the batch is as the source left it
-   * and the claim asked for is made alone.
+   * same call if nobody has started it. When the claim fails after the settlement, the
+   * settlement stands; when the call fails otherwise, nothing was settled. Either way the claim
+   * asked for is then made alone.
    */
   void settle(Claim batch, List<Rejection> rejected) {
     Request request = latest.get();
@@ -111,15 +113,22 @@ final class ClaimAhead {
     Claim next;
     try {
       next = source.settleAndClaim(batch, rejected, request.size);
-    } catch (RuntimeException | Error e) {
+    } catch (NextClaimFailedException e) {
+      log.debug("Batch {} settled; the claim after it failed, and is made again alone",
+          batch.batch().batchId(), e);
       claimAlone(request);
-      throw e;
+      return;
+    } catch (Throwable t) {
+      // Even a checked exception a source throws undeclared: the run must get its claim.
+      claimAlone(request);
+      throw t;
     }
     completeWith(request, next);
   }
 
   /**
-   * Withdraws a request the run will not take.
+   * Withdraws a request the run will not take. Never throws, but for a {@link
+   * VirtualMachineError}: the run that calls it is ending already, with its own cause.
    *
    * @return the batch it claimed, held, which the caller gives back; empty if it claimed none
    */
@@ -129,7 +138,9 @@ final class ClaimAhead {
     }
     try {
       return take(request);
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
       return Claim.empty();
     }
   }
@@ -150,9 +161,10 @@ final class ClaimAhead {
     Claim claim;
     try {
       claim = source.claim(request.size);
-    } catch (RuntimeException | Error e) {
-      // The run's thread rethrows it when it takes the claim.
-      request.claim.completeExceptionally(e);
+    } catch (Throwable t) {
+      // The run's thread rethrows it when it takes the claim, even a checked exception that a
+      // source threw undeclared: a claim that never completes would leave the run waiting.
+      request.claim.completeExceptionally(t);
       return;
     }
     completeWith(request, claim);

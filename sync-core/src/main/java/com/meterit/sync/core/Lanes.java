@@ -88,6 +88,10 @@ final class Lanes {
     if (failure instanceof Error) {
       throw (Error) failure;
     }
+    if (failure != null) {
+      // A checked exception that code threw undeclared: the run still fails with it.
+      throw new IllegalStateException(failure.toString(), failure);
+    }
   }
 
   /**

@@ -149,10 +149,13 @@ final class RunLoop {
     } finally {
       // No upload outlives its run: every lane ends (within its deadlines) before the run does.
       lanes.awaitAll();
-      if (next != null) {
-        releasePrefetched(next, settler);
+      try {
+        if (next != null) {
+          releasePrefetched(next, settler);
+        }
+      } finally {
+        refusals.abandon(settler);
       }
-      refusals.abandon(settler);
     }
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"

@@ -1,6 +1,7 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.NextClaimFailedException;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
@@ -42,7 +43,16 @@ interface ClaimModel {
   default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
       List<Rejection> poisoned) {
     settle(claim, rejected);
-    return claim(max, poisoned);
+    return claimAfterSettling(max, poisoned);
+  }
+
+  /** A claim once a batch is settled: its failure says that the settlement stands. */
+  default Claim claimAfterSettling(int max, List<Rejection> poisoned) {
+    try {
+      return claim(max, poisoned);
+    } catch (RuntimeException e) {
+      throw new NextClaimFailedException(e);
+    }
   }
 
   void release(Claim claim);

@@ -242,8 +242,10 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * a look for lapsed batches is due or the queue's end is near: then two. On H2 and SQLite it
    * settles, then claims.
    *
-   * @throws ReadingSourceException when the database failed; nothing was changed, and the claim
-   *     still holds the batch
+   * @throws com.meterit.sync.api.NextClaimFailedException when the batch was settled in a
+   *     transaction of its own and the claim after it failed
+   * @throws ReadingSourceException when the database failed otherwise; nothing was changed, and
+   *     the claim still holds the batch
    */
   @Override
   public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {

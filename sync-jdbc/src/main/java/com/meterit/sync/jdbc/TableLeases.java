@@ -143,7 +143,7 @@ final class TableLeases implements ClaimModel {
     long now = clock.millis();
     if (now >= nextTakeoverAt) {
       settle(claim, rejected);
-      return claim(max, poisoned);
+      return claimAfterSettling(max, poisoned);
     }
     long[] key = Journal.parseKey(claim);
     long from = scanFrom();
@@ -161,7 +161,7 @@ final class TableLeases implements ClaimModel {
       if (!next.isEmpty()) {
         return next;
       }
-      return claim(max, poisoned);
+      return claimAfterSettling(max, poisoned);
     }
     return next;
   }

@@ -1,0 +1,298 @@
+package com.meterit.sync.core;
+
+import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.api.SyncOutcome;
+import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.api.UploadResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * From the adversarial review of {@link ClaimAhead} (the next claim rides a lane's settlement
+ * when the upload window is full): each failed on its first version, c603bf1.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ClaimAheadReviewTest {
+  private static final int BATCH = 100;
+
+  private final Harness h = new Harness();
+  private final ExecutorService lanes = Executors.newFixedThreadPool(3);
+  // Daemon: a run stuck in CompletableFuture.join() cannot be interrupted, and must not keep the
+  // test JVM alive.
+  private final ExecutorService runner =
+      Executors.newSingleThreadExecutor(new DaemonThreadFactory("review-run"));
+
+  @AfterEach
+  void tearDown() {
+    lanes.shutdownNow();
+    runner.shutdownNow();
+  }
+
+  /** Throws a checked exception without declaring it, as Kotlin, Scala or Lombok code does. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /**
+   * Holds the first upload until the second has started: by then the run has asked for the third
+   * batch with the window full, so the first settlement takes that claim along.
+   */
+  private void pairTheFirstTwoUploads() {
+    CountDownLatch secondUploadStarted = new CountDownLatch(1);
+    AtomicInteger uploads = new AtomicInteger();
+    h.gateway.beforeUpload(batch -> {
+      int n = uploads.incrementAndGet();
+      if (n == 1) {
+        awaitQuietly(secondUploadStarted);
+      } else if (n == 2) {
+        secondUploadStarted.countDown();
+      }
+    });
+  }
+
+  private static SyncRun endsWithin10Seconds(CompletableFuture<SyncRun> run, String why) {
+    return assertDoesNotThrow(() -> run.get(10, TimeUnit.SECONDS), why);
+  }
+
+  /** Completed when the first run ends, however it ends. */
+  private static SyncListener firstRunEnd(CompletableFuture<SyncRun> ended) {
+    return new SyncListener() {
+      @Override
+      public void onSyncCompleted(SyncRun run) {
+        ended.complete(run);
+      }
+
+      @Override
+      public void onSyncFailed(SyncRun run, Throwable cause) {
+        ended.complete(run);
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Finding 1: a claim future that nobody completes when the source throws a checked exception.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * ClaimAhead.claimNow catches only RuntimeException and Error. A source that throws a checked
+   * exception (IOException from a Kotlin source, SQLException through @SneakyThrows) kills the
+   * prefetch task without completing the request's future; the run thread joins it forever, and
+   * stop() never completes. Before c603bf1, CompletableFuture.supplyAsync completed it
+   * exceptionally and the run failed.
+   */
+  @Test
+  void aCheckedExceptionFromThePrefetchedClaimEndsTheRun() {
+    h.source.addSample(3 * BATCH);
+    AtomicInteger claims = new AtomicInteger();
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (claims.incrementAndGet() == 2) {
+          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+              new IOException("queue file unreadable"));
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    CompletableFuture<SyncRun> run = new CompletableFuture<>();
+    SyncManager manager = h.builder().setSource(source).setExecutor(runner).setBatchSize(BATCH)
+        .addListener(firstRunEnd(run)).build();
+    manager.start();
+
+    SyncRun ended = endsWithin10Seconds(run,
+        "the run never ended: it joins a prefetched claim whose task died of a checked exception");
+    assertEquals(SyncOutcome.FAILED, ended.outcome());
+    assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
+    assertEquals(0, h.source.heldBatches());
+  }
+
+  /**
+   * ClaimAhead.settle catches only RuntimeException and Error around settleAndClaim: a checked
+   * exception leaves the request CLAIMING, never completed and never handed to claimAlone. The
+   * lane fails (and Lanes.rethrowFailure ignores a checked failure), the run enters the window
+   * and joins the request forever: the run and stop() never end.
+   */
+  @Test
+  void aCheckedExceptionFromSettleAndClaimEndsTheRun() {
+    h.source.addSample(4 * BATCH);
+    pairTheFirstTwoUploads();
+    AtomicBoolean failed = new AtomicBoolean();
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+        if (failed.compareAndSet(false, true)) {
+          // Nothing changed: the batch stays journaled and held.
+          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+              new IOException("queue file locked"));
+        }
+        return super.settleAndClaim(claim, rejected, maxReadings);
+      }
+    };
+    CompletableFuture<SyncRun> run = new CompletableFuture<>();
+    SyncManager manager = h.builder().setSource(source).setExecutor(runner)
+        .setUploadExecutor(lanes).setMaxInFlight(2).setBatchSize(BATCH)
+        .addListener(firstRunEnd(run)).build();
+    manager.start();
+
+    endsWithin10Seconds(run, "the run never ended: it joins the claim that rode the failed "
+        + "settlement, which nobody completes");
+    assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
+    assertEquals(0, h.source.heldBatches());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Finding 2: an Error from a claim escapes RunLoop.run's finally (withdraw rethrows it).
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * take() now unwraps the CompletionException and rethrows an Error as is; withdraw() catches
+   * only RuntimeException. So after a claim failed with an Error, the finally's
+   * releasePrefetched rethrows it: refusals.abandon is skipped and the run's counters are lost.
+   * Before c603bf1, releasePrefetched's next.join() threw a CompletionException, which it caught.
+   */
+  @Test
+  void anErrorFromTheClaimAheadKeepsTheRunsCounters() {
+    h.source.addSample(2 * BATCH);
+    AtomicInteger claims = new AtomicInteger();
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (claims.incrementAndGet() == 2) {
+          throw new NoClassDefFoundError("org/sqlite/core/NativeDB");
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    CompletableFuture<SyncRun> run = new CompletableFuture<>();
+    SyncManager manager = h.builder().setSource(source).setBatchSize(BATCH)
+        .addListener(firstRunEnd(run)).build();
+    manager.start();
+
+    assertEquals(BATCH, h.source.syncedIds().size(), "the first batch was settled");
+    assertEquals(1, manager.getSyncStats(1).failures(),
+        "the failed run is in the history (SyncManager.execute's catch-all records it only on "
+        + "the status board)");
+    assertEquals(BATCH, manager.getSyncStats(1).readingsSynced(),
+        "the failed run still reports the batch it synced");
+    assertTrue(run.isDone(), "the listeners were told that the run failed");
+    assertEquals(BATCH, run.join().readingsSynced());
+    manager.stop().join();
+  }
+
+  /**
+   * Same cause, worse effect: a suspect (a single reading refused whole, held aside until the
+   * server accepts something) is never given back, because refusals.abandon is skipped. The
+   * LeaseKeeper still holds it and renews its lease for as long as the manager runs, so no later
+   * run can send that reading: it is stuck, not merely delayed until its lease lapses.
+   */
+  @Test
+  void anErrorFromTheClaimAheadStillGivesBackTheSuspectsHeldAside() {
+    List<Reading> readings = h.source.addSample(3);
+    long suspect = readings.get(0).id();
+    AtomicBoolean refusing = new AtomicBoolean(true);
+    h.gateway.rejectBatchesContaining(r -> refusing.get() && r.id() == suspect);
+    AtomicInteger claims = new AtomicInteger();
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (claims.incrementAndGet() == 2) {
+          throw new NoClassDefFoundError("org/sqlite/core/NativeDB");
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    SyncManager manager = h.builder().setSource(source).setBatchSize(1).build();
+    manager.start();
+
+    // Later, the server takes the reading; its lease has long lapsed, unless it is still renewed.
+    refusing.set(false);
+    h.scheduler.advance(Duration.ofMinutes(6));
+    manager.triggerSync().join();
+
+    assertEquals(0, h.source.heldBatches(), "nothing is left held after the runs");
+    assertEquals(3, h.source.syncedIds().size(),
+        "the suspect held aside by the failed run went out in a later run");
+    manager.stop().join();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Finding 3: a settlement that committed is not counted when the claim riding it fails.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The default settleAndClaim (the in-memory source, H2 and SQLite through ClaimModel's default,
+   * and TableLeases' two-transaction branches on PostgreSQL) settles, commits, then claims. When
+   * only the claim fails, ClaimAhead.settle rethrows as if the settlement had failed: Settler
+   * .answered skips the counters and onBatchUploaded, the uploader "gives back" a batch that is
+   * already settled, and the run ends FAILED with the readings synced but never counted.
+   */
+  @Test
+  void aSettlementThatCommittedIsCountedWhenTheClaimRidingItFails() {
+    h.source.addSample(4 * BATCH);
+    pairTheFirstTwoUploads();
+    ThreadLocal<Boolean> inSettleAndClaim = ThreadLocal.withInitial(() -> false);
+    AtomicBoolean failed = new AtomicBoolean();
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (inSettleAndClaim.get() && failed.compareAndSet(false, true)) {
+          throw new ReadingSourceException("claiming readings: database is locked", null);
+        }
+        return super.claim(maxReadings);
+      }
+
+      @Override
+      public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
+        // The interface's default: settle (committed), then claim.
+        inSettleAndClaim.set(true);
+        try {
+          return super.settleAndClaim(claim, rejected, maxReadings);
+        } finally {
+          inSettleAndClaim.set(false);
+        }
+      }
+    };
+    AtomicLong announced = new AtomicLong();
+    SyncManager manager = h.builder().setSource(source).setUploadExecutor(lanes)
+        .setMaxInFlight(2).setBatchSize(BATCH)
+        .addListener(new SyncListener() {
+          @Override
+          public void onBatchUploaded(UploadBatch batch, UploadResult result) {
+            announced.addAndGet(result.acceptedCount());
+          }
+        })
+        .build();
+    manager.start();
+
+    // On c603bf1 the claim riding the first settlement fails here (failed is set); a fix may
+    // avoid the combined call for such a source, so this is not asserted.
+    long synced = h.source.syncedIds().size();
+    assertEquals(synced, manager.getSyncStats(1).readingsSynced(),
+        "every reading the run settled as synced is counted");
+    assertEquals(synced, announced.get(), "every settled batch is announced to the listeners");
+    manager.stop().join();
+  }
+}
