@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * instead of two.
  *
  * <p>Every claimed batch is held by the {@link LeaseKeeper} before the run can see it, and a
- * request always ends: with a claim, or with the failure of the claim.
+ * request always ends: with a claim, or with the failure of the claim. One instance per run.
  */
 final class ClaimAhead {
   private static final Logger log = LoggerFactory.getLogger(ClaimAhead.class);

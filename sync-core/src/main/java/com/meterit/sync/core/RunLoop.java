@@ -54,7 +54,7 @@ final class RunLoop {
   private final SyncListener listeners;
   private final Clock clock;
   private final BooleanSupplier stopRequested;
-  private final ClaimAhead claims;
+  private final Executor prefetcher;
   private final UploadWindow window;
   private final Executor uploadExecutor;
 
@@ -80,7 +80,7 @@ final class RunLoop {
     this.listeners = listeners;
     this.clock = clock;
     this.stopRequested = stopRequested;
-    this.claims = new ClaimAhead(source, leases, prefetcher);
+    this.prefetcher = prefetcher;
     this.window = window;
     this.uploadExecutor = uploadExecutor;
   }
@@ -89,7 +89,8 @@ final class RunLoop {
     Instant startedAt = clock.instant();
     Counters counters = new Counters();
     Refusals refusals = new Refusals(settings.batchSize);
-    Settler settler = new Settler(counters);
+    ClaimAhead claims = new ClaimAhead(source, leases, prefetcher);
+    Settler settler = new Settler(counters, claims);
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
@@ -151,7 +152,7 @@ final class RunLoop {
       lanes.awaitAll();
       try {
         if (next != null) {
-          releasePrefetched(next, settler);
+          releasePrefetched(claims, next, settler);
         }
       } finally {
         refusals.abandon(settler);
@@ -166,7 +167,8 @@ final class RunLoop {
   }
 
   /** A batch claimed ahead that the run will not upload goes back, still journaled. */
-  private void releasePrefetched(ClaimAhead.Request next, Settler settler) {
+  private static void releasePrefetched(ClaimAhead claims, ClaimAhead.Request next,
+      Settler settler) {
     Claim claim = claims.withdraw(next);
     if (!claim.isEmpty()) {
       settler.unsent(claim);
@@ -176,10 +178,12 @@ final class RunLoop {
   /** Applies the uploader's outcomes to the source, the leases, the counters and the listeners. */
   private final class Settler implements BatchUploader.Sink {
     private final Counters counters;
+    private final ClaimAhead claims;
     private volatile boolean gaveBack;
 
-    Settler(Counters counters) {
+    Settler(Counters counters, ClaimAhead claims) {
       this.counters = counters;
+      this.claims = claims;
     }
 
     @Override
