@@ -123,6 +123,7 @@ final class ClaimAhead {
       claimAlone(request);
       throw t;
     }
+    log.debug("Batch {} settled in the call that claimed the next", batch.batch().batchId());
     completeWith(request, next);
   }
 
