@@ -75,8 +75,11 @@ public interface ReadingSource {
   private static Claim claimAfterSettling(ReadingSource source, int maxReadings) {
     try {
       return source.claim(maxReadings);
-    } catch (RuntimeException e) {
-      throw new NextClaimFailedException(e);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      // Any other failure, a checked exception thrown undeclared included.
+      throw new NextClaimFailedException(t);
     }
   }
 

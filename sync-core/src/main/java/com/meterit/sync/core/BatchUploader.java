@@ -287,9 +287,10 @@ final class BatchUploader {
           throw e;
         }
         failure = e;
-      } catch (RuntimeException e) {
-        // A host's gateway may throw anything; the readings are still ours, so treat it as passing.
-        // Only the type is quoted: its message may carry a secret into the logs and the history.
+      } catch (Exception e) {
+        // A host's gateway may throw anything, a checked exception it did not declare included;
+        // the readings are still ours, so treat it as passing. Only the type is quoted: its
+        // message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
       if (isRefusedWithoutPace(failure)

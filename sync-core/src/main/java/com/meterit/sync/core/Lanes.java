@@ -89,8 +89,10 @@ final class Lanes {
       throw (Error) failure;
     }
     if (failure != null) {
-      // A checked exception that code threw undeclared: the run still fails with it.
-      throw new IllegalStateException(failure.toString(), failure);
+      // A checked exception that code threw undeclared: the run still fails with it, quoted by
+      // type only, since its message may carry a secret into the history and the status.
+      throw new IllegalStateException("an upload failed: " + failure.getClass().getName(),
+          failure);
     }
   }
 

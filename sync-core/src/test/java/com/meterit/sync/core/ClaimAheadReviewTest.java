@@ -14,6 +14,8 @@ import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +54,7 @@ class ClaimAheadReviewTest {
 
   /** Throws a checked exception without declaring it, as Kotlin, Scala or Lombok code does. */
   @SuppressWarnings("unchecked")
-  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+  static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
     throw (T) t;
   }
 
@@ -61,9 +63,13 @@ class ClaimAheadReviewTest {
    * batch with the window full, so the first settlement takes that claim along.
    */
   private void pairTheFirstTwoUploads() {
+    pairTheFirstTwoUploads(h.gateway);
+  }
+
+  static void pairTheFirstTwoUploads(FakeClientSystemGateway gateway) {
     CountDownLatch secondUploadStarted = new CountDownLatch(1);
     AtomicInteger uploads = new AtomicInteger();
-    h.gateway.beforeUpload(batch -> {
+    gateway.beforeUpload(batch -> {
       int n = uploads.incrementAndGet();
       if (n == 1) {
         awaitQuietly(secondUploadStarted);

@@ -10,6 +10,7 @@ import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

@@ -12,6 +12,7 @@ import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

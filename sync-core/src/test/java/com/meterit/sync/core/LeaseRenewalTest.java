@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

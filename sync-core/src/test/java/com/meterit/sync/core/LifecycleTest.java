@@ -9,6 +9,7 @@ import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

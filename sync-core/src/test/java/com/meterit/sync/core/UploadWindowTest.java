@@ -8,6 +8,7 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

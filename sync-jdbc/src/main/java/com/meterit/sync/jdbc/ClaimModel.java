@@ -50,8 +50,10 @@ interface ClaimModel {
   default Claim claimAfterSettling(int max, List<Rejection> poisoned) {
     try {
       return claim(max, poisoned);
-    } catch (RuntimeException e) {
-      throw new NextClaimFailedException(e);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new NextClaimFailedException(t);
     }
   }
 

@@ -133,9 +133,10 @@ final class TableLeases implements ClaimModel {
 
   /**
    * One transaction, one commit: settles the batch and forms the next from where this worker
-   * reads. A look for lapsed batches that is due, or a short claim (the queue's end is near, or
-   * rows below the scan start may be pending), goes the two-transaction way, so the order in
-   * which batches are handed out stays that of {@link #claim}.
+   * reads. A look for lapsed batches that is due goes the two-transaction way, and so does a
+   * claim that came back empty (the queue's end is near, or every row found was poisoned), so
+   * that the order in which batches are handed out, and the end of the queue, stay those of
+   * {@link #claim}.
    */
   @Override
   public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
@@ -156,14 +157,9 @@ final class TableLeases implements ClaimModel {
       return form(c, from, max, now, bad);
     });
     Claim next = formed(result, from, max, bad, poisoned);
-    if (next.size() + bad.size() < max) {
-      // Short: claim() looks again from the start before it says the queue is drained.
-      if (!next.isEmpty()) {
-        return next;
-      }
-      return claimAfterSettling(max, poisoned);
-    }
-    return next;
+    // Empty, because the queue's end is near or every row found was poisoned: claim() looks on,
+    // and from the start, before it says the queue is drained.
+    return next.isEmpty() ? claimAfterSettling(max, poisoned) : next;
   }
 
   /** After a claim's transaction: the scan start moves, poisoned rows are reported. */

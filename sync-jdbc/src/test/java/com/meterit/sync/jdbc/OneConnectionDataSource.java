@@ -1,14 +1,11 @@
 package com.meterit.sync.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -16,12 +13,11 @@ import javax.sql.DataSource;
  * of size one would make it. A path that borrows while holding, or waits for a lock while holding,
  * deadlocks here.
  */
-final class OneConnectionDataSource implements DataSource {
-  private final DataSource real;
+final class OneConnectionDataSource extends WrappingDataSource {
   private final Semaphore available = new Semaphore(1, true);
 
   OneConnectionDataSource(DataSource real) {
-    this.real = real;
+    super(real);
   }
 
   @Override
@@ -58,41 +54,5 @@ final class OneConnectionDataSource implements DataSource {
             throw e.getCause();
           }
         });
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) {
-    return false;
   }
 }

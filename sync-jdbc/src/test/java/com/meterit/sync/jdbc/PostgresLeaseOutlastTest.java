@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.meterit.sync.api.Claim;
-import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
-import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,55 +106,19 @@ class PostgresLeaseOutlastTest {
   }
 
   /** Counts claims, so the test knows the batch ahead is held before time moves. */
-  private static final class Counting implements ReadingSource {
-    private final ReadingSource delegate;
+  private static final class Counting extends ForwardingReadingSource {
     private final CountDownLatch claims;
 
     Counting(ReadingSource delegate, CountDownLatch claims) {
-      this.delegate = delegate;
+      super(delegate);
       this.claims = claims;
     }
 
     @Override
     public Claim claim(int maxReadings) {
-      Claim claim = delegate.claim(maxReadings);
+      Claim claim = super.claim(maxReadings);
       claims.countDown();
       return claim;
-    }
-
-    @Override
-    public void settle(Claim claim, List<Rejection> rejected) {
-      delegate.settle(claim, rejected);
-    }
-
-    @Override
-    public void release(Claim claim) {
-      delegate.release(claim);
-    }
-
-    @Override
-    public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
-      return delegate.reform(claim, parts);
-    }
-
-    @Override
-    public Map<String, Instant> renew(Collection<Claim> held) {
-      return delegate.renew(held);
-    }
-
-    @Override
-    public long pendingCount() {
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public Optional<Instant> oldestPendingTimestamp() {
-      return delegate.oldestPendingTimestamp();
-    }
-
-    @Override
-    public int recoverClaims() {
-      return delegate.recoverClaims();
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Claim;
-import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
@@ -12,16 +11,13 @@ import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.ForwardingReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +65,7 @@ class SettleAndClaimH2ReviewTest {
     JdbcReadingSource jdbc = JdbcReadingSource.builder(failing).setTable(db.names())
         .setClock(clock).setWorkerId("worker-1").build();
     AtomicBoolean armed = new AtomicBoolean();
-    ReadingSource source = new Delegating(jdbc) {
+    ReadingSource source = new ForwardingReadingSource(jdbc) {
       @Override
       public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
         if (armed.compareAndSet(false, true)) {
@@ -78,7 +73,7 @@ class SettleAndClaimH2ReviewTest {
           failing.passThenFail(1);
         }
         try {
-          return super.settleAndClaim(claim, rejected, maxReadings);
+          return jdbc.settleAndClaim(claim, rejected, maxReadings);
         } finally {
           failing.disarm();
         }
@@ -124,13 +119,12 @@ class SettleAndClaimH2ReviewTest {
   }
 
   /** Lets the next n connections of the arming thread through, then fails one. */
-  static final class FailingAfter implements DataSource {
-    private final DataSource real;
+  static final class FailingAfter extends WrappingDataSource {
     private final ThreadLocal<Integer> passesLeft = new ThreadLocal<>();
     final AtomicBoolean failed = new AtomicBoolean();
 
     FailingAfter(DataSource real) {
-      this.real = real;
+      super(real);
     }
 
     void passThenFail(int passes) {
@@ -153,91 +147,6 @@ class SettleAndClaimH2ReviewTest {
         passesLeft.set(left - 1);
       }
       return real.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-      return false;
-    }
-  }
-
-  /** Forwards every call, its own settleAndClaim included. */
-  static class Delegating implements ReadingSource {
-    private final ReadingSource delegate;
-
-    Delegating(ReadingSource delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Claim claim(int maxReadings) {
-      return delegate.claim(maxReadings);
-    }
-
-    @Override
-    public void settle(Claim claim, List<Rejection> rejected) {
-      delegate.settle(claim, rejected);
-    }
-
-    @Override
-    public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
-      return delegate.settleAndClaim(claim, rejected, maxReadings);
-    }
-
-    @Override
-    public void release(Claim claim) {
-      delegate.release(claim);
-    }
-
-    @Override
-    public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
-      return delegate.reform(claim, parts);
-    }
-
-    @Override
-    public Map<String, Instant> renew(Collection<Claim> claims) {
-      return delegate.renew(claims);
-    }
-
-    @Override
-    public long pendingCount() {
-      return delegate.pendingCount();
-    }
-
-    @Override
-    public int recoverClaims() {
-      return delegate.recoverClaims();
     }
   }
 }

@@ -1,4 +1,4 @@
-package com.meterit.sync.core;
+package com.meterit.sync.core.testing;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.Reading;
@@ -8,14 +8,21 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** A source that forwards every call, for tests that intercept one of them. */
-class ForwardingReadingSource implements ReadingSource {
+/**
+ * A source that forwards every call to another, for tests that intercept one of them by
+ * overriding it. {@code settleAndClaim} and {@code pendingCount(long)} are not forwarded: their
+ * defaults call this source's {@code settle}, {@code claim} and {@code pendingCount()}, so that an
+ * interception of those sees them too; a test that wants the delegate's own overrides them.
+ */
+public class ForwardingReadingSource implements ReadingSource {
   private final ReadingSource delegate;
 
-  ForwardingReadingSource(ReadingSource delegate) {
-    this.delegate = delegate;
+  /** @param delegate the source every call goes to */
+  public ForwardingReadingSource(ReadingSource delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
   @Override
