@@ -94,7 +94,9 @@ final class ClaimAhead {
       if (cause instanceof Error) {
         throw (Error) cause;
       }
-      throw e;
+      // A checked exception a source threw undeclared: quoted by type, as its message may carry
+      // a secret into the run's error.
+      throw new IllegalStateException("claiming failed: " + cause.getClass().getName(), cause);
     }
   }
 

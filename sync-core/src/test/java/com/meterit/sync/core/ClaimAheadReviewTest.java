@@ -134,6 +134,9 @@ class ClaimAheadReviewTest {
     SyncRun ended = endsWithin10Seconds(run,
         "the run never ended: it joins a prefetched claim whose task died of a checked exception");
     assertEquals(SyncOutcome.FAILED, ended.outcome());
+    String error = ended.error().orElse("");
+    assertTrue(error.contains("java.io.IOException") && !error.contains("unreadable"),
+        "the run's error names the exception by type only: " + error);
     assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
     assertEquals(0, h.source.heldBatches());
   }
