@@ -27,7 +27,7 @@ final class EnvSettings {
     Duration lease = lease(env.get(JdbcReadingSource.SYNC_LEASE_SECONDS));
     String password = env.get(JdbcReadingSource.SYNC_DB_PASSWORD);
     try {
-      JdbcReadingSource.Builder builder = JdbcReadingSource.builder(url,
+      JdbcReadingSourceBuilder builder = JdbcReadingSource.builder(url,
           env.get(JdbcReadingSource.SYNC_DB_USER), password).setLease(lease);
       if (!workerId.isEmpty()) {
         builder.setWorkerId(workerId);

@@ -9,7 +9,6 @@ import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,11 +45,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Claims by database</h2>
  * On PostgreSQL, holds are leases in the journal, judged by the database's clock, so any number
  * of workers, in threads, processes or machines, drain one table together ({@code FOR UPDATE
- * SKIP LOCKED}); give each its own {@linkplain Builder#setWorkerId worker id}, because {@link
- * #recoverClaims()} gives back every batch of its worker. H2 and SQLite are embedded databases
- * that one gateway process drains, so there a hold lives in this source's memory, a new batch
- * costs one read and one small journal INSERT, and the journal is loaded at first use: a restart
- * sends every journaled batch again first. Use one source per H2 or SQLite database.
+ * SKIP LOCKED}); give each its own {@linkplain JdbcReadingSourceBuilder#setWorkerId worker id},
+ * because {@link #recoverClaims()} gives back every batch of its worker. H2 and SQLite are
+ * embedded databases that one gateway process drains, so there a hold lives in this source's
+ * memory, a new batch costs one read and one small journal INSERT, and the journal is loaded at
+ * first use: a restart sends every journaled batch again first. Use one source per H2 or SQLite
+ * database.
  *
  * <h2>Durability</h2>
  * A settlement or a journal row must survive a crash of the process before the next send.
@@ -114,7 +114,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final String description;
   private final AutoCloseable ownedPool;
 
-  private JdbcReadingSource(Builder b, Dialect dialect, String workerId) {
+  JdbcReadingSource(JdbcReadingSourceBuilder b, Dialect dialect, String workerId) {
     this.jdbc = new Jdbc(b.dataSource);
     this.ownedPool = b.ownedPool;
     this.sql = new Statements(dialect, b.table);
@@ -134,8 +134,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   /** Starts building a source on {@code dataSource}, the host's own (pooled) DataSource. */
-  public static Builder builder(DataSource dataSource) {
-    return new Builder(dataSource);
+  public static JdbcReadingSourceBuilder builder(DataSource dataSource) {
+    return new JdbcReadingSourceBuilder(dataSource);
   }
 
   /**
@@ -149,10 +149,10 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * @throws ConfigurationException naming {@code HikariCP} when it is not on the class path
    * @throws ReadingSourceException when the first connection fails
    */
-  public static Builder builder(String jdbcUrl, String user, String password) {
+  public static JdbcReadingSourceBuilder builder(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     DataSource pool = ConnectionPool.open(jdbcUrl, user, password);
-    Builder builder = new Builder(pool);
+    JdbcReadingSourceBuilder builder = new JdbcReadingSourceBuilder(pool);
     builder.ownedPool = (AutoCloseable) pool;
     return builder;
   }
@@ -160,12 +160,12 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   /**
    * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}), {@code SYNC_DB_USER} and
    * {@code SYNC_DB_PASSWORD}, with a small HikariCP pool (see {@link #builder(String, String,
-   * String)}; HikariCP must be on the class path): the Java side of the
-   * original {@code createDatabaseFromEnv}. {@code SYNC_WORKER_ID} (default: see {@link
-   * Builder#setWorkerId}) holds the leases, and {@code SYNC_LEASE_SECONDS} (whole seconds, 5 to
-   * 86400, default 300) sets their length. {@code GATEWAY_ID} plays no part here: it names the
-   * gateway to the server, while several workers of one gateway need distinct worker ids. It
-   * connects once to recognize the database.
+   * String)}; HikariCP must be on the class path): the Java side of the original {@code
+   * createDatabaseFromEnv}. {@code SYNC_WORKER_ID} (default: see {@link
+   * JdbcReadingSourceBuilder#setWorkerId}) holds the leases, and {@code SYNC_LEASE_SECONDS}
+   * (whole seconds, 5 to 86400, default 300) sets their length. {@code GATEWAY_ID} plays no part
+   * here: it names the gateway to the server, while several workers of one gateway need distinct
+   * worker ids. It connects once to recognize the database.
    *
    * @throws ConfigurationException naming the variable when {@code SYNC_DB_URL} is malformed,
    *     unsupported or unreachable, or another variable is invalid; naming {@code HikariCP}
@@ -402,7 +402,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     closeQuietly(ownedPool);
   }
 
-  private static void closeQuietly(AutoCloseable pool) {
+  static void closeQuietly(AutoCloseable pool) {
     if (pool == null) {
       return;
     }
@@ -416,103 +416,5 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   @Override
   public String toString() {
     return description;
-  }
-
-  /** Builds a {@link JdbcReadingSource}. Not thread-safe. */
-  public static final class Builder {
-    final DataSource dataSource;
-    /** The pool that builder(jdbcUrl, ...) opened, which the source closes; else null. */
-    AutoCloseable ownedPool;
-    private ReadingsTable table = ReadingsTable.defaults();
-    private Clock clock = Clock.systemUTC();
-    private Duration lease = DEFAULT_LEASE;
-    private String workerId;
-    private RetentionPolicy retention = RetentionPolicy.defaults();
-    private SyncListener listener;
-
-    Builder(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-    }
-
-    /** The table and columns to use. Default {@link ReadingsTable#defaults()}. */
-    public Builder setTable(ReadingsTable table) {
-      this.table = Objects.requireNonNull(table, "table");
-      return this;
-    }
-
-    /**
-     * The clock for leases held in this process, for the times a claim reports, and for
-     * retention. Default: the UTC system clock. On PostgreSQL the database's clock judges
-     * whether a lease lapsed; this one only schedules the look for lapsed batches.
-     */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * How long a claim holds its batch unless renewed, from {@link #MIN_LEASE} to {@link
-     * #MAX_LEASE}. Default {@link #DEFAULT_LEASE}. Longer than the slowest upload with its
-     * retries, or the engine must {@linkplain #renew renew} it.
-     */
-    public Builder setLease(Duration lease) {
-      Objects.requireNonNull(lease, "lease");
-      if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
-        throw new IllegalArgumentException(
-            "lease must be between " + MIN_LEASE + " and " + MAX_LEASE + ": " + lease);
-      }
-      this.lease = lease;
-      return this;
-    }
-
-    /**
-     * Who holds the batches this source claims, 1 to 64 characters. Default: this host's name
-     * (the {@code HOSTNAME} or {@code COMPUTERNAME} variable, else what the network stack
-     * reports, cut to 64 characters), or {@value #DEFAULT_WORKER_ID} when it is unknown; stable
-     * across restarts on one host. Workers that drain one PostgreSQL table together need
-     * distinct ids (two on one host: set them), because {@link #recoverClaims()} gives back
-     * every batch of its worker id. It is not the gateway id sent to the server.
-     */
-    public Builder setWorkerId(String workerId) {
-      Objects.requireNonNull(workerId, "workerId");
-      if (workerId.isBlank() || workerId.length() > MAX_WORKER_ID_LENGTH) {
-        throw new IllegalArgumentException("workerId must be 1 to " + MAX_WORKER_ID_LENGTH
-            + " characters: '" + workerId + "'");
-      }
-      this.workerId = workerId;
-      return this;
-    }
-
-    /** Retention and the pending cap. Default {@link RetentionPolicy#defaults()}. */
-    public Builder setRetention(RetentionPolicy retention) {
-      this.retention = Objects.requireNonNull(retention, "retention");
-      return this;
-    }
-
-    /**
-     * Told of rows quarantined at claim time, of a backlog over the cap and of dropped readings.
-     * Pass the same listener as to the SyncManager.
-     */
-    public Builder setListener(SyncListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * Connects once to recognize the database.
-     *
-     * @throws UnsupportedDatabaseException when it is not H2 2.x, PostgreSQL or SQLite
-     * @throws ReadingSourceException when the database cannot be reached
-     */
-    public JdbcReadingSource build() {
-      Dialect dialect;
-      try {
-        dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
-      } catch (RuntimeException e) {
-        closeQuietly(ownedPool);
-        throw e;
-      }
-      return new JdbcReadingSource(this, dialect, workerId != null ? workerId : EnvSettings.hostWorkerId());
-    }
   }
 }

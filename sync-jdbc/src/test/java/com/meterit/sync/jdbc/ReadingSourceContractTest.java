@@ -52,7 +52,7 @@ abstract class ReadingSourceContractTest {
     }
   }
 
-  JdbcReadingSource.Builder builder() {
+  JdbcReadingSourceBuilder builder() {
     return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
         .setLease(LEASE).setWorkerId("worker-a");
   }
@@ -338,7 +338,7 @@ abstract class ReadingSourceContractTest {
 
   @Test
   void theBuilderRefusesAShortLeaseAndABadWorkerId() {
-    JdbcReadingSource.Builder builder = JdbcReadingSource.builder(db.dataSource);
+    JdbcReadingSourceBuilder builder = JdbcReadingSource.builder(db.dataSource);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> builder.setLease(Duration.ofSeconds(1)));
     assertEquals("lease must be between PT5S and PT24H: PT1S", e.getMessage());
