@@ -23,7 +23,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +73,6 @@ public final class SyncManager implements AutoCloseable {
   private final ReadingSource source;
   private final ClientSystemGateway gateway;
   private final Clock clock;
-  private final Scheduler scheduler;
   private final Executor executor;
   private final EngineThreads threads;
   private final UploadWindow window;
@@ -90,19 +88,13 @@ public final class SyncManager implements AutoCloseable {
   private final RunReporter reports;
   private final StatusAssembly statusAssembly;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
-  private final DoubleSupplier random;
-  private final Duration reconnectSpread;
-  private final OverloadPacing overloadPacing;
+  private final RunTimer timer;
 
   private final Object lock = new Object();
   // Guarded by lock.
   private Lifecycle lifecycle = Lifecycle.NEW;
   private CompletableFuture<SyncRun> currentRun;
   private CompletableFuture<Void> stopFuture;
-  private Scheduler.Cancellable syncTimer;
-  private Instant nextScheduledRun;
-  /** Set after a full server ended a run: no reconnection brings the next run sooner. */
-  private Instant pacedUntil;
   private Instant startedAt;
 
   private volatile boolean stopRequested;
@@ -112,11 +104,9 @@ public final class SyncManager implements AutoCloseable {
     this.source = b.source;
     this.gateway = b.gateway;
     this.clock = b.clock;
-    this.random = b.random;
-    this.reconnectSpread = b.reconnectSpread;
-    this.overloadPacing = new OverloadPacing(random);
     this.threads = new EngineThreads(b);
-    this.scheduler = threads.scheduler;
+    Scheduler scheduler = threads.scheduler;
+    this.timer = new RunTimer(scheduler, clock, b.random, b.reconnectSpread, this::triggerSync);
     this.executor = threads.runs;
     Executor background = threads.background;
     this.listeners = new Listeners(b.listeners);
@@ -258,17 +248,13 @@ public final class SyncManager implements AutoCloseable {
             SyncRun.skipped(clock.instant(), "the manager is not running"));
       }
       if (!monitor.isConnected()) {
-        scheduleNextRun();
+        timer.scheduleIn(configuration.current().syncInterval);
         return CompletableFuture.completedFuture(
             SyncRun.skipped(clock.instant(), "the Client System is offline"));
       }
       run = new CompletableFuture<>();
       currentRun = run;
-      nextScheduledRun = null;
-      if (syncTimer != null) {
-        syncTimer.cancel();
-        syncTimer = null;
-      }
+      timer.cancel();
     }
     try {
       executor.execute(() -> execute(run));
@@ -283,7 +269,7 @@ public final class SyncManager implements AutoCloseable {
 
   private void execute(CompletableFuture<SyncRun> future) {
     SyncRun run = null;
-    Duration nextRunIn = null;
+    Throwable ended = null;
     try {
       reports.started(clock.instant());
       setState(SyncState.SYNCING);
@@ -291,7 +277,7 @@ public final class SyncManager implements AutoCloseable {
       RunLoop.Result result = runLoop.run(configuration.current());
       run = result.run;
       reports.finished(result);
-      nextRunIn = overloadPacing.nextRunAfter(result.cause, configuration.current().syncInterval);
+      ended = result.cause;
     } catch (Throwable t) {
       run = new SyncRun(reports.lastAttemptAt(), clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
           String.valueOf(t));
@@ -303,8 +289,7 @@ public final class SyncManager implements AutoCloseable {
       synchronized (lock) {
         currentRun = null;
         if (lifecycle == Lifecycle.RUNNING) {
-          pacedUntil = nextRunIn != null ? clock.instant().plus(nextRunIn) : null;
-          scheduleNextRun(nextRunIn != null ? nextRunIn : configuration.current().syncInterval);
+          timer.afterRun(ended, configuration.current().syncInterval);
         }
       }
       future.complete(run);
@@ -326,10 +311,7 @@ public final class SyncManager implements AutoCloseable {
       stopFuture = new CompletableFuture<>();
       stopRequested = true;
       stopSignal.countDown();
-      if (syncTimer != null) {
-        syncTimer.cancel();
-      }
-      nextScheduledRun = null;
+      timer.cancel();
       running = currentRun;
       lifecycle = Lifecycle.STOPPING;
     }
@@ -406,7 +388,7 @@ public final class SyncManager implements AutoCloseable {
   private SyncStatus status(StatusBoard.Backlog backlog) {
     Instant next;
     synchronized (lock) {
-      next = nextScheduledRun;
+      next = timer.next();
     }
     return statusAssembly.status(state, backlog, next);
   }
@@ -451,7 +433,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       if (lifecycle == Lifecycle.RUNNING) {
         if (!next.syncInterval.equals(previous.syncInterval) && currentRun == null) {
-          scheduleNextRun();
+          timer.scheduleIn(next.syncInterval);
         }
         if (!next.heartbeatInterval.equals(previous.heartbeatInterval)) {
           heartbeats.scheduleIn(next.heartbeatInterval);
@@ -487,33 +469,9 @@ public final class SyncManager implements AutoCloseable {
     if (state == SyncState.OFFLINE) {
       setState(SyncState.IDLE);
     }
-    // Auto-resume, spread out: a fleet that lost the server together finds it again within a
-    // few probes of each other, and a run at once from every gateway is a herd that the server
-    // meets with 503s (docs/fleet.md). The first run comes at a random point of the spread,
-    // replacing the scheduled one.
-    resumeAfterReconnect();
-  }
-
-  private void resumeAfterReconnect() {
-    Duration spread = configuration.current().syncInterval.compareTo(reconnectSpread) < 0
-        ? configuration.current().syncInterval : reconnectSpread;
     synchronized (lock) {
-      if (lifecycle != Lifecycle.RUNNING || currentRun != null) {
-        return;
-      }
-      Instant now = clock.instant();
-      if (pacedUntil != null && pacedUntil.isAfter(now)) {
-        // A full server's health check may fail too, so this "reconnection" is the same
-        // overload, and the run it paced stays where it is.
-        return;
-      }
-      if (!spread.isZero()) {
-        if (syncTimer != null) {
-          syncTimer.cancel();
-        }
-        Duration delay = Duration.ofNanos((long) (random.getAsDouble() * spread.toNanos()));
-        nextScheduledRun = now.plus(delay);
-        syncTimer = scheduler.schedule(this::triggerSync, delay);
+      if (lifecycle != Lifecycle.RUNNING || currentRun != null
+          || timer.deferAfterReconnect(configuration.current().syncInterval)) {
         return;
       }
     }
@@ -525,20 +483,6 @@ public final class SyncManager implements AutoCloseable {
     if (state == SyncState.IDLE) {
       setState(SyncState.OFFLINE);
     }
-  }
-
-  // Called with lock held.
-  private void scheduleNextRun() {
-    scheduleNextRun(configuration.current().syncInterval);
-  }
-
-  // Called with lock held.
-  private void scheduleNextRun(Duration delay) {
-    if (syncTimer != null) {
-      syncTimer.cancel();
-    }
-    nextScheduledRun = clock.instant().plus(delay);
-    syncTimer = scheduler.schedule(this::triggerSync, delay);
   }
 
   private void setState(SyncState next) {
