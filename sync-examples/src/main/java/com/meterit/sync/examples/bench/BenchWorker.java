@@ -11,21 +11,12 @@ import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.ReadingsTable;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BenchWorker {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final int METERS = 1000;
 
   private BenchWorker() {}
 
@@ -72,99 +62,6 @@ public final class BenchWorker {
     System.exit(0);
   }
 
-  /** The realistic readings of the brief: 1,000 meters, 15-minute steps, rising 3-decimal values. */
-  static final class Readings {
-    private final long[] thousandths = new long[METERS];
-    private final Instant start = Instant.parse("2026-01-01T00:00:00Z");
-    private long next;
-
-    Readings() {
-      for (int m = 0; m < METERS; m++) {
-        thousandths[m] = 10_000_000L + m * 7_123L;
-      }
-    }
-
-    /** Fills the next reading's fields; returns its meter index. */
-    int advance() {
-      int meter = (int) (next % METERS);
-      long step = next / METERS;
-      thousandths[meter] += 250 + (meter * 31L + step * 17L) % 1000;
-      next++;
-      return meter;
-    }
-
-    String meterId(int meter) {
-      return String.format("meter-%04d", meter);
-    }
-
-    Instant time() {
-      return start.plus(Duration.ofMinutes(15 * ((next - 1) / METERS)));
-    }
-
-    BigDecimal value(int meter) {
-      return BigDecimal.valueOf(thousandths[meter], 3);
-    }
-  }
-
-  private static ReadingsTable table(Map<String, String> o) {
-    String name = o.getOrDefault("table", "meter_readings");
-    return ReadingsTable.builder().setTable(name).setHistoryTable(name + "_runs").build();
-  }
-
-  private static void populate(String url, ReadingsTable names, String table, long count)
-      throws Exception {
-    try (JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).setTable(names).build()) {
-      source.createSchema();
-    }
-    boolean postgres = url.startsWith("jdbc:postgresql:");
-    try (Connection c = DriverManager.getConnection(url)) {
-      c.setAutoCommit(false);
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO " + table + " (meter_id, read_at, value, unit) VALUES (?, ?, ?, ?)")) {
-        Readings readings = new Readings();
-        for (long i = 0; i < count; i++) {
-          int meter = readings.advance();
-          insert.setString(1, readings.meterId(meter));
-          insert.setObject(2, OffsetDateTime.ofInstant(readings.time(), ZoneOffset.UTC));
-          if (postgres) {
-            insert.setBigDecimal(3, readings.value(meter));
-          } else {
-            insert.setString(3, readings.value(meter).toPlainString());
-          }
-          insert.setString(4, "kWh");
-          insert.addBatch();
-          if (i % 10_000 == 9_999) {
-            insert.executeBatch();
-            c.commit();
-          }
-        }
-        insert.executeBatch();
-        c.commit();
-      }
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        // Settle the writes of the load, so the drain does not pay for them.
-        s.execute(postgres ? "VACUUM ANALYZE " + table : "CHECKPOINT SYNC");
-      }
-    }
-  }
-
-  private static void drop(String url, String table) throws Exception {
-    if (url.startsWith("jdbc:h2:")) {
-      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + table);
-        s.execute("DROP TABLE IF EXISTS " + table + "_runs");
-        s.execute("DELETE FROM meter_sync_schema WHERE table_name = '" + table + "'");
-      }
-    } else if (url.startsWith("jdbc:postgresql:")) {
-      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + table);
-        s.execute("DROP TABLE IF EXISTS " + table + "_runs");
-        s.execute("DELETE FROM meter_sync_schema WHERE table_name = '" + table + "'");
-      }
-    }
-  }
-
   /** A gateway that accepts everything at once: what is left is the queue's own cost. */
   private static final class NoopGateway implements ClientSystemGateway {
     @Override
@@ -191,9 +88,9 @@ public final class BenchWorker {
     String url = o.get("db");
     long count = Long.parseLong(o.get("readings"));
     int batch = Integer.parseInt(o.getOrDefault("batch", "1000"));
-    ReadingsTable names = table(o);
+    ReadingsTable names = BenchBacklog.table(o.getOrDefault("table", "meter_readings"));
     String table = o.getOrDefault("table", "meter_readings");
-    populate(url, names, table, count);
+    BenchBacklog.populate(url, names, table, count);
 
     JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).setTable(names).build();
     ClientSystemGateway gateway = queueOnly ? new NoopGateway()
@@ -228,20 +125,20 @@ public final class BenchWorker {
         .build();
 
     System.gc();
-    HeapSampler heap = new HeapSampler();
-    Allocation allocation = new Allocation();
-    long cpu0 = processCpuNanos();
+    Instruments.HeapSampler heap = new Instruments.HeapSampler();
+    Instruments.Allocation allocation = new Instruments.Allocation();
+    long cpu0 = Instruments.processCpuNanos();
     startNanos[0] = System.nanoTime();
     manager.start();
     manager.triggerSync().join();
     long end = System.nanoTime();
-    long cpu = processCpuNanos() - cpu0;
+    long cpu = Instruments.processCpuNanos() - cpu0;
     long allocated = allocation.since();
     long peak = heap.stop();
     long pending = source.pendingCount();
     manager.close();
     source.close();
-    drop(url, table);
+    BenchBacklog.drop(url, table);
 
     double seconds = (end - startNanos[0]) / 1e9;
     Map<String, Object> r = new LinkedHashMap<>();
@@ -281,11 +178,11 @@ public final class BenchWorker {
     long count = Long.parseLong(o.get("readings"));
     int batch = Integer.parseInt(o.getOrDefault("batch", "1000"));
     boolean combined = Boolean.parseBoolean(o.getOrDefault("combined", "false"));
-    ReadingsTable names = table(o);
+    ReadingsTable names = BenchBacklog.table(o.getOrDefault("table", "meter_readings"));
     String table = o.getOrDefault("table", "meter_readings");
-    populate(url, names, table, count);
+    BenchBacklog.populate(url, names, table, count);
     long synced = 0;
-    long cpu0 = processCpuNanos();
+    long cpu0 = Instruments.processCpuNanos();
     long start = System.nanoTime();
     try (JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).setTable(names).build()) {
       Claim claim = source.claim(batch);
@@ -300,8 +197,8 @@ public final class BenchWorker {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long cpu = processCpuNanos() - cpu0;
-    drop(url, table);
+    long cpu = Instruments.processCpuNanos() - cpu0;
+    BenchBacklog.drop(url, table);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("readings", synced);
     r.put("seconds", seconds);
@@ -319,7 +216,7 @@ public final class BenchWorker {
   }
 
   private static List<UploadBatch> batches(int readings, int size) {
-    Readings gen = new Readings();
+    BenchBacklog.Readings gen = new BenchBacklog.Readings();
     List<UploadBatch> batches = new ArrayList<>();
     List<Reading> current = new ArrayList<>(size);
     for (int i = 0; i < readings; i++) {
@@ -393,13 +290,13 @@ public final class BenchWorker {
     manager.start();
     // Let start-up work (class loading, the first probe and heartbeat, JIT) finish first.
     Thread.sleep(15_000);
-    Map<String, Long> threads0 = threadCpu();
-    long cpu0 = processCpuNanos();
+    Map<String, Long> threads0 = Instruments.threadCpu();
+    long cpu0 = Instruments.processCpuNanos();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
-    double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+    double cpuSeconds = (Instruments.processCpuNanos() - cpu0) / 1e9;
     double wall = (System.nanoTime() - t0) / 1e9;
-    Map<String, Long> threads1 = threadCpu();
+    Map<String, Long> threads1 = Instruments.threadCpu();
     manager.close();
     source.close();
     Map<String, Object> r = new LinkedHashMap<>();
@@ -421,89 +318,15 @@ public final class BenchWorker {
   private static Map<String, Object> baseline(Map<String, String> o) throws Exception {
     int seconds = Integer.parseInt(o.getOrDefault("seconds", "60"));
     Thread.sleep(15_000);
-    long cpu0 = processCpuNanos();
+    long cpu0 = Instruments.processCpuNanos();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
-    double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+    double cpuSeconds = (Instruments.processCpuNanos() - cpu0) / 1e9;
     double wall = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("seconds", wall);
     r.put("cpuSeconds", cpuSeconds);
     r.put("cpuPercentOfOneCore", 100 * cpuSeconds / wall);
     return r;
-  }
-
-  /** CPU time of each live Java thread, by name (JVM-internal threads are not listed). */
-  private static Map<String, Long> threadCpu() {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, Long> cpu = new HashMap<>();
-    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (info != null) {
-        long t = mx.getThreadCpuTime(info.getThreadId());
-        if (t > 0) {
-          cpu.merge(info.getThreadName(), t, Long::sum);
-        }
-      }
-    }
-    return cpu;
-  }
-
-  static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  /** Samples the used heap every 10 ms; a sampled peak, not a GC log. */
-  private static final class HeapSampler {
-    private volatile boolean running = true;
-    private volatile long peak;
-    private final Thread thread = new Thread(() -> {
-      while (running) {
-        peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "bench-heap-sampler");
-
-    HeapSampler() {
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    long stop() throws InterruptedException {
-      running = false;
-      thread.join();
-      return peak;
-    }
-  }
-
-  /** Bytes allocated by every thread since construction, threads started since included. */
-  private static final class Allocation {
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private final Map<Long, Long> before = new HashMap<>();
-
-    Allocation() {
-      long[] ids = threads.getAllThreadIds();
-      long[] bytes = threads.getThreadAllocatedBytes(ids);
-      for (int i = 0; i < ids.length; i++) {
-        before.put(ids[i], bytes[i]);
-      }
-    }
-
-    long since() {
-      long[] ids = threads.getAllThreadIds();
-      long[] bytes = threads.getThreadAllocatedBytes(ids);
-      long total = 0;
-      for (int i = 0; i < ids.length; i++) {
-        if (bytes[i] > 0) {
-          total += bytes[i] - before.getOrDefault(ids[i], 0L);
-        }
-      }
-      return total;
-    }
   }
 }

@@ -9,12 +9,7 @@ import com.meterit.sync.core.SyncManagerBuilder;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import java.lang.management.ManagementFactory;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +58,7 @@ final class LinkDrain {
     try (LinkEmulator link = LinkEmulator.start(profile, port, stalls, deadline.plusMinutes(30));
         JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).build()) {
       source.createSchema();
-      BenchWorker.Readings generator = new BenchWorker.Readings();
+      BenchBacklog.Readings generator = new BenchBacklog.Readings();
       Progress progress = new Progress();
       SyncManagerBuilder builder = SyncManager.builder(source,
           HttpClientSystemGateway.builder(link.url("/api"), "bench-key", "bench-gateway")
@@ -80,14 +75,15 @@ final class LinkDrain {
           .setMaxInFlight(engine.window);
       String windowSetting = "setMaxInFlight(" + engine.window + ")";
       try (SyncManager manager = builder.build()) {
-        load(url, generator, (long) WARMUP_BATCHES * engine.batchSize);
+        BenchBacklog.append(url, "meter_readings", generator,
+            (long) WARMUP_BATCHES * engine.batchSize);
         manager.start();
         SyncRun warmup = manager.triggerSync().get(deadline.toSeconds(), TimeUnit.SECONDS);
         if (source.pendingCount() != 0) {
           throw new IllegalStateException("the warm-up did not drain: " + warmup);
         }
 
-        load(url, generator, readings);
+        BenchBacklog.append(url, "meter_readings", generator, readings);
         long up0 = link.uplinkBytes();
         long down0 = link.downlinkBytes();
         int connections0 = link.connectionsOpened();
@@ -108,31 +104,6 @@ final class LinkDrain {
   /** The machine's one-minute load average: the benchmark shares its cores with whatever runs. */
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  /** Appends {@code count} readings to the queue in one transaction per 10,000. */
-  private static void load(String url, BenchWorker.Readings generator, long count)
-      throws Exception {
-    try (Connection c = DriverManager.getConnection(url)) {
-      c.setAutoCommit(false);
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO meter_readings (meter_id, read_at, value, unit) VALUES (?, ?, ?, ?)")) {
-        for (long i = 0; i < count; i++) {
-          int meter = generator.advance();
-          insert.setString(1, generator.meterId(meter));
-          insert.setObject(2, OffsetDateTime.ofInstant(generator.time(), ZoneOffset.UTC));
-          insert.setString(3, generator.value(meter).toPlainString());
-          insert.setString(4, "kWh");
-          insert.addBatch();
-          if (i % 10_000 == 9_999) {
-            insert.executeBatch();
-            c.commit();
-          }
-        }
-        insert.executeBatch();
-        c.commit();
-      }
-    }
   }
 
   /** The times at which the measured run passed each third of its backlog. */
