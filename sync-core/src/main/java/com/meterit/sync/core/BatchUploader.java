@@ -277,8 +277,9 @@ final class BatchUploader {
         log.info("Credentials expired; authenticating again");
         continue;
       } catch (PayloadTooLargeException | BatchRejectedException | AuthenticationFailedException
-          | UploadsRefusedException | LeaseLostException e) {
-        // A lost lease is not the gateway's failure: the batch is another claim's now.
+          | UploadsRefusedException | LeaseLostException | StopRequestedException e) {
+        // Neither a lost lease (the batch is another claim's now) nor a stop is the gateway's
+        // failure.
         throw e;
       } catch (TransientGatewayException e) {
         failure = e;

@@ -2,12 +2,17 @@ package com.meterit.sync.core;
 
 import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.GatewayException;
+import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -182,5 +188,55 @@ class UploadWindowTest {
     assertEquals(h.gateway.accepted().keySet(), new java.util.TreeSet<>(h.source.syncedIds()));
     assertEquals(400, h.source.pendingCount(), "the rest stays queued");
     assertEquals(0, h.source.heldBatches(), "nothing is left held");
+  }
+
+  /** From a review: a stop while an upload waits out the server's pause is not a failure. */
+  @Test
+  void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
+    AtomicBoolean stopped = new AtomicBoolean();
+    // The stop comes while the upload waits: the wait ends early, as the real sleeper's does.
+    UploadWindow window = new UploadWindow(2, h.clock, d -> stopped.set(true), stopped::get);
+    window.pauseFor(Duration.ofMinutes(1));
+    BatchUploader uploader = new BatchUploader(h.gateway,
+        BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stopped::get,
+        new BatchUploader.BackoffObserver() {
+          @Override
+          public void backingOff(Duration delay, GatewayException cause) {}
+
+          @Override
+          public void resumed() {}
+        }, window);
+    h.source.addSample(10);
+    Claim claim = h.source.claim(10);
+    List<Claim> unsent = new CopyOnWriteArrayList<>();
+    BatchUploader.Sink sink = new BatchUploader.Sink() {
+      @Override
+      public void beforeSend(Claim batch) {}
+
+      @Override
+      public void answered(Claim batch, UploadResult result) {
+        throw new AssertionError("nothing was sent");
+      }
+
+      @Override
+      public List<Claim> reform(Claim batch, List<List<Reading>> parts) {
+        throw new AssertionError("nothing was refused");
+      }
+
+      @Override
+      public void quarantined(Claim batch, Rejection rejection) {
+        throw new AssertionError("nothing was refused");
+      }
+
+      @Override
+      public void unsent(Claim batch) {
+        unsent.add(batch);
+      }
+    };
+
+    assertThrows(StopRequestedException.class,
+        () -> uploader.upload(claim, 0, new Refusals(10), sink));
+    assertEquals(List.of(claim), unsent, "the batch is given back, still journaled");
+    assertTrue(h.gateway.uploads().isEmpty());
   }
 }
