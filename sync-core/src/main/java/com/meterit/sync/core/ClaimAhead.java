@@ -116,8 +116,9 @@ final class ClaimAhead {
     try {
       next = source.settleAndClaim(batch, rejected, request.size);
     } catch (NextClaimFailedException e) {
-      log.debug("Batch {} settled; the claim after it failed, and is made again alone",
-          batch.batch().batchId(), e);
+      // The message names the cause by type; the cause itself may carry a secret.
+      log.debug("Batch {} settled; {}; the claim is made again alone", batch.batch().batchId(),
+          e.getMessage());
       claimAlone(request);
       return;
     } catch (Throwable t) {

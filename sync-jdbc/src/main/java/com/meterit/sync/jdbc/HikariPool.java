@@ -36,10 +36,12 @@ final class HikariPool {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
       // PoolInitializationException when the database refuses, a plain RuntimeException when no
-      // driver takes the URL: either way the URL is not usable, and its message is masked.
+      // driver takes the URL: either way the URL is not usable. Its message is masked, and the
+      // driver's exception is not attached: a host that logs this one with its causes would
+      // print the driver's own message, password and all.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new ReadingSourceException("connecting failed: "
-          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), cause);
+      throw new ReadingSourceException("connecting failed: " + cause.getClass().getName() + ": "
+          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), null);
     }
   }
 }
