@@ -13,8 +13,12 @@ import javax.sql.DataSource;
 final class ConnectionPool {
   /** The setting a missing HikariCP is reported under. */
   static final String HIKARICP = "HikariCP";
-  /** The most connections: {@value}. A run, its prefetch, lease renewals and a status read. */
-  static final int MAX_SIZE = 4;
+  /**
+   * The most connections: {@value}. The prefetch, a settlement for each batch in flight (4 in the
+   * default upload window), lease renewals and a status read, so that none waits for another. A
+   * wider window shares them: a settlement waits, at most {@link #CONNECTION_TIMEOUT}.
+   */
+  static final int MAX_SIZE = 8;
   /** Connections kept open while idle: {@value}, so a claim after a quiet hour needs no login. */
   static final int MIN_IDLE = 1;
   /** A connection is retired after 30 minutes, before a firewall or server limit cuts it. */

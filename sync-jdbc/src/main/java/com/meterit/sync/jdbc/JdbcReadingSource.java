@@ -139,7 +139,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   /**
-   * Starts building a source on a JDBC URL, with a small HikariCP pool (at most 4 connections, 1
+   * Starts building a source on a JDBC URL, with a small HikariCP pool (at most 8 connections, 1
    * kept idle, each validated after it sat idle and retired after 30 minutes) that {@link
    * #close()} closes. Opens the pool's first connection. HikariCP (an optional dependency of
    * sync-jdbc) and the driver must be on the class path.

@@ -36,7 +36,7 @@ class FromEnvTest {
     }
     try (com.zaxxer.hikari.HikariDataSource pool =
         (com.zaxxer.hikari.HikariDataSource) HikariPool.open(url, "sa", "hunter2")) {
-      assertEquals(4, pool.getMaximumPoolSize());
+      assertEquals(8, pool.getMaximumPoolSize());
       assertEquals(1, pool.getMinimumIdle());
       assertEquals(Duration.ofMinutes(30).toMillis(), pool.getMaxLifetime());
       assertEquals(Duration.ofMinutes(5).toMillis(), pool.getKeepaliveTime());
