@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
@@ -86,8 +87,11 @@ final class BatchUploader {
   private final BackoffObserver observer;
   private final UploadWindow window;
 
-  /** The largest batch the server took after a 413; shared by later runs. */
-  private volatile int learnedMaxBatch = Integer.MAX_VALUE;
+  /**
+   * The largest batch the server took after a 413; shared by the lanes and by later runs. Only
+   * ever lowered, but for a reset: a 413 on a larger batch formed earlier teaches nothing new.
+   */
+  private final AtomicInteger learnedMaxBatch = new AtomicInteger(Integer.MAX_VALUE);
 
   BatchUploader(
       ClientSystemGateway gateway,
@@ -108,12 +112,12 @@ final class BatchUploader {
 
   /** The claim size to use: the configured one, unless the server taught us a smaller one. */
   int batchSizeFor(int configured) {
-    return Math.min(configured, learnedMaxBatch);
+    return Math.min(configured, learnedMaxBatch.get());
   }
 
   /** Forgets the size learned from 413s, for example when a new configuration arrives. */
   void resetLearnedBatchSize() {
-    learnedMaxBatch = Integer.MAX_VALUE;
+    learnedMaxBatch.set(Integer.MAX_VALUE);
   }
 
   /**
@@ -131,10 +135,11 @@ final class BatchUploader {
       while (!parts.isEmpty()) {
         checkStop();
         Claim part = parts.peek();
-        if (!part.resumed() && part.size() > learnedMaxBatch) {
+        int learned = learnedMaxBatch.get();
+        if (!part.resumed() && part.size() > learned) {
           // Formed by this hold and never sent, so it can still be cut to the size learned from
           // a 413 meanwhile, sparing a request that would be refused.
-          split(parts, learnedMaxBatch, sink);
+          split(parts, learned, sink);
           continue;
         }
         UploadResult result;
@@ -146,10 +151,11 @@ final class BatchUploader {
           if (part.size() == 1) {
             refusedAlone(parts, "payload too large even alone: " + e.getMessage(), refusals, sink);
           } else {
-            learnedMaxBatch = Math.max(1, part.size() / 2);
+            int smaller =
+                learnedMaxBatch.accumulateAndGet(Math.max(1, part.size() / 2), Math::min);
             log.info("Server refused {} readings as too large; batches are now at most {}",
-                part.size(), learnedMaxBatch);
-            split(parts, learnedMaxBatch, sink);
+                part.size(), smaller);
+            split(parts, smaller, sink);
           }
           setAsideIfOverBudget(parts, refusals);
           continue;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BatchRejectedException;
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.Reading;
@@ -259,6 +260,27 @@ class SyncManagerTest {
     List<Integer> later = h.gateway.uploads().stream().skip(6).map(UploadBatch::size)
         .collect(Collectors.toList());
     assertEquals(List.of(250, 250), later, "later runs claim the learned size directly");
+  }
+
+  /** From a review: a 413 on a larger batch never raises the size learned from an earlier one. */
+  @Test
+  void aLater413OnAJournaledBatchKeepsTheSmallerLearnedSize() {
+    h.source.addSample(3000);
+    // Two batches of 1,000 journaled by an earlier process: they go out whole, as formed.
+    Claim first = h.source.claim(1000);
+    Claim second = h.source.claim(1000);
+    h.source.release(first);
+    h.source.release(second);
+    h.gateway.setMaxBatchSize(250);
+    SyncManager manager = h.builder().setBatchSize(1000).build();
+    manager.start();
+
+    List<Integer> sizes = h.gateway.uploads().stream().map(UploadBatch::size)
+        .collect(Collectors.toList());
+    // The first journaled batch teaches 250 (1000 and 500 refused); the second, refused whole at
+    // 1000, must not bring it back to 500.
+    assertEquals(3, sizes.stream().filter(size -> size > 250).count(), sizes.toString());
+    assertEquals(3000, h.source.syncedIds().size());
   }
 
   @Test
