@@ -1,5 +1,7 @@
 package com.meterit.sync.api;
 
+import java.util.function.Supplier;
+
 /**
  * {@link ReadingSource#settleAndClaim} settled the batch, but claiming the next one failed. The
  * settlement stands: the engine counts the batch as settled and claims again, on its own.
@@ -14,5 +16,22 @@ public class NextClaimFailedException extends ReadingSourceException {
   public NextClaimFailedException(Throwable cause) {
     super("the batch was settled, but claiming the next failed: " + cause.getClass().getName(),
         cause);
+  }
+
+  /**
+   * Claims with {@code claim} after a batch was settled in a transaction of its own, as a {@link
+   * ReadingSource#settleAndClaim} that cannot do both in one does: any failure of the claim, but
+   * for a {@link VirtualMachineError}, comes out as this exception, which says that the
+   * settlement stands.
+   */
+  public static Claim afterSettling(Supplier<Claim> claim) {
+    try {
+      return claim.get();
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      // Any other failure, a checked exception thrown undeclared included.
+      throw new NextClaimFailedException(t);
+    }
   }
 }

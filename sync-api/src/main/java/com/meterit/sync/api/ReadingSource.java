@@ -68,19 +68,7 @@ public interface ReadingSource {
    */
   default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
     settle(claim, rejected);
-    return claimAfterSettling(this, maxReadings);
-  }
-
-  /** Claims once the batch is settled: a failure says that the settlement stands. */
-  private static Claim claimAfterSettling(ReadingSource source, int maxReadings) {
-    try {
-      return source.claim(maxReadings);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      // Any other failure, a checked exception thrown undeclared included.
-      throw new NextClaimFailedException(t);
-    }
+    return NextClaimFailedException.afterSettling(() -> claim(maxReadings));
   }
 
   /**

@@ -87,16 +87,7 @@ final class ClaimAhead {
     try {
       return request.claim.join();
     } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      // A checked exception a source threw undeclared: quoted by type, as its message may carry
-      // a secret into the run's error.
-      throw new IllegalStateException("claiming failed: " + cause.getClass().getName(), cause);
+      throw Rethrow.unchecked(e.getCause(), "claiming failed");
     }
   }
 

@@ -82,17 +82,8 @@ final class Lanes {
     } finally {
       lock.unlock();
     }
-    if (failure instanceof RuntimeException) {
-      throw (RuntimeException) failure;
-    }
-    if (failure instanceof Error) {
-      throw (Error) failure;
-    }
     if (failure != null) {
-      // A checked exception that code threw undeclared: the run still fails with it, quoted by
-      // type only, since its message may carry a secret into the history and the status.
-      throw new IllegalStateException("an upload failed: " + failure.getClass().getName(),
-          failure);
+      throw Rethrow.unchecked(failure, "an upload failed");
     }
   }
 

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * manager.close();
  * }</pre>
  *
- * <p>A run drains the whole queue, one batch at a time, and only one run happens at a time:
- * {@link #triggerSync()} during a run joins it. A reading is acknowledged only after the server
+ * <p>A run drains the whole queue, with up to {@code setMaxInFlight} batches in flight, and only
+ * one run happens at a time: {@link #triggerSync()} during a run joins it. A reading is acknowledged only after the server
  * accepted it; every failure, and {@link #stop()}, leaves unsent readings queued.
  *
  * <p>Thread-safe. A manager runs once: after {@code stop()} it cannot be started again.

@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
  * 30 answers rather than the ~500 that additive growth takes, which on a satellite link is the
  * difference between the first minutes at a third of the link and at all of it. From the first
  * overload on, it grows by one for every window's worth answered, and halves on each overload.
- * It never exceeds {@link #max()}, which stays conservative because a fleet of gateways shares
- * one server. A {@code Retry-After} pauses every new send until it has passed. Thread-safe.
+ * It never exceeds its maximum ({@code SyncManagerBuilder.setMaxInFlight}), which stays
+ * conservative because a fleet of gateways shares one server. A {@code Retry-After} pauses every
+ * new send until it has passed. Thread-safe.
  */
 final class UploadWindow {
   private final int max;
@@ -40,11 +41,6 @@ final class UploadWindow {
     this.clock = clock;
     this.sleeper = sleeper;
     this.stopRequested = stopRequested;
-  }
-
-  /** The most batches in flight the window may ever allow. */
-  int max() {
-    return max;
   }
 
   /** How many batches may be in flight now. */

@@ -43,18 +43,7 @@ interface ClaimModel {
   default Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
       List<Rejection> poisoned) {
     settle(claim, rejected);
-    return claimAfterSettling(max, poisoned);
-  }
-
-  /** A claim once a batch is settled: its failure says that the settlement stands. */
-  default Claim claimAfterSettling(int max, List<Rejection> poisoned) {
-    try {
-      return claim(max, poisoned);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new NextClaimFailedException(t);
-    }
+    return NextClaimFailedException.afterSettling(() -> claim(max, poisoned));
   }
 
   void release(Claim claim);

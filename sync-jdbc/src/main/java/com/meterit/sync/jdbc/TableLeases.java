@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
+import com.meterit.sync.api.NextClaimFailedException;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
@@ -144,7 +145,7 @@ final class TableLeases implements ClaimModel {
     long now = clock.millis();
     if (now >= nextTakeoverAt) {
       settle(claim, rejected);
-      return claimAfterSettling(max, poisoned);
+      return NextClaimFailedException.afterSettling(() -> claim(max, poisoned));
     }
     long[] key = Journal.parseKey(claim);
     long from = scanFrom();
@@ -159,7 +160,9 @@ final class TableLeases implements ClaimModel {
     Claim next = formed(result, from, max, bad, poisoned);
     // Empty, because the queue's end is near or every row found was poisoned: claim() looks on,
     // and from the start, before it says the queue is drained.
-    return next.isEmpty() ? claimAfterSettling(max, poisoned) : next;
+    return next.isEmpty()
+        ? NextClaimFailedException.afterSettling(() -> claim(max, poisoned))
+        : next;
   }
 
   /** After a claim's transaction: the scan start moves, poisoned rows are reported. */
