@@ -1,10 +1,10 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Claim;
-import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.jdbc.LocalHolds.Held;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * H2 and SQLite: one gateway process drains the embedded file, so batches are held in that
  * process. Forming a batch is one indexed read from the low-water mark and one small journal
  * INSERT, in one transaction; rows stay PENDING in the table, and {@link LocalClaims} keeps the
- * journaled ids out of new batches. A hold is a token and a lease end in memory; a lapsed hold
- * leaves its batch journaled and un-held, and the next claim returns it. At first use the
- * journal is loaded (an embedded database has one owner), so a restart sends every batch an
+ * journaled ids out of new batches. A hold is a token and a lease end in memory ({@link
+ * LocalHolds}); a lapsed hold leaves its batch journaled and un-held, and the next claim returns
+ * it. At first use the journal is loaded (an embedded database has one owner), so a restart sends every batch an
  * earlier process formed, unchanged, before any new one.
  *
  * <p>Lock order: the claims lock first, then a connection, never the other way round; paths that
@@ -40,20 +39,6 @@ final class ProcessClaims implements ClaimModel {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessClaims.class);
 
-  /** One journaled batch and its hold. Guarded by the lock. */
-  private static final class Held {
-    final Journal.Batch batch;
-    /** The token of the claim that holds the batch; 0 when un-held. */
-    long token;
-    long leaseUntil;
-    /** Being settled or re-formed: not to be expired nor handed out. */
-    boolean busy;
-
-    Held(Journal.Batch batch) {
-      this.batch = batch;
-    }
-  }
-
   private final Jdbc jdbc;
   private final QueueRows queue;
   private final Statements sql;
@@ -63,7 +48,7 @@ final class ProcessClaims implements ClaimModel {
   private final String worker;
   private final Object lock = new Object();
   private final LocalClaims local = new LocalClaims();
-  private final Map<Long, Held> batches = new HashMap<>();
+  private final LocalHolds holds = new LocalHolds();
   private boolean journalLoaded;
   /** When an empty claim may walk the table again for late-committed rows. */
   private long nextRescanAtMillis;
@@ -86,13 +71,8 @@ final class ProcessClaims implements ClaimModel {
       if (!journalLoaded) {
         jdbc.inTransaction("loading the batch journal", this::loadJournal);
       }
-      for (Held held : batches.values()) {
-        if (held.token != 0 && !held.busy && held.leaseUntil <= now) {
-          held.token = 0;
-          log.warn("The lease of {} lapsed; it will be sent again", held.batch);
-        }
-      }
-      for (Held next = nextUnheld(); next != null; next = nextUnheld()) {
+      holds.expireLapsed(now);
+      for (Held next = holds.nextUnheld(); next != null; next = holds.nextUnheld()) {
         Claim resumed = resume(next, now, poisoned);
         if (resumed != null) {
           return resumed;
@@ -133,7 +113,7 @@ final class ProcessClaims implements ClaimModel {
     knowLowWater(c);
     List<Journal.Batch> all = journal.all(c);
     for (Journal.Batch batch : all) {
-      batches.put(batch.id, new Held(batch));
+      holds.add(new Held(batch));
       local.journaled(IdRanges.ids(batch.ranges));
     }
     journalLoaded = true;
@@ -141,18 +121,6 @@ final class ProcessClaims implements ClaimModel {
       log.info("{} journaled batch(es) from an earlier run will be sent again first", all.size());
     }
     return null;
-  }
-
-  /** The un-held batch with the lowest first id. Holds the lock. */
-  private Held nextUnheld() {
-    Held next = null;
-    for (Held held : batches.values()) {
-      if (held.token == 0 && !held.busy
-          && (next == null || held.batch.firstId < next.batch.firstId)) {
-        next = held;
-      }
-    }
-    return next;
   }
 
   /** Holds the lock. @return the claim, or null when the batch had nothing left to send */
@@ -168,7 +136,7 @@ final class ProcessClaims implements ClaimModel {
     });
     poisoned.addAll(bad);
     if (readings.isEmpty()) {
-      batches.remove(held.batch.id);
+      holds.remove(held);
       local.settled(IdRanges.ids(held.batch.ranges));
       log.error("Journaled {} has no pending readings left in {}; dropped from the journal",
           held.batch, sql.rawTable);
@@ -230,7 +198,7 @@ final class ProcessClaims implements ClaimModel {
           IdRanges.ofReadings(claim.readings()), claim.size()));
       held.token = token;
       held.leaseUntil = now + leaseMillis;
-      batches.put(rowId, held);
+      holds.add(held);
     }
     return claim;
   }
@@ -251,16 +219,8 @@ final class ProcessClaims implements ClaimModel {
 
   /** Marks the claim's batch busy. @throws LeaseLostException when the claim does not hold it */
   private Held hold(Claim claim) {
-    long[] key = Journal.parseKey(claim);
     synchronized (lock) {
-      Held held = batches.get(key[0]);
-      if (held == null || held.token != key[1] || held.busy) {
-        throw new LeaseLostException("batch " + claim.batch().batchId() + " is no longer held by "
-            + "claim " + claim.key() + ": its lease lapsed and it was claimed again, or it was "
-            + "settled");
-      }
-      held.busy = true;
-      return held;
+      return holds.markBusy(claim);
     }
   }
 
@@ -282,7 +242,7 @@ final class ProcessClaims implements ClaimModel {
       synchronized (lock) {
         held.busy = false;
         if (settled) {
-          batches.remove(held.batch.id);
+          holds.remove(held);
           local.settled(IdRanges.ids(held.batch.ranges));
         }
       }
@@ -297,8 +257,8 @@ final class ProcessClaims implements ClaimModel {
     long[] key = Journal.parseKey(claim);
     Journal.Batch batch;
     synchronized (lock) {
-      Held held = batches.get(key[0]);
-      if (held == null || held.token != key[1]) {
+      Held held = holds.heldBy(key);
+      if (held == null) {
         return;
       }
       held.token = 0;
@@ -344,8 +304,8 @@ final class ProcessClaims implements ClaimModel {
       synchronized (lock) {
         held.busy = false;
         if (done) {
-          batches.remove(held.batch.id);
-          formed.forEach(h -> batches.put(h.batch.id, h));
+          holds.remove(held);
+          formed.forEach(holds::add);
           local.released(left);
         }
       }
@@ -355,22 +315,9 @@ final class ProcessClaims implements ClaimModel {
 
   @Override
   public Map<String, Instant> renew(Collection<Claim> claims) {
-    Map<String, Instant> held = new HashMap<>();
     synchronized (lock) {
-      long leaseUntil = clock.millis() + leaseMillis;
-      for (Claim claim : claims) {
-        if (claim.isEmpty()) {
-          continue;
-        }
-        long[] key = Journal.parseKey(claim);
-        Held h = batches.get(key[0]);
-        if (h != null && h.token == key[1]) {
-          h.leaseUntil = leaseUntil;
-          held.put(claim.key(), Instant.ofEpochMilli(leaseUntil));
-        }
-      }
+      return holds.renew(claims, clock.millis() + leaseMillis);
     }
-    return held;
   }
 
   @Override
