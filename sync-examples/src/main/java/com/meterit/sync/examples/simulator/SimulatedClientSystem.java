@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,27 +61,13 @@ public final class SimulatedClientSystem implements AutoCloseable {
 
   // Guarded by this.
   private final Map<String, Instant> tokens = new HashMap<>();
-  private final Map<String, Stored> batches = new HashMap<>();
-  private final Map<Long, BigDecimal> accepted = new LinkedHashMap<>();
-  private final Map<Long, Set<String>> acceptedIn = new HashMap<>();
-  private final Map<Long, String> rejected = new LinkedHashMap<>();
+  private final SimLedger ledger = new SimLedger();
   private final List<JsonNode> heartbeats = new ArrayList<>();
   private Fault fault = Fault.NONE;
   private Duration tokenLifetime = Duration.ofHours(1);
   private Map<String, Object> config = Map.of("version", "1");
   private int tokensIssued;
-  private int conflicts;
   private long bytesReceived;
-
-  private static final class Stored {
-    final String content;
-    final byte[] answer;
-
-    Stored(String content, byte[] answer) {
-      this.content = content;
-      this.answer = answer;
-    }
-  }
 
   private SimulatedClientSystem(String apiKey, int port) throws IOException {
     this.apiKey = apiKey;
@@ -159,33 +144,27 @@ public final class SimulatedClientSystem implements AutoCloseable {
 
   /** Each accepted reading's exact value, by the gateway's reading id. */
   public synchronized Map<Long, BigDecimal> accepted() {
-    return new LinkedHashMap<>(accepted);
+    return ledger.accepted();
   }
 
   /** The number of readings accepted, each counted once. */
   public synchronized int acceptedCount() {
-    return accepted.size();
+    return ledger.acceptedCount();
   }
 
   /** Readings this server rejected, with its reasons. */
   public synchronized Map<Long, String> rejected() {
-    return new LinkedHashMap<>(rejected);
+    return ledger.rejected();
   }
 
   /** Readings accepted under more than one distinct batch: must stay empty. */
   public synchronized Set<Long> acceptedUnderSeveralBatches() {
-    Set<Long> ids = new HashSet<>();
-    acceptedIn.forEach((id, batchIds) -> {
-      if (batchIds.size() > 1) {
-        ids.add(id);
-      }
-    });
-    return ids;
+    return ledger.acceptedUnderSeveralBatches();
   }
 
   /** Batch ids replayed with different content (answered 409): must stay 0. */
   public synchronized int conflicts() {
-    return conflicts;
+    return ledger.conflicts();
   }
 
   public synchronized int tokensIssued() {
@@ -213,7 +192,7 @@ public final class SimulatedClientSystem implements AutoCloseable {
    */
   public synchronized boolean awaitAccepted(int count, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (accepted.size() < count) {
+    while (ledger.acceptedCount() < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;
@@ -318,22 +297,11 @@ public final class SimulatedClientSystem implements AutoCloseable {
       send(exchange, 400, "{\"error\":\"batchId, Idempotency-Key and readings are required\"}");
       return;
     }
-    String content = readings.toString();
-    byte[] answer = null;
+    byte[] answer;
     synchronized (this) {
       bytesReceived += raw.length;
-      Stored earlier = batches.get(batchId);
-      if (earlier != null) {
-        if (earlier.content.equals(content)) {
-          answer = earlier.answer;
-        } else {
-          conflicts++;
-        }
-      } else {
-        answer = accept(batchId, readings);
-        batches.put(batchId, new Stored(content, answer));
-        notifyAll();
-      }
+      answer = ledger.record(batchId, readings);
+      notifyAll();
     }
     if (answer == null) {
       send(exchange, 409, "{\"error\":\"Idempotency-Key reused with a different body\"}");
@@ -344,47 +312,6 @@ public final class SimulatedClientSystem implements AutoCloseable {
       return;
     }
     send(exchange, 200, answer);
-  }
-
-  // Called with the lock held.
-  private byte[] accept(String batchId, JsonNode readings) {
-    StringBuilder rejections = new StringBuilder();
-    int acceptedHere = 0;
-    for (JsonNode r : readings) {
-      long id = r.path("id").asLong();
-      String reason = invalid(r);
-      if (reason != null) {
-        rejected.put(id, reason);
-        if (rejections.length() > 0) {
-          rejections.append(',');
-        }
-        rejections.append("{\"id\":").append(id).append(",\"reason\":\"").append(reason).append("\"}");
-        continue;
-      }
-      acceptedHere++;
-      // Deduplicated by reading id too: a reading sent again in another batch counts once.
-      accepted.putIfAbsent(id, r.get("value").decimalValue());
-      acceptedIn.computeIfAbsent(id, k -> new HashSet<>()).add(batchId);
-    }
-    return ("{\"batchId\":\"" + batchId + "\",\"accepted\":" + acceptedHere + ",\"rejected\":["
-        + rejections + "]}").getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String invalid(JsonNode r) {
-    JsonNode value = r.get("value");
-    if (value == null || !value.isNumber()) {
-      return "value is not a number";
-    }
-    if (value.decimalValue().signum() < 0) {
-      return "value must not be negative";
-    }
-    if (!UNITS.contains(r.path("unit").asText())) {
-      return "unknown unit '" + r.path("unit").asText() + "'";
-    }
-    if (r.path("meterId").asText("").isBlank()) {
-      return "meterId is missing";
-    }
-    return null;
   }
 
   private void config(HttpExchange exchange) throws IOException {
