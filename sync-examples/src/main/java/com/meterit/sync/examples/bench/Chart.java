@@ -2,16 +2,12 @@ package com.meterit.sync.examples.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /** Draws throughput against batch size, with the measured limits as horizontal lines. */
 final class Chart {
@@ -31,14 +27,6 @@ final class Chart {
    */
   static void write(Path file, List<Integer> batchSizes, List<Double> throughput,
       Map<String, Double> limits) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, HEIGHT);
-
     double max = 0;
     for (double t : throughput) {
       max = Math.max(max, t);
@@ -50,23 +38,11 @@ final class Chart {
     int plotWidth = WIDTH - LEFT - RIGHT;
     int plotHeight = HEIGHT - TOP - BOTTOM;
 
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.setColor(Color.BLACK);
-    g.drawString("Backlog drain on H2: throughput against batch size", LEFT, 30);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-
-    // Grid and y labels.
-    for (int i = 0; i <= 5; i++) {
-      int y = TOP + plotHeight - plotHeight * i / 5;
-      g.setColor(new Color(225, 225, 225));
-      g.drawLine(LEFT, y, LEFT + plotWidth, y);
-      g.setColor(Color.DARK_GRAY);
-      String label = String.format(Locale.ROOT, "%,.0f", top * i / 5);
-      g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + 4);
-    }
-    g.setColor(Color.BLACK);
-    g.drawLine(LEFT, TOP, LEFT, TOP + plotHeight);
-    g.drawLine(LEFT, TOP + plotHeight, LEFT + plotWidth, TOP + plotHeight);
+    Canvas canvas = Canvas.titled(WIDTH, HEIGHT,
+        "Backlog drain on H2: throughput against batch size", LEFT);
+    Graphics2D g = canvas.graphics();
+    canvas.frame(LEFT, TOP, plotWidth, plotHeight, 5,
+        i -> String.format(Locale.ROOT, "%,.0f", top * i / 5));
     g.drawString("readings/s", 10, TOP - 10);
     g.drawString("batch size (log scale)", LEFT + plotWidth / 2 - 60, HEIGHT - 20);
 
@@ -114,8 +90,7 @@ final class Chart {
     }
     g.drawLine(LEFT + plotWidth + 15, legendY, LEFT + plotWidth + 40, legendY);
     g.drawString("drain (SyncManager)", LEFT + plotWidth + 45, legendY + 4);
-    g.dispose();
-    ImageIO.write(image, "png", file.toFile());
+    canvas.write(file);
   }
 
   private static double niceCeiling(double value) {

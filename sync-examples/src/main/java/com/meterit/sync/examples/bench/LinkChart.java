@@ -1,10 +1,7 @@
 package com.meterit.sync.examples.bench;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 
 /**
  * Draws drain rate as a share of link capacity, one group of bars per profile and one bar per
@@ -32,31 +28,12 @@ final class LinkChart {
   private LinkChart() {}
 
   static void write(Path file, List<LinkRun> runs) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, HEIGHT);
     int plotWidth = WIDTH - LEFT - RIGHT;
     int plotHeight = HEIGHT - TOP - BOTTOM;
-
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.setColor(Color.BLACK);
-    g.drawString("Backlog drain over emulated links: share of link capacity used", LEFT, 30);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    for (int i = 0; i <= 5; i++) {
-      int y = TOP + plotHeight - plotHeight * i / 5;
-      g.setColor(new Color(225, 225, 225));
-      g.drawLine(LEFT, y, LEFT + plotWidth, y);
-      g.setColor(Color.DARK_GRAY);
-      String label = (i * 20) + "%";
-      g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + 4);
-    }
-    g.setColor(Color.BLACK);
-    g.drawLine(LEFT, TOP, LEFT, TOP + plotHeight);
-    g.drawLine(LEFT, TOP + plotHeight, LEFT + plotWidth, TOP + plotHeight);
+    Canvas canvas = Canvas.titled(WIDTH, HEIGHT,
+        "Backlog drain over emulated links: share of link capacity used", LEFT);
+    Graphics2D g = canvas.graphics();
+    canvas.frame(LEFT, TOP, plotWidth, plotHeight, 5, i -> (i * 20) + "%");
     g.drawString("drain / capacity", 10, TOP - 10);
 
     Map<String, List<LinkRun>> byProfile = new LinkedHashMap<>();
@@ -103,7 +80,6 @@ final class LinkChart {
           legendY + 2);
       legendY += 20;
     }
-    g.dispose();
-    ImageIO.write(image, "png", file.toFile());
+    canvas.write(file);
   }
 }

@@ -1,15 +1,12 @@
 package com.meterit.sync.examples.fleet;
 
+import com.meterit.sync.examples.bench.Canvas;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Draws what the server saw in one case, per minute: upload requests/s (and the 503s among them)
@@ -26,33 +23,24 @@ final class FleetChart {
   private FleetChart() {}
 
   static void write(Path file, String title, FleetResult r) throws IOException {
-    System.setProperty("java.awt.headless", "true");
     int height = TOP + 2 * PANEL + GAP + 50;
-    BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, height);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString(title, LEFT, 28);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    Canvas canvas = Canvas.titled(WIDTH, height, title, LEFT);
+    Graphics2D g = canvas.graphics();
     int minutes = r.requestsPerMinute.length;
     double requestTop = Math.max(r.peakRequests, 2.2 * r.steadyRequests) * 1.1;
-    panel(g, TOP, minutes, r, requestTop, "upload requests/s (red: answered 503)",
+    panel(canvas, TOP, minutes, r, requestTop, "upload requests/s (red: answered 503)",
         r.requestsPerMinute, r.rejectedPerMinute, 2 * r.steadyRequests, "2 x steady");
     double readingTop = Math.max(r.peakReadings, r.options.readingsPerSecond) * 1.1;
-    panel(g, TOP + PANEL + GAP, minutes, r, readingTop, "readings/s accepted", r.readingsPerMinute,
-        null, r.options.readingsPerSecond, "capacity");
+    panel(canvas, TOP + PANEL + GAP, minutes, r, readingTop, "readings/s accepted",
+        r.readingsPerMinute, null, r.options.readingsPerSecond, "capacity");
     g.setColor(Color.DARK_GRAY);
     g.drawString("minutes of simulated time", WIDTH / 2 - 70, height - 12);
-    g.dispose();
-    ImageIO.write(image, "png", file.toFile());
+    canvas.write(file);
   }
 
-  private static void panel(Graphics2D g, int top, int minutes, FleetResult r, double max,
+  private static void panel(Canvas canvas, int top, int minutes, FleetResult r, double max,
       String label, double[] values, double[] red, double line, String lineLabel) {
+    Graphics2D g = canvas.graphics();
     int width = WIDTH - LEFT - RIGHT;
     int bottom = top + PANEL;
     int outageFrom = x((int) r.options.outageStart.toMinutes(), minutes, width);
@@ -61,21 +49,12 @@ final class FleetChart {
     g.fillRect(outageFrom, top, outageTo - outageFrom, PANEL);
     g.setColor(Color.GRAY);
     g.drawString("outage", outageFrom + 4, top + 14);
-    for (int i = 0; i <= 4; i++) {
-      int y = bottom - PANEL * i / 4;
-      g.setColor(new Color(220, 220, 220));
-      g.drawLine(LEFT, y, LEFT + width, y);
-      g.setColor(Color.DARK_GRAY);
-      String v = String.format(Locale.ROOT, "%,.0f", max * i / 4);
-      g.drawString(v, LEFT - 8 - g.getFontMetrics().stringWidth(v), y + 4);
-    }
     for (int m = 0; m <= minutes; m += 30) {
       g.drawString(Integer.toString(m), x(m, minutes, width) - 8, bottom + 16);
     }
-    g.setColor(Color.BLACK);
+    canvas.frame(LEFT, top, width, PANEL, 4,
+        i -> String.format(Locale.ROOT, "%,.0f", max * i / 4));
     g.drawString(label, LEFT, top - 6);
-    g.drawLine(LEFT, top, LEFT, bottom);
-    g.drawLine(LEFT, bottom, LEFT + width, bottom);
     g.setColor(new Color(60, 120, 200));
     g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
         new float[] {8, 6}, 0));
