@@ -119,7 +119,13 @@ final class LeaseKeeper {
       if (stopped || timer != null) {
         return;
       }
-      timer = scheduler.schedule(this::renewalDue, delay);
+      try {
+        timer = scheduler.schedule(this::renewalDue, delay);
+      } catch (RejectedExecutionException e) {
+        // A host's scheduler that is shutting down: the next hold tries again, and a lease
+        // that is not renewed only brings its batch back when it lapses.
+        log.warn("Could not schedule lease renewals: {}", e.toString());
+      }
     }
   }
 

@@ -117,4 +117,33 @@ class LeaseRenewalTest {
     assertEquals(0, h.source.claim(1_000).size(), "nobody took the batch over");
     assertTrue(offered.get() > 3);
   }
+
+  /**
+   * From a review: a scheduler that refuses the renewal timer (a host's, shutting down) must not
+   * make holding a claim fail, which would strand the claim, taken but neither sent nor given
+   * back; the next hold schedules it again.
+   */
+  @Test
+  void aRenewalTimerTheSchedulerRefusesDoesNotFailTheHold() {
+    h.source.addSample(2_000);
+    java.util.concurrent.atomic.AtomicBoolean refusing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Scheduler refusesWhileAsked = (task, delay) -> {
+      if (refusing.get()) {
+        throw new java.util.concurrent.RejectedExecutionException("shutting down");
+      }
+      return h.scheduler.schedule(task, delay);
+    };
+    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, refusesWhileAsked, Runnable::run);
+    Claim first = h.source.claim(1_000);
+    leases.hold(first);
+
+    refusing.set(false);
+    Claim second = h.source.claim(1_000);
+    leases.hold(second);
+    h.scheduler.advance(Duration.ofMinutes(12));
+    leases.ensureHeld(first);
+    leases.ensureHeld(second);
+    assertEquals(0, h.source.claim(1_000).size(), "both batches are still held, renewed");
+  }
 }
