@@ -1,7 +1,6 @@
 package com.meterit.sync.jdbc;
 
-import java.util.Collection;
-import java.util.TreeSet;
+import java.util.List;
 
 /**
  * Where the next batch starts, for an embedded database that one gateway process owns (H2,
@@ -20,10 +19,11 @@ import java.util.TreeSet;
  *
  * <p>With nothing excluded, a claim reads from the low-water mark. While ids are excluded, it
  * reads above the highest of them; once readings below that come back, it reads from the lowest
- * of them instead and skips the excluded ids. Not thread-safe: the source guards it.
+ * of them instead and skips the excluded ids. Ids travel as inclusive runs ({@link IdRanges}),
+ * so that nothing here boxes an id. Not thread-safe: the source guards it.
  */
 final class LocalClaims {
-  private final TreeSet<Long> excluded = new TreeSet<>();
+  private final IdRangeSet excluded = new IdRangeSet();
   /** The lowest id given back below excluded ids, or null when there is none. */
   private Long lowestReturned;
   /** No pending reading has a lower id, except excluded ones; -1 until computed. */
@@ -66,7 +66,7 @@ final class LocalClaims {
 
   /** How many excluded ids lie at or above {@code floor}: rows a read from there must skip. */
   int excludedFrom(long floor) {
-    return excluded.tailSet(floor, true).size();
+    return (int) Math.min(Integer.MAX_VALUE, excluded.countFrom(floor));
   }
 
   boolean isExcluded(long id) {
@@ -77,7 +77,7 @@ final class LocalClaims {
    * Adds the ids of batches journaled by an earlier process. Rows below them that are in no
    * batch must still be read, so the floor stays where it was.
    */
-  void journaled(Collection<Long> ids) {
+  void journaled(List<long[]> ids) {
     if (ids.isEmpty()) {
       return;
     }
@@ -96,7 +96,7 @@ final class LocalClaims {
    * @param firstFound the lowest id it took, if any
    * @param lastFound the highest id it took, if any
    */
-  void claimed(Collection<Long> ids, long floor, int found, int wanted, long firstFound,
+  void claimed(List<long[]> ids, long floor, int found, int wanted, long firstFound,
       long lastFound) {
     if (excluded.isEmpty() && floor == lowWater()) {
       // Read from the mark with nothing excluded: nothing below the first row found is pending.
@@ -110,12 +110,9 @@ final class LocalClaims {
   }
 
   /** Ids of a settled batch: forgotten. */
-  void settled(Collection<Long> ids) {
+  void settled(List<long[]> ids) {
     long before = floor();
-    // Not removeAll: with a list argument it may call contains() on the list for every id.
-    for (Long id : ids) {
-      excluded.remove(id);
-    }
+    excluded.removeAll(ids);
     if (excluded.isEmpty() && before > settledTo) {
       // Nothing below the floor was pending but excluded ids, and they are settled now.
       settledTo = before;
@@ -137,10 +134,10 @@ final class LocalClaims {
   }
 
   /** Ids that are pending again and in no batch: claimable by the next new batch. */
-  void released(Collection<Long> ids) {
-    for (Long id : ids) {
-      excluded.remove(id);
-      returned(id);
+  void released(List<long[]> ids) {
+    if (!ids.isEmpty()) {
+      excluded.removeAll(ids);
+      returned(ids.get(0)[0]);
     }
   }
 

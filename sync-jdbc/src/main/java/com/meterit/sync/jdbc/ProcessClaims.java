@@ -114,7 +114,7 @@ final class ProcessClaims implements ClaimModel {
     List<Journal.Batch> all = journal.all(c);
     for (Journal.Batch batch : all) {
       holds.add(new Held(batch));
-      local.journaled(IdRanges.ids(batch.ranges));
+      local.journaled(batch.ranges);
     }
     journalLoaded = true;
     if (!all.isEmpty()) {
@@ -137,7 +137,7 @@ final class ProcessClaims implements ClaimModel {
     poisoned.addAll(bad);
     if (readings.isEmpty()) {
       holds.remove(held);
-      local.settled(IdRanges.ids(held.batch.ranges));
+      local.settled(held.batch.ranges);
       log.error("Journaled {} has no pending readings left in {}; dropped from the journal",
           held.batch, sql.rawTable);
       return null;
@@ -156,6 +156,7 @@ final class ProcessClaims implements ClaimModel {
     long rowId = Journal.newId();
     long token = Journal.newId();
     List<Rejection> bad = new ArrayList<>();
+    Journal.Batch[] journaled = {null};
     Claim claim = jdbc.inTransaction("claiming readings", c -> {
       queue.beginWrite(c, journal);
       knowLowWater(c);
@@ -187,26 +188,21 @@ final class ProcessClaims implements ClaimModel {
       }
       Claim formed = new Claim(Journal.key(rowId, token), readings,
           Instant.ofEpochMilli(now + leaseMillis), false);
-      journal.insert(c, new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
-          IdRanges.ofReadings(readings), readings.size()), now + leaseMillis, now);
+      journaled[0] = new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
+          IdRanges.ofReadings(readings), readings.size());
+      journal.insert(c, journaled[0], now + leaseMillis, now);
       return formed;
     });
     poisoned.addAll(bad);
-    local.claimed(ids(claim.readings()), taken[3], (int) taken[0], max, taken[1], taken[2]);
+    local.claimed(claim.isEmpty() ? List.of() : journaled[0].ranges, taken[3], (int) taken[0],
+        max, taken[1], taken[2]);
     if (!claim.isEmpty()) {
-      Held held = new Held(new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-          IdRanges.ofReadings(claim.readings()), claim.size()));
+      Held held = new Held(journaled[0]);
       held.token = token;
       held.leaseUntil = now + leaseMillis;
       holds.add(held);
     }
     return claim;
-  }
-
-  private static List<Long> ids(List<Reading> readings) {
-    List<Long> ids = new ArrayList<>(readings.size());
-    readings.forEach(r -> ids.add(r.id()));
-    return ids;
   }
 
   /** Computes the low-water mark with one scan, the first time it is needed. Holds the lock. */
@@ -243,7 +239,7 @@ final class ProcessClaims implements ClaimModel {
         held.busy = false;
         if (settled) {
           holds.remove(held);
-          local.settled(IdRanges.ids(held.batch.ranges));
+          local.settled(held.batch.ranges);
         }
       }
     }
@@ -290,7 +286,7 @@ final class ProcessClaims implements ClaimModel {
           Claim partClaim = new Claim(Journal.key(rowId, token), part,
               Instant.ofEpochMilli(now + leaseMillis), false);
           Held partHeld = new Held(new Journal.Batch(rowId, partClaim.batch().batchId(), worker,
-              token, IdRanges.of(ids(part)), part.size()));
+              token, IdRanges.ofReadings(part), part.size()));
           partHeld.token = token;
           partHeld.leaseUntil = now + leaseMillis;
           journal.insert(c, partHeld.batch, partHeld.leaseUntil, now);
@@ -306,7 +302,7 @@ final class ProcessClaims implements ClaimModel {
         if (done) {
           holds.remove(held);
           formed.forEach(holds::add);
-          local.released(left);
+          local.released(IdRanges.of(left));
         }
       }
     }
