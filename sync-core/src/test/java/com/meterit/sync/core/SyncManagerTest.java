@@ -362,9 +362,46 @@ class SyncManagerTest {
 
   @Test
   void aConfusedAnswerAcknowledgesNothing() {
+    SyncManager manager = answeredBy(batch -> new UploadResult(batch.batchId(), 3 + 5, List.of(), 10));
+    assertEquals(3, h.source.pendingCount());
+    assertTrue(manager.getStatus().lastError().orElseThrow().contains("malformed answer"),
+        manager.getStatus().lastError().orElseThrow());
+  }
+
+  @Test
+  void anAnswerRejectingAReadingOutsideTheBatchAcknowledgesNothing() {
+    SyncManager manager = answeredBy(batch -> new UploadResult(batch.batchId(), 2,
+        List.of(new Rejection(first(batch) + 1_000, "no such reading")), 10));
+    assertEquals(3, h.source.pendingCount());
+    assertTrue(manager.getStatus().lastError().orElseThrow().contains("not in batch"),
+        manager.getStatus().lastError().orElseThrow());
+  }
+
+  @Test
+  void anAnswerRejectingAReadingTwiceAcknowledgesNothing() {
+    SyncManager manager = answeredBy(batch -> new UploadResult(batch.batchId(), 1,
+        List.of(new Rejection(first(batch), "bad"), new Rejection(first(batch), "bad")), 10));
+    assertEquals(3, h.source.pendingCount());
+    assertTrue(manager.getStatus().lastError().orElseThrow().contains("listed twice"),
+        manager.getStatus().lastError().orElseThrow());
+  }
+
+  @Test
+  void anAnswerThatAddsUpIsTakenWithItsRejection() {
+    SyncManager manager = answeredBy(batch -> new UploadResult(batch.batchId(), 2,
+        List.of(new Rejection(first(batch), "bad")), 10));
+    assertEquals(0, h.source.pendingCount());
+    assertTrue(manager.getStatus().lastError().isEmpty(), "a consistent answer is no error");
+  }
+
+  private static long first(UploadBatch batch) {
+    return batch.readings().get(0).id();
+  }
+
+  /** Runs three readings past a server whose every answer is {@code answer}'s. */
+  private SyncManager answeredBy(java.util.function.Function<UploadBatch, UploadResult> answer) {
     h.source.addSample(3);
-    FakeClientSystemGateway honest = new FakeClientSystemGateway();
-    ClientSystemGateway liar = new ClientSystemGateway() {
+    ClientSystemGateway server = new ClientSystemGateway() {
       @Override
       public boolean testConnection() {
         return true;
@@ -372,17 +409,14 @@ class SyncManagerTest {
 
       @Override
       public UploadResult uploadBatch(UploadBatch batch) {
-        UploadResult truth = honest.uploadBatch(batch);
-        return new UploadResult(batch.batchId(), truth.acceptedCount() + 5, List.of(), 10);
+        return answer.apply(batch);
       }
     };
-    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(liar).setClock(h.clock)
-        .setScheduler(h.scheduler).setExecutor(Runnable::run).setMaxRetries(1)
+    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(server)
+        .setClock(h.clock).setScheduler(h.scheduler).setExecutor(Runnable::run).setMaxRetries(1)
         .setSleeper(d -> { }).build();
     manager.start();
-    assertEquals(3, h.source.pendingCount());
-    assertTrue(manager.getStatus().lastError().orElseThrow().contains("malformed answer"),
-        manager.getStatus().lastError().orElseThrow());
+    return manager;
   }
 
   @Test
