@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * A set of reading ids kept as disjoint, ascending runs of consecutive ids, in two parallel
@@ -19,13 +20,13 @@ final class IdRangeSet {
     return runs == 0;
   }
 
-  /** @throws java.util.NoSuchElementException when empty */
+  /** @throws NoSuchElementException when empty */
   long first() {
     requireNotEmpty();
     return from[0];
   }
 
-  /** @throws java.util.NoSuchElementException when empty */
+  /** @throws NoSuchElementException when empty */
   long last() {
     requireNotEmpty();
     return to[runs - 1];
@@ -135,7 +136,7 @@ final class IdRangeSet {
 
   private void requireNotEmpty() {
     if (runs == 0) {
-      throw new java.util.NoSuchElementException("no ids");
+      throw new NoSuchElementException("no ids");
     }
   }
 

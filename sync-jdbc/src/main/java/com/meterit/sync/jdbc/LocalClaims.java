@@ -77,15 +77,15 @@ final class LocalClaims {
    * Adds the ids of batches journaled by an earlier process. Rows below them that are in no
    * batch must still be read, so the floor stays where it was.
    */
-  void journaled(List<long[]> ids) {
-    if (ids.isEmpty()) {
+  void journaled(List<long[]> runs) {
+    if (runs.isEmpty()) {
       return;
     }
     long before = floor();
     if (lowestReturned == null || before < lowestReturned) {
       lowestReturned = before;
     }
-    excluded.addAll(ids);
+    excluded.addAll(runs);
   }
 
   /**
@@ -96,13 +96,13 @@ final class LocalClaims {
    * @param firstFound the lowest id it took, if any
    * @param lastFound the highest id it took, if any
    */
-  void claimed(List<long[]> ids, long floor, int found, int wanted, long firstFound,
+  void claimed(List<long[]> runs, long floor, int found, int wanted, long firstFound,
       long lastFound) {
     if (excluded.isEmpty() && floor == lowWater()) {
       // Read from the mark with nothing excluded: nothing below the first row found is pending.
       lowWater = found > 0 ? firstFound : floor;
     }
-    excluded.addAll(ids);
+    excluded.addAll(runs);
     if (lowestReturned != null) {
       // Fewer than wanted: nothing is left from the floor up. Otherwise go on after it.
       lowestReturned = found < wanted ? null : lastFound + 1;
@@ -110,9 +110,9 @@ final class LocalClaims {
   }
 
   /** Ids of a settled batch: forgotten. */
-  void settled(List<long[]> ids) {
+  void settled(List<long[]> runs) {
     long before = floor();
-    excluded.removeAll(ids);
+    excluded.removeAll(runs);
     if (excluded.isEmpty() && before > settledTo) {
       // Nothing below the floor was pending but excluded ids, and they are settled now.
       settledTo = before;
@@ -134,10 +134,10 @@ final class LocalClaims {
   }
 
   /** Ids that are pending again and in no batch: claimable by the next new batch. */
-  void released(List<long[]> ids) {
-    if (!ids.isEmpty()) {
-      excluded.removeAll(ids);
-      returned(ids.get(0)[0]);
+  void released(List<long[]> runs) {
+    if (!runs.isEmpty()) {
+      excluded.removeAll(runs);
+      returned(runs.get(0)[0]);
     }
   }
 
