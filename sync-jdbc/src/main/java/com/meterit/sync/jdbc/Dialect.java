@@ -103,6 +103,11 @@ enum Dialect {
     String longTextType() {
       return "TEXT";
     }
+
+    @Override
+    String schemaLock() {
+      return "SELECT pg_advisory_xact_lock(hashtext(?))";
+    }
   },
 
   /**
@@ -219,6 +224,16 @@ enum Dialect {
    * by it (leases shared by workers on several machines); null where leases live in the process.
    */
   String dbNowMillis() {
+    return null;
+  }
+
+  /**
+   * A statement that serializes schema preparation between processes for the rest of the
+   * transaction, with one parameter (a name for the lock), or null where one process owns the
+   * database. Two agents that start together on an empty database would otherwise race to create
+   * the same tables.
+   */
+  String schemaLock() {
     return null;
   }
 

@@ -28,6 +28,7 @@ final class Schema {
    * are put back in the queue: stop every worker of the older version first.
    */
   static void create(Connection c, Statements sql, Journal journal) throws SQLException {
+    lockOutOtherPreparations(c, sql);
     try (Statement s = c.createStatement()) {
       s.execute(sql.createSchemaTable());
       Integer version = version(c, sql);
@@ -35,8 +36,16 @@ final class Schema {
         throw new SQLException("the schema of " + sql.rawTable + " is at version " + version
             + ", newer than this meter-sync supports (" + Statements.SCHEMA_VERSION + ")");
       }
-      s.execute(sql.createReadingsTable());
       Set<String> existing = columns(c, sql.rawTable);
+      if (version != null && version == Statements.SCHEMA_VERSION
+          && isComplete(c, sql, journal, existing)) {
+        // Nothing to create. Even an IF NOT EXISTS index takes a share lock on its table, and
+        // on a table that running workers write, in this order, that deadlocks with a
+        // settlement: so a worker that starts beside others runs no DDL at all.
+        return;
+      }
+      s.execute(sql.createReadingsTable());
+      existing = columns(c, sql.rawTable);
       for (String[] column : sql.syncColumns()) {
         String name = Statements.rawColumnName(column[0]).toLowerCase(Locale.ROOT);
         if (!existing.contains(name)) {
@@ -63,6 +72,32 @@ final class Schema {
         migrate(c, s, sql, version);
       }
     }
+  }
+
+  /** Where the database is shared by processes, waits for any other one preparing it. */
+  private static void lockOutOtherPreparations(Connection c, Statements sql) throws SQLException {
+    String lock = sql.dialect.schemaLock();
+    if (lock != null) {
+      try (PreparedStatement select = c.prepareStatement(lock)) {
+        select.setString(1, "meter-sync schema of " + sql.rawTable);
+        select.execute();
+      }
+    }
+  }
+
+  /**
+   * Whether every table of the current version is there, with every sync column: the version row
+   * is written in the transaction that creates them, but a host may have dropped a table since.
+   */
+  private static boolean isComplete(Connection c, Statements sql, Journal journal,
+      Set<String> readingsColumns) throws SQLException {
+    for (String[] column : sql.syncColumns()) {
+      if (!readingsColumns.contains(
+          Statements.rawColumnName(column[0]).toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+    }
+    return !columns(c, journal.rawTable).isEmpty() && !columns(c, sql.rawHistory).isEmpty();
   }
 
   private static void migrate(Connection c, Statement s, Statements sql, int from)

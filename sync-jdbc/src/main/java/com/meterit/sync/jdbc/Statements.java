@@ -44,7 +44,8 @@ final class Statements {
   private final String syncedAt;
   private final String reason;
   private final String history;
-  private final String rawHistory;
+  /** The history table's name, unquoted. */
+  final String rawHistory;
 
   Statements(Dialect dialect, ReadingsTable names) {
     this.dialect = dialect;
