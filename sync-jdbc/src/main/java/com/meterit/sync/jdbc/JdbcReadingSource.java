@@ -182,7 +182,9 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
 
   /**
    * Creates the readings table, meter-sync's columns and indexes, and the history table, where
-   * missing. Idempotent and versioned; safe to call on every start.
+   * missing. Idempotent and versioned; safe to call on every start. On a schema already complete
+   * at this version it runs no DDL, so a worker that starts beside running ones takes no lock on
+   * their tables; on PostgreSQL, workers preparing an empty database take turns.
    */
   public void createSchema() {
     jdbc.inTransaction("creating the schema", c -> {
