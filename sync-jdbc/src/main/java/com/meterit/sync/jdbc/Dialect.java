@@ -106,7 +106,7 @@ enum Dialect {
 
     @Override
     String schemaLock() {
-      return "SELECT pg_advisory_xact_lock(hashtext(?))";
+      return "SELECT pg_advisory_xact_lock(?)";
     }
   },
 
@@ -229,7 +229,7 @@ enum Dialect {
 
   /**
    * A statement that serializes schema preparation between processes for the rest of the
-   * transaction, with one parameter (a name for the lock), or null where one process owns the
+   * transaction, with one parameter (the lock's 64-bit key), or null where one process owns the
    * database. Two agents that start together on an empty database would otherwise race to create
    * the same tables.
    */

@@ -79,10 +79,19 @@ final class Schema {
     String lock = sql.dialect.schemaLock();
     if (lock != null) {
       try (PreparedStatement select = c.prepareStatement(lock)) {
-        select.setString(1, "meter-sync schema of " + sql.rawTable);
+        select.setLong(1, lockKey(sql.rawTable));
         select.execute();
       }
     }
+  }
+
+  /**
+   * The advisory lock's key for preparing {@code table}: a hash of "meter-sync" in the high half,
+   * which makes a clash with a host's own advisory keys unlikely, and the table name's hash
+   * (fixed by the JLS, so the same in every process) in the low half.
+   */
+  static long lockKey(String table) {
+    return ((long) "meter-sync".hashCode() << 32) | (table.hashCode() & 0xffff_ffffL);
   }
 
   /**

@@ -71,11 +71,10 @@ class PostgresSchemaStartTest {
 
   @Test
   void workersPreparingOneEmptyDatabaseTakeTurns() throws Exception {
-    String lockName = "meter-sync schema of meter_readings";
     try (Connection other = DriverManager.getConnection(url)) {
       other.setAutoCommit(false);
-      try (PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-        lock.setString(1, lockName);
+      try (PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, Schema.lockKey("meter_readings"));
         lock.execute();
       }
       CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
