@@ -39,9 +39,9 @@ final class Schema {
       Set<String> existing = columns(c, sql.rawTable);
       if (version != null && version == Statements.SCHEMA_VERSION
           && isComplete(c, sql, journal, existing)) {
-        // Nothing to create. Even an IF NOT EXISTS index takes a share lock on its table, and
-        // on a table that running workers write, in this order, that deadlocks with a
-        // settlement: so a worker that starts beside others runs no DDL at all.
+        // Nothing to create. Even an IF NOT EXISTS index takes a share lock on its table: on
+        // the readings, then on the journal, while a running worker's settlement locks them the
+        // other way round, a deadlock. So a worker that starts beside others runs no DDL.
         return;
       }
       s.execute(sql.createReadingsTable());
