@@ -84,6 +84,9 @@ interface ClaimModel {
   /** After a purge: statuses may have been changed behind the source's back; look again. */
   void reanchor();
 
+  /** Gives back what the model holds outside the database; the source is closing. */
+  default void close() {}
+
   /**
    * Checks the parts of a re-formed batch, and returns them with the batch's own readings, each
    * part ascending by id: the order in which a batch is journaled and read back, so that its id

@@ -401,6 +401,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    */
   @Override
   public void close() {
+    claims.close();
     closeQuietly(ownedPool);
   }
 

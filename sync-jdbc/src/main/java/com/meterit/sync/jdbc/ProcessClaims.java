@@ -50,6 +50,8 @@ final class ProcessClaims implements ClaimModel {
   private final LocalClaims local = new LocalClaims();
   private final LocalHolds holds = new LocalHolds();
   private boolean journalLoaded;
+  /** This process's claim on the file, taken before the journal is loaded; null until then. */
+  private DrainerLock drainer;
   /** When an empty claim may walk the table again for late-committed rows. */
   private long nextRescanAtMillis;
 
@@ -110,6 +112,9 @@ final class ProcessClaims implements ClaimModel {
 
   /** Holds the lock. */
   private Void loadJournal(Connection c) throws SQLException {
+    if (drainer == null) {
+      drainer = lockOutOtherDrainers(c);
+    }
     knowLowWater(c);
     List<Journal.Batch> all = journal.all(c);
     for (Journal.Batch batch : all) {
@@ -121,6 +126,27 @@ final class ProcessClaims implements ClaimModel {
       log.info("{} journaled batch(es) from an earlier run will be sent again first", all.size());
     }
     return null;
+  }
+
+  /**
+   * Takes the drainer lock of the database's file, so that no other process forms batches of it
+   * beside this one. In memory, or where the file cannot be named, there is nothing to lock.
+   *
+   * @throws com.meterit.sync.api.ReadingSourceException when another process drains the file
+   */
+  private DrainerLock lockOutOtherDrainers(Connection c) throws SQLException {
+    String query = sql.dialect.databasePath();
+    String path = null;
+    if (query != null) {
+      try (PreparedStatement select = c.prepareStatement(query);
+          ResultSet rs = select.executeQuery()) {
+        path = rs.next() ? rs.getString(1) : null;
+      }
+    }
+    if (path == null || path.isEmpty()) {
+      return DrainerLock.NONE;
+    }
+    return DrainerLock.acquire(path, sql.rawTable);
   }
 
   /** Holds the lock. @return the claim, or null when the batch had nothing left to send */
@@ -392,6 +418,16 @@ final class ProcessClaims implements ClaimModel {
     synchronized (lock) {
       long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
       local.lowerLowWater(lowest);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (drainer != null) {
+        drainer.release();
+        drainer = null;
+      }
     }
   }
 

@@ -1,0 +1,121 @@
+package com.meterit.sync.jdbc;
+
+import com.meterit.sync.api.ReadingSourceException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a second process from draining an embedded database file (H2, SQLite). Batches of such a
+ * file are held in the memory of the process that drains it ({@link ProcessClaims}), so two
+ * processes draining it, for example two agents on one H2 file through {@code AUTO_SERVER},
+ * would put the same readings in two different batches. The drainer of a table holds an
+ * operating-system lock on a file beside the database ({@code <database>.<table>.drainer.lock}),
+ * which the system releases when the process ends, killed or not, so a restarted agent takes
+ * over at once.
+ *
+ * <p>Sources in one process share the lock: several sources on one file in one process are the
+ * host's own business, as they always were. The lock file is left in place when released, since
+ * deleting it would race with a process about to lock it.
+ */
+final class DrainerLock {
+  private static final Logger log = LoggerFactory.getLogger(DrainerLock.class);
+  /** The locks this process holds, by lock file, with how many sources use each. Guarded by the class. */
+  private static final Map<Path, Held> HELD = new HashMap<>();
+
+  private static final class Held {
+    final FileChannel channel;
+    int users;
+
+    Held(FileChannel channel) {
+      this.channel = channel;
+    }
+  }
+
+  /** Nothing locked: a database in memory, which no other process can reach. */
+  static final DrainerLock NONE = new DrainerLock(null);
+
+  private final Path lockFile;
+
+  private DrainerLock(Path lockFile) {
+    this.lockFile = lockFile;
+  }
+
+  /**
+   * The lock file of {@code table} in the embedded database at {@code databasePath}; table names
+   * are plain identifiers, so they are safe in a file name.
+   */
+  static Path lockFileOf(String databasePath, String table) {
+    return Path.of(databasePath + "." + table + ".drainer.lock").toAbsolutePath().normalize();
+  }
+
+  /**
+   * Takes the drainer lock of {@code table} in the database at {@code databasePath}.
+   *
+   * @throws ReadingSourceException when another process holds it
+   */
+  static DrainerLock acquire(String databasePath, String table) {
+    Path lockFile = lockFileOf(databasePath, table);
+    synchronized (DrainerLock.class) {
+      Held held = HELD.get(lockFile);
+      if (held == null) {
+        held = new Held(lock(lockFile, databasePath, table));
+        HELD.put(lockFile, held);
+      }
+      held.users++;
+    }
+    return new DrainerLock(lockFile);
+  }
+
+  private static FileChannel lock(Path lockFile, String databasePath, String table) {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return channel;
+      }
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new ReadingSourceException("cannot take the drainer lock " + lockFile + " of "
+          + databasePath + ": " + e.getClass().getSimpleName(), null);
+    }
+    closeQuietly(channel);
+    throw new ReadingSourceException("another process is draining table " + table + " of "
+        + databasePath + " (it holds " + lockFile + "): an H2 or SQLite table is drained by one "
+        + "process only, "
+        + "since its batches are held in that process's memory. Run one agent per file, or use "
+        + "PostgreSQL for several workers; this source claims nothing until the other one stops",
+        null);
+  }
+
+  /** Gives the lock back once no source of this process uses it any more. */
+  void release() {
+    if (lockFile == null) {
+      return;
+    }
+    synchronized (DrainerLock.class) {
+      Held held = HELD.get(lockFile);
+      if (held != null && --held.users == 0) {
+        HELD.remove(lockFile);
+        closeQuietly(held.channel);
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("Closing a drainer lock file failed: {}", e.getClass().getSimpleName());
+      }
+    }
+  }
+}
