@@ -4,10 +4,14 @@ import com.meterit.sync.api.ReadingSourceException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DrainerLock {
   private static final Logger log = LoggerFactory.getLogger(DrainerLock.class);
-  /** The locks this process holds, by lock file, with how many sources use each. Guarded by the class. */
+  /**
+   * H2's file-system prefixes, which {@code DATABASE_PATH()} keeps ({@code nioMapped:/x},
+   * {@code split:30:/x}); a drive letter ({@code C:}) is one letter and is not one.
+   */
+  private static final Pattern FILE_SYSTEM_PREFIXES =
+      Pattern.compile("^(?:[A-Za-z]{2,}:(?:\\d+:)?)+");
+  /** The locks this process holds, by lock file, and how many sources use each. Class-guarded. */
   private static final Map<Path, Held> HELD = new HashMap<>();
 
   private static final class Held {
@@ -48,24 +58,45 @@ final class DrainerLock {
   }
 
   /**
-   * The lock file of {@code table} in the embedded database at {@code databasePath}; table names
-   * are plain identifiers, so they are safe in a file name.
+   * The lock file of {@code table} in the embedded database at {@code databasePath} (as the
+   * database names its own file), or null where the database lives in memory or in an archive
+   * that no process drains. Table names are plain identifiers, safe in a file name, and matched
+   * without regard to case, as the databases match them.
    */
   static Path lockFileOf(String databasePath, String table) {
-    return Path.of(databasePath + "." + table + ".drainer.lock").toAbsolutePath().normalize();
+    Matcher prefixes = FILE_SYSTEM_PREFIXES.matcher(databasePath);
+    String file = databasePath;
+    if (prefixes.find()) {
+      String names = prefixes.group().toLowerCase(Locale.ROOT);
+      if (names.contains("mem") || names.contains("zip")) {
+        return null;
+      }
+      file = databasePath.substring(prefixes.end());
+    }
+    return Path.of(file + "." + table.toLowerCase(Locale.ROOT) + ".drainer.lock")
+        .toAbsolutePath().normalize();
   }
 
   /**
-   * Takes the drainer lock of {@code table} in the database at {@code databasePath}.
+   * Takes the drainer lock of {@code table} in the database at {@code databasePath}. Where the
+   * lock file cannot be made (a server's path on another machine, a read-only directory), goes
+   * on without it, with a warning: refusing would stop the only drainer there may be.
    *
    * @throws ReadingSourceException when another process holds it
    */
   static DrainerLock acquire(String databasePath, String table) {
     Path lockFile = lockFileOf(databasePath, table);
+    if (lockFile == null) {
+      return NONE;
+    }
     synchronized (DrainerLock.class) {
       Held held = HELD.get(lockFile);
       if (held == null) {
-        held = new Held(lock(lockFile, databasePath, table));
+        FileChannel channel = lock(lockFile, databasePath, table);
+        if (channel == null) {
+          return NONE;
+        }
+        held = new Held(channel);
         HELD.put(lockFile, held);
       }
       held.users++;
@@ -73,6 +104,7 @@ final class DrainerLock {
     return new DrainerLock(lockFile);
   }
 
+  /** @return the locked channel, or null when the lock file cannot be made */
   private static FileChannel lock(Path lockFile, String databasePath, String table) {
     FileChannel channel = null;
     try {
@@ -81,10 +113,14 @@ final class DrainerLock {
       if (lock != null) {
         return channel;
       }
-    } catch (IOException e) {
+    } catch (IOException | OverlappingFileLockException e) {
+      // Overlapping: this process holds the file under another spelling of its path; sources
+      // of one process are the host's own business.
       closeQuietly(channel);
-      throw new ReadingSourceException("cannot take the drainer lock " + lockFile + " of "
-          + databasePath + ": " + e.getClass().getSimpleName(), null);
+      log.warn("Cannot take the drainer lock {} of table {}: {}; draining without it, so make "
+          + "sure no other process drains this table", lockFile, table,
+          e.getClass().getSimpleName());
+      return null;
     }
     closeQuietly(channel);
     throw new ReadingSourceException("another process is draining table " + table + " of "
