@@ -7,6 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +59,24 @@ final class DrainerLock {
 
   private DrainerLock(Path lockFile) {
     this.lockFile = lockFile;
+  }
+
+  /**
+   * Takes the drainer lock of {@code table} in the database {@code c} is connected to. A database
+   * in memory, or a server, has nothing to lock.
+   *
+   * @throws ReadingSourceException when another process drains the table
+   */
+  static DrainerLock take(Connection c, Dialect dialect, String table) throws SQLException {
+    String query = dialect.databasePath();
+    String path = null;
+    if (query != null) {
+      try (PreparedStatement select = c.prepareStatement(query);
+          ResultSet rs = select.executeQuery()) {
+        path = rs.next() ? rs.getString(1) : null;
+      }
+    }
+    return path == null || path.isEmpty() ? NONE : acquire(path, table);
   }
 
   /**

@@ -113,7 +113,8 @@ final class ProcessClaims implements ClaimModel {
   /** Holds the lock. */
   private Void loadJournal(Connection c) throws SQLException {
     if (drainer == null) {
-      drainer = lockOutOtherDrainers(c);
+      // Before the journal: no other process may form batches of this table beside this one.
+      drainer = DrainerLock.take(c, sql.dialect, sql.rawTable);
     }
     knowLowWater(c);
     List<Journal.Batch> all = journal.all(c);
@@ -126,27 +127,6 @@ final class ProcessClaims implements ClaimModel {
       log.info("{} journaled batch(es) from an earlier run will be sent again first", all.size());
     }
     return null;
-  }
-
-  /**
-   * Takes the drainer lock of the database's file, so that no other process forms batches of it
-   * beside this one. In memory, or where the file cannot be named, there is nothing to lock.
-   *
-   * @throws com.meterit.sync.api.ReadingSourceException when another process drains the file
-   */
-  private DrainerLock lockOutOtherDrainers(Connection c) throws SQLException {
-    String query = sql.dialect.databasePath();
-    String path = null;
-    if (query != null) {
-      try (PreparedStatement select = c.prepareStatement(query);
-          ResultSet rs = select.executeQuery()) {
-        path = rs.next() ? rs.getString(1) : null;
-      }
-    }
-    if (path == null || path.isEmpty()) {
-      return DrainerLock.NONE;
-    }
-    return DrainerLock.acquire(path, sql.rawTable);
   }
 
   /** Holds the lock. @return the claim, or null when the batch had nothing left to send */
