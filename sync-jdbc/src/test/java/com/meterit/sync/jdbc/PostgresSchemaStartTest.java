@@ -1,8 +1,8 @@
 package com.meterit.sync.jdbc;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,8 @@ class PostgresSchemaStartTest {
         }
       });
       try {
-        assertTrue(waitsForAdvisoryLock(other), "a second preparation waits for the first");
+        await("a second preparation waits for the first").atMost(Duration.ofSeconds(10))
+            .until(() -> waitingForAdvisoryLock(other) > 0);
         assertFalse(starting.isDone());
       } finally {
         other.rollback();
@@ -96,24 +98,16 @@ class PostgresSchemaStartTest {
     }
   }
 
-  /** Whether some session waits for an advisory lock, polled for up to ten seconds. */
-  private static boolean waitsForAdvisoryLock(Connection c) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+  /** How many other sessions of this database wait for an advisory lock. */
+  private static long waitingForAdvisoryLock(Connection c) throws SQLException {
     try (PreparedStatement waiting = c.prepareStatement(
         "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
             + " AND pid <> pg_backend_pid()"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-      while (System.nanoTime() < deadline) {
-        try (ResultSet rs = waiting.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) > 0) {
-            return true;
-          }
-        }
-        Thread.sleep(10);
-      }
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        ResultSet rs = waiting.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
-    return false;
   }
 
   private static void execute(String url, String... statements) throws SQLException {
