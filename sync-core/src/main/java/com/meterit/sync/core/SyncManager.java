@@ -98,7 +98,7 @@ public final class SyncManager implements AutoCloseable {
   private Instant startedAt;
 
   private volatile boolean stopRequested;
-  private volatile SyncState state = SyncState.STOPPED;
+  private final EngineState state;
 
   SyncManager(SyncManagerBuilder b) {
     this.source = b.source;
@@ -110,6 +110,7 @@ public final class SyncManager implements AutoCloseable {
     this.executor = threads.runs;
     Executor background = threads.background;
     this.listeners = new Listeners(b.listeners);
+    this.state = new EngineState(listeners, () -> stopRequested);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
     this.board = new StatusBoard(source, clock.instant());
     Sleeper sleeper = b.sleeper != null
@@ -136,26 +137,14 @@ public final class SyncManager implements AutoCloseable {
         .build();
     this.window = new UploadWindow(b.maxInFlight, clock, sleeper, () -> stopRequested);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
-        () -> stopRequested, new BatchUploader.BackoffObserver() {
-          @Override
-          public void backingOff(Duration delay, GatewayException cause) {
-            setState(SyncState.BACKING_OFF);
-          }
-
-          @Override
-          public void resumed() {
-            if (!stopRequested) {
-              setState(SyncState.SYNCING);
-            }
-          }
-        }, window);
+        () -> stopRequested, state, window);
     this.configuration = new RemoteConfiguration(gateway,
         new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
     this.leases = new LeaseKeeper(source, clock, scheduler, threads.leases);
-    this.reports = new RunReporter(board, history, listeners, monitor, this::setState,
+    this.reports = new RunReporter(board, history, listeners, monitor, state::set,
         () -> stopRequested);
     this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
         b.healthThresholds);
@@ -217,7 +206,7 @@ public final class SyncManager implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Could not give back earlier claims; they return when their leases lapse", e);
     }
-    setState(SyncState.IDLE);
+    state.set(SyncState.IDLE);
     log.info("meter-sync started: {}", configuration.current());
     synchronized (lock) {
       // A stop() that raced this start() has already stopped the monitor and the timers.
@@ -272,7 +261,7 @@ public final class SyncManager implements AutoCloseable {
     Throwable ended = null;
     try {
       reports.started(clock.instant());
-      setState(SyncState.SYNCING);
+      state.set(SyncState.SYNCING);
       listeners.onSyncStarted();
       RunLoop.Result result = runLoop.run(configuration.current());
       run = result.run;
@@ -317,7 +306,7 @@ public final class SyncManager implements AutoCloseable {
     }
     heartbeats.stop();
     monitor.stop();
-    setState(SyncState.STOPPING);
+    state.set(SyncState.STOPPING);
     if (running == null) {
       finishStop();
     } else {
@@ -331,7 +320,7 @@ public final class SyncManager implements AutoCloseable {
       lifecycle = Lifecycle.STOPPED;
     }
     leases.stop();
-    setState(SyncState.STOPPED);
+    state.set(SyncState.STOPPED);
     threads.shutdown();
     log.info("meter-sync stopped");
     stopFuture.complete(null);
@@ -390,7 +379,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       next = timer.next();
     }
-    return statusAssembly.status(state, backlog, next);
+    return statusAssembly.status(state.get(), backlog, next);
   }
 
   /**
@@ -461,14 +450,12 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       since = startedAt;
     }
-    return Optional.of(statusAssembly.heartbeat(state, backlog, since));
+    return Optional.of(statusAssembly.heartbeat(state.get(), backlog, since));
   }
 
   private void onConnected() {
     listeners.onConnectivityChanged(true);
-    if (state == SyncState.OFFLINE) {
-      setState(SyncState.IDLE);
-    }
+    state.moveFrom(SyncState.OFFLINE, SyncState.IDLE);
     synchronized (lock) {
       if (lifecycle != Lifecycle.RUNNING || currentRun != null
           || timer.deferAfterReconnect(configuration.current().syncInterval)) {
@@ -480,24 +467,7 @@ public final class SyncManager implements AutoCloseable {
 
   private void onDisconnected() {
     listeners.onConnectivityChanged(false);
-    if (state == SyncState.IDLE) {
-      setState(SyncState.OFFLINE);
-    }
-  }
-
-  private void setState(SyncState next) {
-    SyncState previous;
-    synchronized (lock) {
-      previous = state;
-      if (previous == next
-          || (previous == SyncState.STOPPED && next != SyncState.IDLE)
-          || (stopRequested && next != SyncState.STOPPING && next != SyncState.STOPPED)) {
-        return;
-      }
-      state = next;
-    }
-    log.debug("State {} -> {}", previous, next);
-    listeners.onStateChanged(previous, next);
+    state.moveFrom(SyncState.IDLE, SyncState.OFFLINE);
   }
 
   @Override
