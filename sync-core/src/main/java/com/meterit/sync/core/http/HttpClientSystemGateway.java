@@ -21,7 +21,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Plain http is refused unless the host is a literal loopback address or {@code localhost},
  * or {@link HttpClientSystemGatewayBuilder#setAllowInsecureHttp(boolean)} says otherwise. TLS checks are the JDK's and
- * stay on. Redirects are never followed. The API key and the token never appear in a log, an
+ * stay on: a private CA or a client certificate changes what is trusted and presented
+ * ({@link HttpClientSystemGatewayBuilder#setTrustedCertificates},
+ * {@link HttpClientSystemGatewayBuilder#setClientCertificate}), never whether the server's name
+ * is checked. Redirects are never followed. The API key and the token never appear in a log, an
  * exception message, a rejection reason or {@link #toString()}: server text is masked, escaped
  * and bounded before it is used. Thread-safe.
  */
@@ -91,8 +96,10 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI configUri;
   private final URI heartbeatUri;
   private volatile String configEtag;
+  // The TLS failure last logged as a warning, so that a probe every few seconds warns once.
+  private final AtomicReference<String> lastTlsWarning = new AtomicReference<>();
 
-  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b) {
+  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b, SSLContext tls) {
     this.baseUrl = b.baseUrl;
     this.apiKey = b.apiKey;
     this.gatewayId = b.gatewayId;
@@ -102,9 +109,14 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     this.requestTimeout = b.requestTimeout.compareTo(b.exchangeTimeout) > 0
         ? b.exchangeTimeout
         : b.requestTimeout;
+    HttpClient.Builder own = HttpClient.newBuilder();
+    if (tls != null) {
+      // Only what is trusted and presented changes: the client still checks the server's name.
+      own.sslContext(tls);
+    }
     HttpClient client = b.httpClient != null
         ? b.httpClient
-        : HttpClient.newBuilder()
+        : own
             .connectTimeout(b.connectTimeout)
             // Over TLS the server may offer HTTP/2 (ALPN), and the batches in flight then share one
             // connection; otherwise each batch in flight has an HTTP/1.1 connection of its own.
@@ -115,7 +127,8 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
             .build();
     this.redaction = new Redaction(apiKey);
     this.exchange = new Exchange(client, requestTimeout, exchangeTimeout,
-        "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction);
+        "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction,
+        new TlsFailures(redaction, b.caRemedy, b.clientCertificateRemedy));
     this.failures = new FailureMapping(redaction, b.clock);
     String base = baseUrl.toString().replaceAll("/+$", "");
     String gateway = pathSegment(gatewayId);
@@ -155,8 +168,10 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY}, {@code GATEWAY_ID}
-   * and {@code CLIENT_API_ALLOW_INSECURE_HTTP}, as read by {@link SyncConfig#fromEnv()}.
+   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY}, {@code GATEWAY_ID},
+   * {@code CLIENT_API_ALLOW_INSECURE_HTTP} and the TLS variables ({@code CLIENT_API_CA_FILE},
+   * {@code CLIENT_API_CA_MODE}, {@code CLIENT_API_CERT_FILE}, {@code CLIENT_API_CERT_KEY_FILE}),
+   * as read by {@link SyncConfig#fromEnv()}.
    *
    * @throws ConfigurationException naming a missing or malformed variable
    */
@@ -165,19 +180,34 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * A gateway for the URL, key, id and insecure-http choice of {@code config}, with the default
-   * deadlines. Its errors name the environment variables.
+   * A gateway for the URL, key, id, insecure-http choice and TLS files of {@code config}, with
+   * the default deadlines. Its errors name the environment variables.
    *
    * @throws ConfigurationException when the URL is plain http to a host other than loopback and
-   *     {@code CLIENT_API_ALLOW_INSECURE_HTTP} is not true
+   *     {@code CLIENT_API_ALLOW_INSECURE_HTTP} is not true; when a TLS file is refused (the
+   *     exception's setting is that file's variable)
    */
   public static HttpClientSystemGateway fromConfig(SyncConfig config) {
     HttpClientSystemGatewayBuilder builder = builder(config.clientApiUrl(), config.apiKey(), config.gatewayId())
         .setAllowInsecureHttp(config.allowInsecureHttp());
     builder.urlSetting = SyncConfig.CLIENT_API_URL;
     builder.insecureHttpRemedy = "set " + SyncConfig.CLIENT_API_ALLOW_INSECURE_HTTP + "=true";
+    builder.caSetting = SyncConfig.CLIENT_API_CA_FILE;
+    builder.chainSetting = SyncConfig.CLIENT_API_CERT_FILE;
+    builder.keySetting = SyncConfig.CLIENT_API_CERT_KEY_FILE;
+    builder.caRemedy = "set " + SyncConfig.CLIENT_API_CA_FILE;
+    builder.clientCertificateRemedy = "set " + SyncConfig.CLIENT_API_CERT_FILE + " and "
+        + SyncConfig.CLIENT_API_CERT_KEY_FILE;
+    config.clientApiCaFile().ifPresent(file -> builder.setTrustedCertificates(file,
+        config.clientApiCaReplacesSystemTrust() ? TrustMode.REPLACE : TrustMode.ADD));
+    if (config.clientApiCertFile().isPresent()) {
+      builder.setClientCertificate(config.clientApiCertFile().get(),
+          config.clientApiCertKeyFile().orElseThrow());
+    }
     try {
       return builder.build();
+    } catch (PemFiles.FileRefused e) {
+      throw new ConfigurationException(e.setting, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(SyncConfig.CLIENT_API_URL, e.getMessage());
     }
@@ -187,7 +217,16 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   public boolean testConnection() {
     try {
       Exchange.Response r = exchange.send(HttpRequest.newBuilder(healthUri).GET(), "health probe");
+      lastTlsWarning.set(null);
       return r.status == 200;
+    } catch (TlsFailures.HandshakeFailed e) {
+      // Unlike a dropped link, this needs an operator: say it where they look, once per cause.
+      if (!e.getMessage().equals(lastTlsWarning.getAndSet(e.getMessage()))) {
+        log.warn("{}", e.getMessage());
+      } else {
+        log.debug("Health probe failed: {}", e.getMessage());
+      }
+      return false;
     } catch (TransientGatewayException e) {
       log.debug("Health probe failed: {}", e.getMessage());
       return false;

@@ -73,7 +73,7 @@ class TlsFilesTest {
   @Test
   void aFileLargerThanTheCapIsRefusedWithoutReadingItAll() throws Exception {
     Path huge = dir.resolve("huge.pem");
-    Files.write(huge, new byte[ClientTls.MAX_FILE_BYTES + 1]);
+    Files.write(huge, new byte[PemFiles.MAX_FILE_BYTES + 1]);
     assertEquals("trustedCertificates names a file larger than 65536 bytes: " + huge,
         refusal(builder().setTrustedCertificates(huge, TrustMode.ADD)));
     assertEquals("clientCertificate key names a file larger than 65536 bytes: " + huge,
