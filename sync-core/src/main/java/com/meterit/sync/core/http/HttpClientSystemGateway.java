@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   // The TLS failure last logged as a warning, so that a probe every few seconds warns once.
   private final AtomicReference<String> lastTlsWarning = new AtomicReference<>();
 
-  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b, SSLContext tls) {
+  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b, ClientTls tls) {
     this.baseUrl = b.baseUrl;
     this.apiKey = b.apiKey;
     this.gatewayId = b.gatewayId;
@@ -110,9 +109,9 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
         ? b.exchangeTimeout
         : b.requestTimeout;
     HttpClient.Builder own = HttpClient.newBuilder();
-    if (tls != null) {
+    if (tls.context != null) {
       // Only what is trusted and presented changes: the client still checks the server's name.
-      own.sslContext(tls);
+      own.sslContext(tls.context);
     }
     HttpClient client = b.httpClient != null
         ? b.httpClient
@@ -128,7 +127,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     this.redaction = new Redaction(apiKey);
     this.exchange = new Exchange(client, requestTimeout, exchangeTimeout,
         "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction,
-        new TlsFailures(redaction, b.caRemedy, b.clientCertificateRemedy));
+        new TlsFailures(redaction, tls, b.caRemedy, b.clientCertificateRemedy));
     this.failures = new FailureMapping(redaction, b.clock);
     String base = baseUrl.toString().replaceAll("/+$", "");
     String gateway = pathSegment(gatewayId);

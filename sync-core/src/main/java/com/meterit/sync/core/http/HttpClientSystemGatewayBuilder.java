@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 
 /**
  * Builds an {@link HttpClientSystemGateway}; obtained from {@link HttpClientSystemGateway#builder}.
@@ -199,7 +198,7 @@ public final class HttpClientSystemGatewayBuilder {
           + Redaction.escape(baseUrl.getHost()) + ", which would send the API key in the clear; "
           + "use https, or " + insecureHttpRemedy + " on a trusted network");
     }
-    SSLContext tls = null;
+    ClientTls tls = ClientTls.none();
     if (caFile != null || certificateChain != null) {
       if (httpClient != null) {
         throw new IllegalArgumentException("trustedCertificates and clientCertificate configure "
@@ -211,7 +210,9 @@ public final class HttpClientSystemGatewayBuilder {
         throw new PemFiles.FileRefused(setting, setting + " is set but " + urlSetting
             + " uses plain http, which has no TLS");
       }
-      tls = ClientTls.context(caFile, trustMode, certificateChain, privateKey, caSetting,
+    }
+    if (httpClient == null && !plain) {
+      tls = ClientTls.of(caFile, trustMode, certificateChain, privateKey, caSetting,
           chainSetting, keySetting, systemTrust);
     }
     return new HttpClientSystemGateway(this, tls);

@@ -2,6 +2,7 @@ package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.http.internal.Redaction;
+import java.io.IOException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
@@ -27,11 +28,14 @@ final class TlsFailures {
   }
 
   private final Redaction redaction;
+  private final ClientTls tls;
   private final String caRemedy;
   private final String clientCertificateRemedy;
 
-  TlsFailures(Redaction redaction, String caRemedy, String clientCertificateRemedy) {
+  TlsFailures(Redaction redaction, ClientTls tls, String caRemedy,
+      String clientCertificateRemedy) {
     this.redaction = redaction;
+    this.tls = tls;
     this.caRemedy = caRemedy;
     this.clientCertificateRemedy = clientCertificateRemedy;
   }
@@ -43,7 +47,9 @@ final class TlsFailures {
   String describe(Throwable failure, String host) {
     SSLException ssl = find(failure, SSLException.class);
     if (ssl == null) {
-      return null;
+      // TLS 1.3: a refusal of the client certificate comes after the handshake, and reaches the
+      // JDK client as a closed connection.
+      return find(failure, IOException.class) == null ? null : certificateRequest(failure);
     }
     if (find(failure, CertificateExpiredException.class) != null) {
       return "a certificate of the server's chain has expired";
@@ -67,9 +73,24 @@ final class TlsFailures {
         || message.contains("certificate_unknown") || message.contains("unknown_ca")
         || message.contains("access_denied")) {
       return "the server refused this gateway's client certificate, or required one and none "
-          + "was set (" + clientCertificateRemedy + "): " + redaction.describe(ssl, 120);
+          + "is set (" + clientCertificateRemedy + "): " + redaction.describe(ssl, 120);
     }
-    return redaction.describe(ssl, 300);
+    String request = certificateRequest(ssl);
+    return request != null ? request : redaction.describe(ssl, 300);
+  }
+
+  /** A connection closed after the server asked for a client certificate, or null. */
+  private String certificateRequest(Throwable failure) {
+    if (tls.askedForAMissingCertificate()) {
+      return "the server asked for a client certificate and none is set ("
+          + clientCertificateRemedy + "); it then closed the connection: "
+          + redaction.describe(failure, 120);
+    }
+    if (tls.askedForThePresentedCertificate()) {
+      return "the server closed the connection after asking for this gateway's client "
+          + "certificate; it may not accept that certificate: " + redaction.describe(failure, 120);
+    }
+    return null;
   }
 
   private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

@@ -22,13 +22,16 @@ final class TlsServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
   final AtomicInteger tokensIssued = new AtomicInteger();
 
-  TlsServer(SSLContext context, boolean needClientAuth) throws IOException {
+  TlsServer(SSLContext context, boolean needClientAuth, String... protocols) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(context) {
       @Override
       public void configure(HttpsParameters params) {
         javax.net.ssl.SSLParameters p = context.getDefaultSSLParameters();
         p.setNeedClientAuth(needClientAuth);
+        if (protocols.length > 0) {
+          p.setProtocols(protocols);
+        }
         params.setSSLParameters(p);
       }
     });

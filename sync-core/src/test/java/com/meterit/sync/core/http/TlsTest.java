@@ -108,9 +108,10 @@ class TlsTest {
         Path ca = caFile(privateCa);
         GatewayException refused = failsToAuthenticate(builder(tls)
             .setTrustedCertificates(ca, TrustMode.ADD).build());
+        // TLS 1.3: the server's refusal reaches the client as a closed connection.
         assertTrue(refused.getMessage().startsWith("authentication failed: TLS handshake with "
-            + "localhost:" + tls.port() + " failed: the server refused this gateway's client "
-            + "certificate, or required one and none was set (setClientCertificate)"),
+            + "localhost:" + tls.port() + " failed: the server asked for a client certificate "
+            + "and none is set (setClientCertificate); it then closed the connection"),
             refused.getMessage());
 
         Path chain = TestPki.writeCertificates(dir.resolve("client-" + keys.getPublic().getAlgorithm()
@@ -125,6 +126,38 @@ class TlsTest {
         assertTrue(gateway.testConnection(), keys.getPublic().getAlgorithm());
         String keyText = Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
         assertFalse(gateway.toString().contains(keyText.substring(0, 20)));
+      }
+    }
+  }
+
+  @Test
+  void underTls12TooAMissingClientCertificateIsNamed() throws Exception {
+    try (TlsServer tls = new TlsServer(TestPki.serverContext(server, clientCa), true,
+        "TLSv1.2")) {
+      GatewayException refused = failsToAuthenticate(builder(tls)
+          .setTrustedCertificates(caFile(privateCa), TrustMode.ADD).build());
+      assertTrue(refused.getMessage().startsWith("authentication failed: TLS handshake with "
+          + "localhost:" + tls.port() + " failed: the server asked for a client certificate "
+          + "and none is set (setClientCertificate); it then closed the connection"),
+          refused.getMessage());
+    }
+  }
+
+  @Test
+  void aClientCertificateOfAnotherCaIsSaidToBeRefused() throws Exception {
+    KeyPair keys = TestPki.ec();
+    TestPki.Identity stranger = TestPki.client(TestPki.ca("Some Other CA"), keys, "gw-1");
+    Path chain = TestPki.writeCertificates(dir.resolve("stranger.pem"), stranger.chain);
+    Path key = TestPki.writeKey(dir.resolve("stranger.key"), keys.getPrivate());
+    for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+      try (TlsServer tls = new TlsServer(TestPki.serverContext(server, clientCa), true,
+          protocol)) {
+        GatewayException refused = failsToAuthenticate(builder(tls)
+            .setTrustedCertificates(caFile(privateCa), TrustMode.ADD)
+            .setClientCertificate(chain, key).build());
+        String message = refused.getMessage();
+        assertTrue(message.contains("the server refused this gateway's client certificate")
+            || message.contains("it may not accept that certificate"), protocol + ": " + message);
       }
     }
   }
