@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Reads the PEM files of {@link ClientTls}: certificates, and an unencrypted PKCS#8 private key
  * (RSA or EC). Each file is read once, and at most {@link #MAX_FILE_BYTES}: a larger file (or a
  * device that never ends) is refused instead of filling the heap. A key file that group or
- * others can read is warned about, naming its mode, as ssh does. Every refusal names the setting
+ * others may read or write is warned about, naming its mode, as ssh does. Every refusal names the setting
  * and the file, never the content. Thread-safe (stateless).
  */
 final class PemFiles {
@@ -174,10 +174,12 @@ final class PemFiles {
       // Not POSIX, or not readable: the read that follows says so.
       return;
     }
-    if (permissions.contains(PosixFilePermission.GROUP_READ)
-        || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-      log.warn("{} names a file that group or others can read (mode {}): {}; make it readable "
-          + "by the agent only (chmod 600)", setting, mode(permissions), name(file));
+    // As ssh and SecretFile (the API key's reader) do: any access but the owner's is warned about.
+    if (permissions.stream().anyMatch(p ->
+        p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE
+            && p != PosixFilePermission.OWNER_EXECUTE)) {
+      log.warn("{} {} is readable or writable by others (mode {}); make it private to the "
+          + "agent's user: chmod 600 {}", setting, name(file), mode(permissions), name(file));
     }
   }
 
@@ -188,7 +190,7 @@ final class PemFiles {
       // The enum runs from OWNER_READ (0400) to OTHERS_EXECUTE (0001).
       mode |= 0400 >> p.ordinal();
     }
-    return String.format("0%03o", mode);
+    return String.format("%04o", mode);
   }
 
   /** A path for a message: an operator's text, so escaped to stay on one line. */

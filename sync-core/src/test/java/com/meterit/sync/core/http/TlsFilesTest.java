@@ -135,9 +135,14 @@ class TlsFilesTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     try (LogCapture logs = new LogCapture()) {
       builder().setClientCertificate(chain(), key).build();
-      assertEquals(List.of("clientCertificate key names a file that group or others can read "
-          + "(mode 0644): " + key + "; make it readable by the agent only (chmod 600)"),
+      assertEquals(List.of("clientCertificate key " + key + " is readable or writable by others "
+          + "(mode 0644); make it private to the agent's user: chmod 600 " + key),
           logs.warnings());
+    }
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw----rw-"));
+    try (LogCapture logs = new LogCapture()) {
+      builder().setClientCertificate(chain(), key).build();
+      assertTrue(logs.warnings().get(0).contains("(mode 0606)"), String.valueOf(logs.warnings()));
     }
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     try (LogCapture logs = new LogCapture()) {
