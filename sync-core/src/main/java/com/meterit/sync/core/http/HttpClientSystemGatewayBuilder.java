@@ -123,9 +123,10 @@ public final class HttpClientSystemGatewayBuilder {
   }
 
   /**
-   * The host's own client, for a proxy, an {@code SSLContext} or client certificates. Its own
-   * connect timeout then applies instead of {@link #setConnectTimeout}; the request and
-   * exchange deadlines still apply to every call.
+   * The host's own client, for a proxy or an {@code SSLContext} of the host's making (for PEM
+   * files, {@link #setTrustedCertificates} and {@link #setClientCertificate} are enough, and
+   * cannot be combined with this). Its own connect timeout then applies instead of
+   * {@link #setConnectTimeout}; the request and exchange deadlines still apply to every call.
    *
    * <p>The client must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
    * default). The JDK re-sends a request's headers to wherever a redirect points, so a client
