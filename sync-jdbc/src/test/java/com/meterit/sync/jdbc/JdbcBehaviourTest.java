@@ -115,6 +115,32 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
     assertEquals(List.of(3L), ids(source.claim(5)));
   }
 
+  /**
+   * Issue 22, item 4: a reading quarantined while its journaled batch resumed, then the batch
+   * re-formed (not settled), stayed excluded from new batches until a restart.
+   */
+  @Test
+  void aReadingQuarantinedWhenItsBatchResumedIsClaimedAgainOnceRequeuedAfterAReform()
+      throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    source.release(source.claim(5));
+    db.execute("UPDATE " + db.table + " SET unit = ' ' WHERE id = 3");
+    Claim resumed = source.claim(5);
+    assertEquals(List.of(1L, 2L, 4L, 5L), ids(resumed));
+    assertEquals(1, source.quarantinedCount());
+
+    List<Claim> parts = source.reform(resumed,
+        List.of(resumed.readings().subList(0, 2), resumed.readings().subList(2, 4)));
+    db.execute("UPDATE " + db.table + " SET unit = 'kWh' WHERE id = 3");
+    assertEquals(1, source.requeueQuarantined(List.of(3L)));
+
+    assertEquals(List.of(3L), ids(source.claim(5)), "claimed while the parts are in flight");
+    for (Claim part : parts) {
+      source.settle(part, List.of());
+    }
+  }
+
   @Test
   void anUnreadableRowIsQuarantinedAtClaimAndTheRestFlows() throws Exception {
     List<List<Rejection>> told = new CopyOnWriteArrayList<>();
