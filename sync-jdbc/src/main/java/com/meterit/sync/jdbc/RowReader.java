@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -197,11 +198,19 @@ final class RowReader {
     if (text == null) {
       return null;
     }
+    BigDecimal value;
     try {
-      return new BigDecimal(text.trim());
+      value = new BigDecimal(text.trim());
     } catch (NumberFormatException e) {
       throw new BadRowException(names.value + " is not a decimal number: '" + excerpt(text) + "'");
     }
+    // A short text can stand for a value no one can write out ('1E+2147483647'): refused here,
+    // by the bounds every Reading keeps, so that the reason names the column.
+    String problem = PlainDecimal.problem(value);
+    if (problem != null) {
+      throw new BadRowException(names.value + " " + problem + ": '" + excerpt(text) + "'");
+    }
+    return value;
   }
 
   /** A connection failure fails the claim; any other failure to convert is the row's. */

@@ -222,6 +222,43 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
     }
   }
 
+  /**
+   * Issue 22, items 2 and 3: '1E+2147483647' threw NegativeArraySizeException in every claim's
+   * digest, '1E+100000000' built a 100-million-digit string, and '1E+10000' could not be written
+   * on the wire. Each is short as text; each is now quarantined alone, naming the column.
+   */
+  @Test
+  void valuesTooWideToWriteOutAreQuarantinedNamingTheColumnAndTheRestFlows() throws Exception {
+    String table = "host_wide_" + db.table;
+    try {
+      JdbcReadingSource source = hostSource(table);
+      insertHost(table, 1, "m-1", "2026-01-01T00:00:00Z", "1E+2147483647");
+      insertHost(table, 2, "m-2", "2026-01-01T00:00:00Z", "1.5");
+      insertHost(table, 3, "m-3", "2026-01-01T00:00:00Z", "1E+100000000");
+      insertHost(table, 4, "m-4", "2026-01-01T00:00:00Z", "-1E+10000");
+      insertHost(table, 5, "m-5", "2026-01-01T00:00:00Z", "1" + "0".repeat(38) + "\n");
+      insertHost(table, 6, "m-6", "2026-01-01T00:00:00Z", "1E+63");
+      insertHost(table, 7, "m-7", "2026-01-01T00:00:00Z", "1E-65");
+
+      Claim claim = source.claim(10);
+      assertEquals(List.of(2L, 6L), ids(claim));
+      assertEquals("1" + "0".repeat(63), claim.readings().get(1).value().toPlainString());
+      List<String> reasons = new ArrayList<>();
+      source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
+      String prefix = "invalid reading in the Sync Database: amount ";
+      assertEquals(List.of(
+          prefix + "is 2147483648 characters long written out, more than 64: '1E+2147483647'",
+          prefix + "is 100000001 characters long written out, more than 64: '1E+100000000'",
+          prefix + "is 10002 characters long written out, more than 64: '-1E+10000'",
+          prefix + "has 39 digits, more than 38: '1" + "0".repeat(38) + "\\u000a'",
+          prefix + "is 67 characters long written out, more than 64: '1E-65'"), reasons);
+      source.settle(claim, List.of());
+      assertEquals(0, source.pendingCount());
+    } finally {
+      dropHost(table);
+    }
+  }
+
   @Test
   void oversizedValuesAreQuarantinedByTheirLengthAndNeverLoaded() throws Exception {
     String table = "host_huge_" + db.table;
