@@ -20,7 +20,10 @@ public final class Reading {
   public static final int MAX_UNIT_LENGTH = 32;
   /** The longest quality flag accepted: {@value}. */
   public static final int MAX_QUALITY_LENGTH = 32;
-  /** The most digits a value may have, trailing zeros included: {@value}. */
+  /**
+   * The most digits a value may have written out, trailing zeros included, leading ones not
+   * ({@code 1E+3} has four, {@code 0.0010} two): {@value}.
+   */
   public static final int MAX_VALUE_DIGITS = 38;
   /**
    * The longest a value may be written out in plain notation ({@link BigDecimal#toPlainString()},

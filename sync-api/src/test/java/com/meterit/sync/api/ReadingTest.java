@@ -48,20 +48,23 @@ class ReadingTest {
     assertEquals("value has 39 digits, more than 38",
         assertThrows(IllegalArgumentException.class, () -> Reading.of(1, "m", T,
             new BigDecimal("1" + "0".repeat(38)), "kWh")).getMessage());
-    assertEquals("value is 2147483648 characters long written out, more than 64",
+    assertEquals("value has 2147483648 digits, more than 38",
         assertThrows(IllegalArgumentException.class, () -> Reading.of(1, "m", T,
             new BigDecimal("1E+2147483647"), "kWh")).getMessage());
+    assertEquals("value has 39 digits, more than 38",
+        assertThrows(IllegalArgumentException.class, () -> Reading.of(1, "m", T,
+            new BigDecimal("1E+38"), "kWh")).getMessage());
     assertEquals("value is 66 characters long written out, more than 64",
         assertThrows(IllegalArgumentException.class, () -> Reading.of(1, "m", T,
             new BigDecimal("-1E-63"), "kWh")).getMessage());
     assertEquals("value is 65 characters long written out, more than 64",
         assertThrows(IllegalArgumentException.class, () -> Reading.of(1, "m", T,
-            new BigDecimal("-1E+63"), "kWh")).getMessage());
+            new BigDecimal("-1E-62"), "kWh")).getMessage());
   }
 
   @Test
   void acceptsEveryValueUpToTheBounds() {
-    for (String v : new String[] {"-0.000", "0E+3", "1E+3", "1.50E+2", "-1E+62", "1E+63",
+    for (String v : new String[] {"-0.000", "0E+3", "1E+3", "1.50E+2", "-1E+37", "1E+37", "0E+70", "0.00100",
         "-1E-61", "1E-62", "12345678901234567890123456789012345678",
         "-0.12345678901234567890123456789012345678", "-12345678901234567890123456789012345.678",
         "1234.500"}) {

@@ -237,19 +237,19 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
       insertHost(table, 3, "m-3", "2026-01-01T00:00:00Z", "1E+100000000");
       insertHost(table, 4, "m-4", "2026-01-01T00:00:00Z", "-1E+10000");
       insertHost(table, 5, "m-5", "2026-01-01T00:00:00Z", "1" + "0".repeat(38) + "\n");
-      insertHost(table, 6, "m-6", "2026-01-01T00:00:00Z", "1E+63");
+      insertHost(table, 6, "m-6", "2026-01-01T00:00:00Z", "1E+37");
       insertHost(table, 7, "m-7", "2026-01-01T00:00:00Z", "1E-65");
 
       Claim claim = source.claim(10);
       assertEquals(List.of(2L, 6L), ids(claim));
-      assertEquals("1" + "0".repeat(63), claim.readings().get(1).value().toPlainString());
+      assertEquals("1" + "0".repeat(37), claim.readings().get(1).value().toPlainString());
       List<String> reasons = new ArrayList<>();
       source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
       String prefix = "invalid reading in the Sync Database: amount ";
       assertEquals(List.of(
-          prefix + "is 2147483648 characters long written out, more than 64: '1E+2147483647'",
-          prefix + "is 100000001 characters long written out, more than 64: '1E+100000000'",
-          prefix + "is 10002 characters long written out, more than 64: '-1E+10000'",
+          prefix + "has 2147483648 digits, more than 38: '1E+2147483647'",
+          prefix + "has 100000001 digits, more than 38: '1E+100000000'",
+          prefix + "has 10001 digits, more than 38: '-1E+10000'",
           prefix + "has 39 digits, more than 38: '1" + "0".repeat(38) + "\\u000a'",
           prefix + "is 67 characters long written out, more than 64: '1E-65'"), reasons);
       source.settle(claim, List.of());

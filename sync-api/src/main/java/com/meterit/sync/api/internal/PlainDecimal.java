@@ -7,7 +7,9 @@ import java.math.BigDecimal;
  * The one text of a reading's value: the batch digest hashes it and the wire format sends it, so
  * that a batch id always names the exact text the server received. It is the plain notation,
  * scale kept ({@code 1234.500}, {@code 1E+3} as {@code 1000}), for values within {@link
- * Reading}'s bounds; {@link #problem} tells why a value is not.
+ * Reading}'s bounds; {@link #problem} tells why a value is not. Digits are counted as written
+ * out, without the zeros before the first significant one: {@code 1E+3} has four, {@code 0.0010}
+ * two.
  *
  * <p>Why bounds at all: a {@link BigDecimal} of 13 characters ({@code 1E+2147483647}) has a plain
  * notation two billion characters long ({@code toPlainString()} throws), and Jackson refuses to
@@ -42,7 +44,10 @@ public final class PlainDecimal {
    * notation, and never quotes the value.
    */
   public static String problem(BigDecimal value) {
-    int digits = value.precision();
+    // Counted as written out, so that 1E+63 and its 64 written digits are the same value: a
+    // database that stores numbers (PostgreSQL) hands back the second for the first.
+    long digits = value.scale() < 0 && value.signum() != 0
+        ? (long) value.precision() - value.scale() : value.precision();
     if (digits > Reading.MAX_VALUE_DIGITS) {
       return "has " + digits + " digits, more than " + Reading.MAX_VALUE_DIGITS;
     }

@@ -33,11 +33,15 @@ class PlainDecimalTest {
     assertEquals("1000", PlainDecimal.text(new BigDecimal("1E+3")));
     assertEquals("0.000", PlainDecimal.text(new BigDecimal("-0.000")));
     assertEquals("0", PlainDecimal.text(new BigDecimal("0E+3")));
-    assertNull(PlainDecimal.problem(new BigDecimal("1E+63")));
-    assertEquals("value is 2147483648 characters long written out, more than 64",
+    assertNull(PlainDecimal.problem(new BigDecimal("1E+37")));
+    assertNull(PlainDecimal.problem(new BigDecimal("-0.0000000000000000000000000000000000000000000000000000000000001")));
+    assertEquals("has 39 digits, more than 38", PlainDecimal.problem(new BigDecimal("1E+38")));
+    assertEquals("has 39 digits, more than 38",
+        PlainDecimal.problem(new BigDecimal("0.000100000000000000000000000000000000000000")));
+    assertEquals("value has 2147483648 digits, more than 38",
         assertThrows(IllegalArgumentException.class,
             () -> PlainDecimal.text(new BigDecimal("1E+2147483647"))).getMessage());
-    assertEquals("is 100000001 characters long written out, more than 64",
+    assertEquals("has 100000001 digits, more than 38",
         PlainDecimal.problem(new BigDecimal("1E+100000000")));
   }
 }
