@@ -275,7 +275,6 @@ final class ProcessClaims implements ClaimModel {
   @Override
   public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
     List<List<Reading>> checked = ClaimModel.checkParts(claim, parts);
-    List<Long> left = ClaimModel.leftOut(claim, checked);
     Held held = hold(claim);
     long now = clock.millis();
     List<Held> formed = new ArrayList<>(checked.size());
@@ -307,8 +306,14 @@ final class ProcessClaims implements ClaimModel {
         held.busy = false;
         if (done) {
           holds.remove(held);
-          formed.forEach(holds::add);
-          local.released(IdRanges.of(left));
+          List<long[]> kept = new ArrayList<>();
+          for (Held part : formed) {
+            holds.add(part);
+            kept.addAll(part.batch.ranges);
+          }
+          // The journaled ranges, not the claim's readings: a row quarantined when the batch
+          // resumed is in the first and not the second, and must not stay excluded for good.
+          local.reformed(held.batch.ranges, kept);
         }
       }
     }

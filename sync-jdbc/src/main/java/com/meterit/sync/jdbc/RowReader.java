@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,8 +15,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongPredicate;
@@ -177,7 +178,7 @@ final class RowReader {
         at = time == null ? null : time.toInstant();
       } else {
         text = text(rs, 4, MAX_TEXT_TIMESTAMP_LENGTH, names.readAt);
-        at = text == null ? null : parseTimestamp(text);
+        at = text == null ? null : timestamp(text);
       }
     } catch (BadRowException e) {
       throw e;
@@ -197,11 +198,19 @@ final class RowReader {
     if (text == null) {
       return null;
     }
+    BigDecimal value;
     try {
-      return new BigDecimal(text.trim());
+      value = new BigDecimal(text.trim());
     } catch (NumberFormatException e) {
       throw new BadRowException(names.value + " is not a decimal number: '" + excerpt(text) + "'");
     }
+    // A short text can stand for a value no one can write out ('1E+2147483647'): refused here,
+    // by the bounds every Reading keeps, so that the reason names the column.
+    String problem = PlainDecimal.problem(value);
+    if (problem != null) {
+      throw new BadRowException(names.value + " " + problem + ": '" + excerpt(text) + "'");
+    }
+    return value;
   }
 
   /** A connection failure fails the claim; any other failure to convert is the row's. */
@@ -215,12 +224,39 @@ final class RowReader {
     return new BadRowException(column + " cannot be read: " + excerpt(String.valueOf(e.getMessage())));
   }
 
-  /** ISO-8601 instants, SQL timestamps with or without an offset (then UTC), or epoch millis. */
+  /**
+   * A text reading time: a bare number in the unit the table declares, else as {@link
+   * #parseTimestamp}.
+   */
+  private Instant timestamp(String text) throws BadRowException {
+    String t = text.trim();
+    if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return parseTimestamp(t);
+    }
+    ChronoUnit unit = names.numericTimestampUnit;
+    if (unit == null) {
+      // 1767225600 is 2026 in seconds and 1970 in milliseconds: guessing sends a wrong time.
+      throw new BadRowException(names.readAt + " is a number of no declared unit: '"
+          + excerpt(text) + "' (seconds or milliseconds? see "
+          + "ReadingsTable.Builder.setNumericTimestampUnit)");
+    }
+    long count = Long.parseLong(t);
+    switch (unit) {
+      case SECONDS:
+        return Instant.ofEpochSecond(count);
+      case MILLIS:
+        return Instant.ofEpochMilli(count);
+      case MICROS:
+        return Instant.ofEpochSecond(Math.floorDiv(count, 1_000_000L),
+            Math.floorMod(count, 1_000_000L) * 1_000L);
+      default:
+        return Instant.ofEpochSecond(0, count);
+    }
+  }
+
+  /** ISO-8601 instants, or SQL timestamps with or without an offset (then UTC). */
   static Instant parseTimestamp(String text) {
     String t = text.trim();
-    if (!t.isEmpty() && t.length() <= 15 && t.chars().allMatch(Character::isDigit)) {
-      return Instant.ofEpochMilli(Long.parseLong(t));
-    }
     if (t.indexOf('T') > 0) {
       return t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")
           ? OffsetDateTime.parse(t).toInstant()
@@ -257,15 +293,6 @@ final class RowReader {
 
     BadRowException(String reason) {
       super(reason, null, false, false);
-    }
-  }
-
-  /** Parses without throwing checked exceptions, for callers that only display timestamps. */
-  static Instant tryParseTimestamp(String text) {
-    try {
-      return parseTimestamp(text);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      return null;
     }
   }
 }
