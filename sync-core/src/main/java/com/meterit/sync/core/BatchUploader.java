@@ -17,6 +17,7 @@ import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.api.UploadsRefusedException;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchUploader {
   private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
+
+  /** The most of a batch id the server answered with that a message quotes: {@value}. */
+  static final int MAX_QUOTED_BATCH_ID = 80;
 
   /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
@@ -376,7 +380,10 @@ final class BatchUploader {
    */
   private static void checkAnswer(UploadBatch batch, UploadResult result) {
     if (!batch.batchId().equals(result.batchId())) {
-      throw malformed("answered for batch " + result.batchId() + " instead of " + batch.batchId());
+      // The server's text, quoted in logs, the history and the status: escaped and bounded.
+      throw malformed("answered for batch "
+          + Redaction.untrusted(result.batchId(), MAX_QUOTED_BATCH_ID) + " instead of "
+          + batch.batchId());
     }
     int notRejected = batch.size() - checkRejected(batch, result.rejected());
     if (result.acceptedCount() != notRejected) {

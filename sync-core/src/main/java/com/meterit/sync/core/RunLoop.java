@@ -9,6 +9,7 @@ import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RunLoop {
   private static final Logger log = LoggerFactory.getLogger(RunLoop.class);
+
+  /** The longest error a run records: {@value} characters. */
+  static final int MAX_ERROR_LENGTH = 1000;
 
   /** What a run produced, and why it ended early if it did. */
   static final class Result {
@@ -158,9 +162,12 @@ final class RunLoop {
         refusals.abandon(settler);
       }
     }
+    // A host's gateway or source may put anything in a message; the run's error reaches the
+    // history, the status and the log, so it is escaped and bounded here, once for all of them.
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
-        : cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        : cause.getMessage() == null ? cause.getClass().getName()
+        : Redaction.untrusted(cause.getMessage(), MAX_ERROR_LENGTH);
     SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced(),
         counters.rejected(), counters.bytes(), counters.batches(), error);
     return new Result(run, cause);

@@ -3,15 +3,10 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +52,9 @@ public final class SyncConfig {
   public static final String CLIENT_API_KEY = "CLIENT_API_KEY";
   /**
    * A file holding the API key, such as a systemd credential or a mounted secret; surrounding
-   * whitespace (the trailing newline) is trimmed. Setting it and {@link #CLIENT_API_KEY} is an
-   * error.
+   * whitespace (the trailing newline) is trimmed. At most 4096 bytes holding one line are
+   * accepted; a file users other than its owner may access is used with a warning naming its
+   * mode. Setting it and {@link #CLIENT_API_KEY} is an error.
    */
   public static final String CLIENT_API_KEY_FILE = "CLIENT_API_KEY_FILE";
   /** The variable of the gateway id. */
@@ -275,17 +271,16 @@ public final class SyncConfig {
       throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY + " and "
           + CLIENT_API_KEY_FILE + " are both set; set only one of them");
     }
-    String key;
-    try {
-      key = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-    } catch (IOException | InvalidPathException e) {
-      // The path, never the content: the content is the secret.
-      throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY_FILE
-          + " names a file that cannot be read: " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
+    String key = SecretFile.read(file, CLIENT_API_KEY_FILE, SecretFile.MAX_KEY_BYTES).trim();
     if (key.isEmpty()) {
       throw new ConfigurationException(CLIENT_API_KEY_FILE,
           CLIENT_API_KEY_FILE + " names an empty file: " + file);
+    }
+    // Named here, not by sendable(): the fix is in the file, not in CLIENT_API_KEY.
+    String problem = Values.unsendable(key);
+    if (problem != null) {
+      throw new ConfigurationException(CLIENT_API_KEY_FILE,
+          CLIENT_API_KEY_FILE + " names a file whose key " + problem + ": " + file);
     }
     return key;
   }

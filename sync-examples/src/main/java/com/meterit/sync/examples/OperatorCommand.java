@@ -1,12 +1,14 @@
 package com.meterit.sync.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStats;
+import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.QuarantinedReading;
 import java.io.PrintStream;
@@ -41,8 +43,16 @@ final class OperatorCommand {
   /** Runs shown by {@code status}: {@value}. */
   static final int RECENT_RUNS = 5;
 
+  /** The longest stranger's value printed in a human-readable line: {@value} characters. */
+  static final int MAX_SHOWN = 1000;
+
+  /**
+   * Strings escape every character outside ASCII, so that C1 controls and line separators a row
+   * or a server put in a value reach the terminal as JSON escapes, not as themselves.
+   */
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -174,7 +184,7 @@ final class OperatorCommand {
     for (SyncRun run : runs) {
       out.println("  " + run.startedAt() + "  " + String.format(Locale.ROOT, "%-11s", run.outcome())
           + " synced=" + run.readingsSynced() + " rejected=" + run.readingsRejected() + " in "
-          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + e).orElse(""));
+          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + shown(e)).orElse(""));
     }
     return SyncAgent.EXIT_OK;
   }
@@ -205,8 +215,8 @@ final class OperatorCommand {
         "read at", "value", "unit", "reason"));
     for (QuarantinedReading q : readings) {
       out.println(String.format(Locale.ROOT, "%-10d %-16s %-26s %-14s %-6s %s", q.id(),
-          q.meterId().orElse("-"), q.readAt().orElse("-"), q.value().orElse("-"),
-          q.unit().orElse("-"), q.reason()));
+          shown(q.meterId().orElse("-")), shown(q.readAt().orElse("-")),
+          shown(q.value().orElse("-")), shown(q.unit().orElse("-")), shown(q.reason())));
     }
     return SyncAgent.EXIT_OK;
   }
@@ -234,6 +244,14 @@ final class OperatorCommand {
       throw new IllegalArgumentException("expected a number from " + min + " to " + max + ": " + value);
     }
     return value;
+  }
+
+  /**
+   * A value a stranger wrote (a collector's row, a server's answer in the history) as it may be
+   * printed to a terminal: control characters escaped, bearer tokens masked, bounded.
+   */
+  private static String shown(String value) {
+    return Redaction.untrusted(value, MAX_SHOWN);
   }
 
   /** A duration as an operator reads it: {@code 3d 4h}, {@code 2h 5m}, {@code 40s}. */

@@ -113,13 +113,15 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final JdbcSyncHistory history;
   private final String description;
   private final AutoCloseable ownedPool;
+  private final RowReader rows;
 
   JdbcReadingSource(JdbcReadingSourceBuilder b, Dialect dialect, String workerId) {
     this.jdbc = new Jdbc(b.dataSource);
     this.ownedPool = b.ownedPool;
     this.sql = new Statements(dialect, b.table);
     this.journal = new Journal(dialect, b.table);
-    QueueRows queue = new QueueRows(sql, new RowReader(dialect, b.table));
+    this.rows = new RowReader(dialect, b.table);
+    QueueRows queue = new QueueRows(sql, rows);
     long leaseMillis = b.lease.toMillis();
     this.claims = dialect.sharedClaims()
         ? new TableLeases(jdbc, queue, journal, b.clock, leaseMillis, workerId)
@@ -188,6 +190,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    */
   public void createSchema() {
     jdbc.inTransaction("creating the schema", c -> {
+      // Before any column is added: on H2 that rewrites every row, huge ones too.
+      rows.refuseUnboundedColumns(c);
       Schema.create(c, sql, journal);
       return null;
     });

@@ -1,5 +1,6 @@
 package com.meterit.sync.jdbc;
 
+import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.internal.PlainDecimal;
@@ -81,6 +82,8 @@ final class RowReader {
   private void introspect(Connection c) throws SQLException {
     String q = ALIAS;
     int[] types = new int[6];
+    String[] typeNames = new String[6];
+    long[] sizes = new long[6];
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT " + q(names.id) + ", " + q(names.meterId) + ", "
             + q(names.readAt) + ", " + q(names.value) + ", " + q(names.unit) + ", "
@@ -88,9 +91,20 @@ final class RowReader {
       ResultSetMetaData meta = rs.getMetaData();
       for (int i = 0; i < types.length; i++) {
         types[i] = meta.getColumnType(i + 1);
+        typeNames[i] = meta.getColumnTypeName(i + 1);
+        sizes[i] = meta.getPrecision(i + 1);
       }
     }
     boolean timestamps = dialect.isTimestampType(types[2]);
+    String[] columnNames = {names.id, names.meterId, names.readAt, names.value, names.unit,
+        names.quality};
+    int[] limits = {0, Reading.MAX_METER_ID_LENGTH, MAX_TEXT_TIMESTAMP_LENGTH, MAX_VALUE_LENGTH,
+        Reading.MAX_UNIT_LENGTH, Reading.MAX_QUALITY_LENGTH};
+    for (int i = 1; i < types.length; i++) {
+      if (Dialect.isTextType(types[i]) && sizes[i] > dialect.maxDeclaredTextLength()) {
+        throw unbounded(columnNames[i], typeNames[i], sizes[i], limits[i]);
+      }
+    }
     String list = q + q(names.id)
         + ", " + bounded(q + q(names.meterId), types[1], Reading.MAX_METER_ID_LENGTH)
         + ", " + (timestamps ? q + q(names.readAt) + ", 0"
@@ -104,6 +118,33 @@ final class RowReader {
 
   private String q(String name) {
     return dialect.quote(name);
+  }
+
+  private ConfigurationException unbounded(String column, String type, long size, int limit) {
+    return new ConfigurationException(names.table + "." + column, "column " + column
+        + " of table " + names.table + " is " + type + " of up to " + size + " characters; on "
+        + dialect + " each mapped text column must be declared with at most "
+        + dialect.maxDeclaredTextLength() + " (for example ALTER TABLE " + names.table
+        + " ALTER COLUMN " + column + " SET DATA TYPE VARCHAR(" + limit + ")): H2 rewrites a "
+        + "whole row to quarantine it, and unbounded values exhaust the heap");
+  }
+
+  /**
+   * Refuses, before anything is written, a table whose text columns are declared larger than the
+   * database can rewrite safely; does nothing where the database has no such limit, or before
+   * the table exists.
+   */
+  void refuseUnboundedColumns(Connection c) throws SQLException {
+    if (dialect.maxDeclaredTextLength() == Long.MAX_VALUE || columns != null) {
+      return;
+    }
+    try (ResultSet tables = c.getMetaData().getTables(null, null,
+        dialect.quote(names.table).replace("\"", ""), null)) {
+      if (!tables.next()) {
+        return;
+      }
+    }
+    introspect(c);
   }
 
   /** A prefix one longer than the limit, so that an oversized value is seen, and the length. */
