@@ -174,7 +174,7 @@ class HttpClientSystemGatewayTest {
     BAD_REQUEST(400, BatchRejectedException.class),
     UNPROCESSABLE(422, BatchRejectedException.class),
     FORBIDDEN(403, GatewayForbiddenException.class),
-    CONFLICT(409, BatchRejectedException.class),
+    IN_PROGRESS(409, TransientGatewayException.class),
     TOO_LARGE(413, PayloadTooLargeException.class),
     TOO_MANY(429, TransientGatewayException.class),
     SERVER_ERROR(500, TransientGatewayException.class),
@@ -211,6 +211,22 @@ class HttpClientSystemGatewayTest {
     TransientGatewayException e =
         assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch()));
     assertEquals(Duration.ofSeconds(120), e.retryAfter().orElseThrow());
+  }
+
+  @Test
+  void a409SaysTheKeyIsStillBeingProcessedAndCarriesItsRetryAfter() {
+    stubToken(wm, TOKEN, 3600);
+    UploadBatch batch = batch();
+    wm.stubFor(post(urlEqualTo("/api/v1/readings/batches"))
+        .willReturn(aResponse().withStatus(409).withHeader("Retry-After", "7")
+            .withBody("{\"error\":\"in progress\"}")));
+    TransientGatewayException e =
+        assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch));
+    assertEquals("upload of batch " + batch.batchId() + ": a request with the same "
+        + "Idempotency-Key is still being processed (HTTP 409): {\"error\":\"in progress\"}",
+        e.getMessage());
+    assertEquals(409, e.statusCode().getAsInt());
+    assertEquals(Duration.ofSeconds(7), e.retryAfter().orElseThrow());
   }
 
   @Test
