@@ -277,11 +277,20 @@ class HttpClientSystemGatewayTest {
   }
 
   @Test
-  void aSecond401IsAnAuthenticationFailure() {
+  void aServerThatRefusesEveryTokenCostsABoundedBurstAndATransientFailureNotAnAuthFailure() {
     stubToken(wm, TOKEN, 3600);
-    stubUpload(401, "");
-    assertThrows(AuthenticationFailedException.class, () -> gateway().uploadBatch(batch()));
-    wm.verify(2, postRequestedFor(urlEqualTo("/api/v1/auth/token")));
+    stubUpload(401, "{\"error\":\"invalid token\"}");
+    UploadBatch batch = batch();
+    TransientGatewayException e =
+        assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch));
+    assertEquals("upload of batch " + batch.batchId() + ": the Client System refused 4 tokens in "
+        + "a row (HTTP 401) though it issues them; trying again later", e.getMessage());
+    assertEquals(401, e.statusCode().getAsInt());
+    assertEquals("{\"error\":\"invalid token\"}", e.bodyExcerpt().orElseThrow());
+    wm.verify(1 + HttpClientSystemGateway.MAX_TOKEN_REPLACEMENTS,
+        postRequestedFor(urlEqualTo("/api/v1/auth/token")));
+    wm.verify(1 + HttpClientSystemGateway.MAX_TOKEN_REPLACEMENTS,
+        postRequestedFor(urlEqualTo("/api/v1/readings/batches")));
   }
 
   @Test
