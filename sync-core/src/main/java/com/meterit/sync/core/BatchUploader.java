@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets one claimed batch through the gateway: retries transient failures under the backoff
- * policy, refreshes expired credentials once, halves a batch the server finds too large, and
+ * policy, refreshes expired credentials (a bounded burst, then a backoff), halves a batch the server finds too large, and
  * bisects a batch it refuses whole so that only the offending readings are quarantined.
  *
  * <p>A batch is sent only as it was journaled. Splitting and bisecting happen only after the
@@ -51,6 +51,12 @@ final class BatchUploader {
 
   /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+  /**
+   * The most credential refreshes in a row for one batch before a backoff: {@value}. Enough for
+   * credentials revoked twice while the batch was in flight.
+   */
+  static final int MAX_REFRESHES_PER_BURST = 3;
 
   /** Applies what the server decided to the held batches. */
   interface Sink {
@@ -272,7 +278,7 @@ final class BatchUploader {
     int refusedWithoutPace = 0;
     int inProgress = 0;
     Duration previousInProgressDelay = Duration.ZERO;
-    boolean refreshedCredentials = false;
+    int refreshes = 0;
     boolean mustAuthenticate = false;
     Duration previousDelay = Duration.ZERO;
     while (true) {
@@ -289,14 +295,17 @@ final class BatchUploader {
         window.answered();
         return result;
       } catch (AuthenticationExpiredException e) {
-        if (refreshedCredentials) {
-          throw new AuthenticationFailedException(
-              "credentials expired again right after a refresh", 0, null);
+        // Only these credentials are no good (expired, revoked while in flight): the gateway's
+        // own authenticate() says whether the key is. Bounded per burst, then a backoff, so that
+        // a server refusing every token cannot make this loop.
+        if (refreshes < MAX_REFRESHES_PER_BURST) {
+          refreshes++;
+          mustAuthenticate = true;
+          log.info("Credentials expired; authenticating again");
+          continue;
         }
-        refreshedCredentials = true;
-        mustAuthenticate = true;
-        log.info("Credentials expired; authenticating again");
-        continue;
+        refreshes = 0;
+        failure = e;
       } catch (BatchRejectedException e) {
         if (!isInProgress(e)) {
           throw e;
