@@ -3,7 +3,7 @@ package com.meterit.sync.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.meterit.sync.api.AuthenticationExpiredException;
+import com.meterit.sync.api.AuthenticationFailedException;
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.Health;
 import com.meterit.sync.api.HealthReason;
@@ -62,8 +62,9 @@ class HealthTest {
   @Test
   void refusedCredentialsAreFailing() {
     h.source.addSample(3);
-    h.gateway.failNextUploads(new AuthenticationExpiredException("expired", 401, null),
-        new AuthenticationExpiredException("expired", 401, null));
+    // What the HTTP gateway throws when its token endpoint refuses the API key.
+    h.gateway.failNextUploads(new AuthenticationFailedException(
+        "the Client System refused the API key (HTTP 401)", 401, null));
     SyncStatus status = started().getStatus();
     assertEquals(SyncState.AUTH_FAILED, status.state());
     assertVerdict(Health.FAILING, HealthReason.AUTH_FAILED, status);

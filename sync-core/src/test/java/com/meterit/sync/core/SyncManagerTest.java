@@ -229,7 +229,7 @@ class SyncManagerTest {
   }
 
   @Test
-  void credentialsExpiringAgainAfterARefreshFailTheRunAsAuthFailed() {
+  void credentialsExpiringAgainRightAfterARefreshAreRefreshedAgainNotAuthFailed() {
     h.source.addSample(3);
     h.gateway.failNextUploads(
         new com.meterit.sync.api.AuthenticationExpiredException("expired", 401, null),
@@ -237,8 +237,28 @@ class SyncManagerTest {
     SyncManager manager = h.builder().build();
     manager.start();
 
-    assertEquals(1, h.gateway.authentications());
-    assertEquals(SyncState.AUTH_FAILED, manager.getStatus().state());
+    assertEquals(2, h.gateway.authentications());
+    assertEquals(3, h.source.syncedIds().size());
+    assertEquals(SyncState.IDLE, manager.getStatus().state());
+    assertEquals(List.of(), h.sleeps, "refreshed at once, within the burst's bound");
+  }
+
+  @Test
+  void credentialsThatExpireOnEveryCallCostABoundedBurstOfRefreshesThenBackoffNotAuthFailed() {
+    h.source.addSample(3);
+    com.meterit.sync.api.AuthenticationExpiredException[] expiries =
+        new com.meterit.sync.api.AuthenticationExpiredException[50];
+    java.util.Arrays.fill(expiries,
+        new com.meterit.sync.api.AuthenticationExpiredException("expired", 401, null));
+    h.gateway.failNextUploads(expiries);
+    SyncManager manager = h.builder().setMaxRetries(1).build();
+    manager.start();
+
+    // Two attempts (one retry after a backoff), each a send and three refreshes with a send.
+    assertEquals(8, h.gateway.uploads().size());
+    assertEquals(6, h.gateway.authentications());
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps);
+    assertEquals(SyncState.IDLE, manager.getStatus().state());
     assertEquals(3, h.source.pendingCount());
     assertEquals(0, h.source.heldBatches());
   }

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * A {@link ClientSystemGateway} speaking Client System API v1 over the JDK's {@link HttpClient}.
  *
  * <p>It authenticates with the API key for a bearer token, keeps the token until shortly before
- * it expires (concurrent callers share one refresh), and on a 401 refreshes once and repeats the
- * call. Upload bodies are streamed into gzip by Jackson; response bodies are read up to
+ * it expires (concurrent callers share one refresh), and on a 401 replaces the token and repeats
+ * the call, a bounded number of times. Upload bodies are streamed into gzip by Jackson; response bodies are read up to
  * {@link #MAX_RESPONSE_BYTES}. Every failure is mapped to the typed exceptions of
  * {@code sync-api}: see {@code docs/client-system-api.md} for the table.
  *
@@ -74,6 +74,12 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   /** The longest deadline accepted: 10 minutes. */
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * The most times one call replaces its token after a 401: {@value}. Two revocations in a burst
+   * (a token revoked while requests carrying its successor were in flight) cost two; a server
+   * that refuses every token costs this many token requests per call, then a backoff.
+   */
+  static final int MAX_TOKEN_REPLACEMENTS = 3;
   /** The largest response body read: {@value} bytes. A larger one is an error. */
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -337,21 +343,25 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * Sends a request that carries the token. On a 401 the token is replaced once (shared with
-   * concurrent callers) and the request repeated; a second 401 means the credentials are bad.
+   * Sends a request that carries the token. A 401 says only that this token is no good (expired,
+   * revoked, rotated): the token is replaced (shared with concurrent callers, see {@link
+   * TokenCache#replace}) and the request repeated, at most {@value #MAX_TOKEN_REPLACEMENTS} times
+   * per call, so a server that refuses every token cannot make a call loop. Past that the call
+   * fails as transient, and is retried with backoff. Only the token endpoint refusing the API key
+   * is an {@link AuthenticationFailedException}.
    */
   private Exchange.Response authorized(String what, Function<String, HttpRequest.Builder> request) {
     String token = tokens.get();
     Exchange.Response r = exchange.send(request.apply(token), what);
-    if (r.status != 401) {
-      return r;
-    }
-    log.debug("{}: token refused (HTTP 401); refreshing it once", what);
-    r = exchange.send(request.apply(tokens.replace(token)), what);
-    if (r.status == 401) {
-      throw new AuthenticationFailedException(
-          what + ": the Client System refused a freshly issued token (HTTP 401)", 401,
-          failures.excerpt(r));
+    for (int replaced = 0; r.status == 401; replaced++) {
+      if (replaced == MAX_TOKEN_REPLACEMENTS) {
+        throw new TransientGatewayException(what + ": the Client System refused "
+            + (replaced + 1) + " tokens in a row (HTTP 401) though it issues them; "
+            + "trying again later", 401, failures.excerpt(r), null, null);
+      }
+      log.debug("{}: token refused (HTTP 401); replacing it", what);
+      token = tokens.replace(token);
+      r = exchange.send(request.apply(token), what);
     }
     return r;
   }
