@@ -137,7 +137,7 @@ public final class SqliteSettings {
    * with or without a query), absolute; null for any other URL, for a database in memory and for
    * a resource.
    */
-  static Path fileOf(String jdbcUrl) {
+  public static Path fileOf(String jdbcUrl) {
     if (jdbcUrl == null || !jdbcUrl.regionMatches(true, 0, URL_PREFIX, 0, URL_PREFIX.length())) {
       return null;
     }
