@@ -8,6 +8,7 @@ import com.meterit.sync.core.SyncConfig;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.jdbc.JdbcReadingSource;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -108,6 +109,8 @@ final class Agent {
   private JdbcReadingSource openDatabase() {
     String url = SyncDatabase.url(env);
     H2Files.prepare(url);
+    // Before the probe opens it: SQLite would make the file with the process's umask.
+    SqliteSettings.createPrivateFile(url);
     while (true) {
       try {
         if (!DatabaseWait.await(() -> probe(url), stop, DatabaseWait.DEFAULT_FIRST_DELAY,

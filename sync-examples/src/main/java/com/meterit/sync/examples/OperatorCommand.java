@@ -11,7 +11,10 @@ import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.QuarantinedReading;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +31,8 @@ import java.util.Optional;
  * The operator's command line in the agent jar: {@code status [--json]},
  * {@code quarantine list [N] [--json]}, {@code quarantine requeue ID...} and
  * {@code quarantine requeue --all}. It reads the Sync Database of the same {@code SYNC_DB_*}
- * variables as the agent, and works while the agent runs (an H2 file needs
- * {@code ;AUTO_SERVER=TRUE} in both URLs).
+ * variables as the agent, and works while the agent runs (on SQLite, the default, and on
+ * PostgreSQL; H2 opens its file in one process at a time).
  *
  * <p>Exit codes: 0 done, 1 the command failed (for example the database is unreachable, or
  * some ids were not quarantined), 2 a usage or configuration error.
@@ -40,6 +43,8 @@ final class OperatorCommand {
       + "quarantine requeue --all]";
   /** Readings listed by {@code quarantine list} without a number: {@value}. */
   static final int DEFAULT_LIST_LIMIT = 20;
+  private static final String NO_DATABASE =
+      "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
   /** Runs shown by {@code status}: {@value}. */
   static final int RECENT_RUNS = 5;
 
@@ -102,10 +107,15 @@ final class OperatorCommand {
   }
 
   private int withSource(Command command) {
-    String url = embeddedMustExist(SyncDatabase.url(env));
+    String url;
     Map<String, String> variables = new HashMap<>(env);
-    variables.put(JdbcReadingSource.SYNC_DB_URL, url);
     try {
+      url = embeddedMustExist(SyncDatabase.url(env));
+      variables.put(JdbcReadingSource.SYNC_DB_URL, url);
+      Path sqlite = SqliteSettings.fileOf(url);
+      if (sqlite != null && !Files.exists(sqlite)) {
+        return fail(SyncAgent.EXIT_FAILURE, NO_DATABASE);
+      }
       SyncDatabase.probe(url, variables);
     } catch (ConfigurationException e) {
       return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage());
@@ -119,7 +129,7 @@ final class OperatorCommand {
     }
   }
 
-  /** An H2 file that is not there is a wrong URL, not a new database to create. */
+  /** An embedded file that is not there is a wrong URL, not a new database to create. */
   private static String embeddedMustExist(String url) {
     return H2Files.fileOf(url) != null && !url.toUpperCase(Locale.ROOT).contains("IFEXISTS=")
         ? url + ";IFEXISTS=TRUE" : url;
@@ -127,11 +137,12 @@ final class OperatorCommand {
 
   private static String unreachable(SQLException e) {
     if ("90020".equals(e.getSQLState())) {
-      return "the H2 file is open in another process, such as the running agent; put "
-          + ";AUTO_SERVER=TRUE in SYNC_DB_URL, for the agent and for this command";
+      return "the H2 file is open in another process, such as the running agent: H2 opens a "
+          + "file in one process at a time; run the command while the agent is stopped, or use "
+          + "SQLite, the default, which the agent shares";
     }
     if ("90146".equals(e.getSQLState())) {
-      return "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
+      return NO_DATABASE;
     }
     return "the Sync Database is not reachable: " + DatabaseWait.reason(e);
   }

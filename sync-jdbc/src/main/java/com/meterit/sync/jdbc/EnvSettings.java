@@ -4,16 +4,20 @@ import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.ReadingSourceException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /** {@link JdbcReadingSource#fromEnv()}: the variables, their defaults and their checks. */
 final class EnvSettings {
+  /** The file of the former default Sync Database, H2, relative to the working directory. */
+  static final String LEGACY_H2_FILE = "./data/meter-sync.mv.db";
+
   private EnvSettings() {}
 
   static JdbcReadingSource source(Map<String, String> env) {
-    String url = env.getOrDefault(JdbcReadingSource.SYNC_DB_URL, "").isBlank()
-        ? JdbcReadingSource.DEFAULT_DB_URL : env.get(JdbcReadingSource.SYNC_DB_URL).trim();
+    String url = url(env);
     if (!url.startsWith("jdbc:")) {
       throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
           + " must be a JDBC URL starting with jdbc: '" + ConnectionPool.mask(url) + "'");
@@ -40,6 +44,22 @@ final class EnvSettings {
           + " " + ConnectionPool.mask(url) + " is not usable: "
           + ConnectionPool.mask(String.valueOf(e.getMessage()), password));
     }
+  }
+
+  /** {@link JdbcReadingSource#databaseUrl}. */
+  static String url(Map<String, String> env) {
+    String url = env.get(JdbcReadingSource.SYNC_DB_URL);
+    if (url != null && !url.isBlank()) {
+      return url.trim();
+    }
+    if (Files.exists(Path.of(LEGACY_H2_FILE))) {
+      throw new ConfigurationException(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.SYNC_DB_URL
+          + " is not set and " + LEGACY_H2_FILE + " holds a queue of the former default, H2; "
+          + "the default is now SQLite. To keep H2, set SYNC_DB_URL='"
+          + JdbcReadingSource.H2_FILE_URL + "'; to move over, run with that until status shows 0 "
+          + "pending, then stop and move " + LEGACY_H2_FILE + " aside");
+    }
+    return JdbcReadingSource.DEFAULT_DB_URL;
   }
 
   private static Duration lease(String text) {

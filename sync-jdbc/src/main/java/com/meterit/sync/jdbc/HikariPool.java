@@ -3,6 +3,7 @@ package com.meterit.sync.jdbc;
 import com.meterit.sync.api.ReadingSourceException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +16,15 @@ final class HikariPool {
   private HikariPool() {}
 
   static DataSource open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, new Properties());
+  }
+
+  /**
+   * @param driverProperties passed to the driver with every connection it opens; settings in the
+   *     URL win over them (sqlite-jdbc reads both)
+   */
+  static DataSource open(String jdbcUrl, String user, String password,
+      Properties driverProperties) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("meter-sync");
     config.setJdbcUrl(jdbcUrl);
@@ -24,6 +34,7 @@ final class HikariPool {
     if (password != null && !password.isEmpty()) {
       config.setPassword(password);
     }
+    config.setDataSourceProperties(driverProperties);
     config.setMaximumPoolSize(ConnectionPool.MAX_SIZE);
     config.setMinimumIdle(ConnectionPool.MIN_IDLE);
     config.setMaxLifetime(ConnectionPool.MAX_LIFETIME.toMillis());

@@ -21,6 +21,10 @@ final class Jdbc {
     this.dataSource = dataSource;
   }
 
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /**
    * Runs {@code work} and commits, or rolls back on any failure so that nothing half-done stays.
    *

@@ -90,7 +90,9 @@ public final class JdbcReadingSourceBuilder {
   }
 
   /**
-   * Connects once to recognize the database.
+   * Connects once to recognize the database. On SQLite it also reads the journal mode, the
+   * synchronous level and the busy timeout, and warns once when they are not {@link
+   * SqliteSettings#PRAGMAS power-safe}.
    *
    * @throws UnsupportedDatabaseException when it is not H2 2.x, PostgreSQL or SQLite
    * @throws ReadingSourceException when the database cannot be reached
@@ -98,7 +100,13 @@ public final class JdbcReadingSourceBuilder {
   public JdbcReadingSource build() {
     Dialect dialect;
     try {
-      dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
+      dialect = new Jdbc(dataSource).inTransaction("connecting", c -> {
+        Dialect detected = Dialect.detect(c);
+        if (detected == Dialect.SQLITE) {
+          SqliteSettings.warnIfNotPowerSafe(c);
+        }
+        return detected;
+      });
     } catch (RuntimeException e) {
       JdbcReadingSource.closeQuietly(ownedPool);
       throw e;

@@ -104,19 +104,19 @@ class FromEnvTest {
   }
 
   @Test
-  void theDefaultDatabaseKeepsASmallPageCache() throws Exception {
+  void theH2FileUrlKeepsASmallPageCache() throws Exception {
     assertEquals("4096", defaultDatabaseSetting("cache", "CACHE_SIZE"));
   }
 
   @Test
-  void theDefaultDatabaseWritesEveryCommitBeforeItReturns() throws Exception {
+  void theH2FileUrlWritesEveryCommitBeforeItReturns() throws Exception {
     assertEquals("0", defaultDatabaseSetting("durable", "WRITE_DELAY"));
   }
 
-  /** A setting of an H2 file opened with the options of the default URL. */
+  /** A setting of an H2 file opened with the options of the H2 URL the docs give. */
   private String defaultDatabaseSetting(String file, String setting) throws Exception {
-    String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
-        JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
+    String options = JdbcReadingSource.H2_FILE_URL.substring(
+        JdbcReadingSource.H2_FILE_URL.indexOf(';'));
     String url = "jdbc:h2:file:" + directory.resolve(file) + options;
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
         java.sql.PreparedStatement s = c.prepareStatement("SELECT SETTING_VALUE FROM "

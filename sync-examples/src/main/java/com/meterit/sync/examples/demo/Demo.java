@@ -36,8 +36,8 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * The one-command demo. Everything runs in this process on loopback: an H2 file database (under
- * {@code sync-examples/target} when Maven runs it), a simulated Client System, and meters that write readings with plain SQL.
+ * The one-command demo. Everything runs in this process on loopback: the SQLite Sync Database
+ * of the agent's default (under {@code sync-examples/target} when Maven runs it), a simulated Client System, and meters that write readings with plain SQL.
  * Seven stages, each announced in one line, with a live status line throughout, then the
  * statistics and a check that every reading written is on the server exactly once, or
  * quarantined with its reason.
@@ -76,7 +76,8 @@ public final class Demo {
     Path data = options.dataDirectory.toAbsolutePath();
     deleteDirectory(data);
     Files.createDirectories(data);
-    String url = "jdbc:h2:file:" + data.resolve("meter-sync") + ";NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1";
+    // The agent's default store, the SQLite file, in the demo's own directory.
+    String url = "jdbc:sqlite:" + data.resolve("meter-sync.db");
 
     out.println("meter-sync demo: an embedded Sync Database, a simulated Client System on loopback, "
         + options.meters + " meters");
