@@ -95,7 +95,8 @@ final class Agent {
     log.info("Stopping: finishing or releasing the batch in flight");
     manager.close();
     agentThread.shutdownNow();
-    log.info("Stopped; {} readings stay queued", manager.getStatus().pendingReadings());
+    log.info("Stopped; {} readings stay queued",
+        ProgressReporter.pending(manager.getStatus().pendingReadings()));
     source.close();
     return SyncAgent.EXIT_OK;
   }
