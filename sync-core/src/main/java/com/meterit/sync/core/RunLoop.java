@@ -4,7 +4,9 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
@@ -261,8 +263,14 @@ final class RunLoop {
       try {
         source.release(batch);
       } catch (RuntimeException e) {
-        log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",
-            batch.batch().batchId(), batch.size(), e);
+        if (ReadingSourceException.faultOf(e) == StoreFault.TRANSIENT) {
+          log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",
+              batch.batch().batchId(), batch.size(), e);
+        } else {
+          // A full or broken store fails every batch alike, and the run says why: one line each.
+          log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses:"
+              + " {}", batch.batch().batchId(), batch.size(), Redaction.escape(e.getMessage()));
+        }
       }
     }
   }

@@ -66,7 +66,7 @@ final class RunReporter {
   /** A run ended, as {@code result} says. */
   void finished(RunLoop.Result result) {
     SyncRun run = result.run;
-    board.record(run);
+    board.record(run, result.cause);
     try {
       history.record(run);
     } catch (RuntimeException e) {
@@ -115,7 +115,7 @@ final class RunReporter {
    * unless the JVM itself is failing, when logging may fail too.
    */
   void failedUnexpectedly(SyncRun run, Throwable cause) {
-    board.record(run);
+    board.record(run, cause);
     if (!(cause instanceof VirtualMachineError)) {
       log.error("Sync run failed unexpectedly", cause);
     }

@@ -385,7 +385,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       next = timer.next();
     }
-    return statusAssembly.status(state.get(), backlog, next);
+    return statusAssembly.status(state.get(), backlog, board.storeTrouble(), next);
   }
 
   /**
@@ -400,9 +400,11 @@ public final class SyncManager implements AutoCloseable {
     }
     Instant now = clock.instant();
     StatusBoard.Backlog backlog = board.read();
-    return history.summarize(now.minus(window), now).toBuilder()
-        .setBacklog(backlog.pending, backlog.lagAt(now))
-        .build();
+    SyncStats.Builder stats = history.summarize(now.minus(window), now).toBuilder();
+    if (backlog.known()) {
+      stats.setBacklog(backlog.pending, backlog.lagAt(now));
+    }
+    return stats.build();
   }
 
   /** Statistics of the last {@code hours} hours, as in the original {@code getSyncStats(24)}. */

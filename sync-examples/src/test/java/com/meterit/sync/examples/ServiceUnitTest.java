@@ -48,6 +48,8 @@ class ServiceUnitTest {
     String unit = Files.readString(UNIT, StandardCharsets.UTF_8);
 
     assertTrue(unit.contains("-XX:+ExitOnOutOfMemoryError"), "ExecStart lacks ExitOnOutOfMemoryError");
+    // Alone, the exit flag ends the JVM with 3, which RestartPreventExitStatus keeps down.
+    assertTrue(unit.contains("\"-XX:OnOutOfMemoryError=kill -9 %%p\""), "ExecStart must kill the JVM on OOM");
     assertTrue(unit.contains("\nUMask=0077\n"), "files the agent creates must be private");
     assertTrue(unit.contains("\nStateDirectoryMode=0700\n"), "the state directory must be private");
     // The JIT writes code and then runs it: this setting would kill the JVM at its first compile.

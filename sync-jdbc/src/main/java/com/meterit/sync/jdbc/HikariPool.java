@@ -1,8 +1,10 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.StoreFault;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
 
@@ -51,8 +53,10 @@ final class HikariPool {
       // driver's exception is not attached: a host that logs this one with its causes would
       // print the driver's own message, password and all.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      StoreFault fault = cause instanceof SQLException
+          ? SqlFaults.classify(null, (SQLException) cause) : StoreFault.TRANSIENT;
       throw new ReadingSourceException("connecting failed: " + cause.getClass().getName() + ": "
-          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), null);
+          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), null, fault);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,12 +121,17 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final SyncListener listener;
   private final JdbcSyncHistory history;
   private final String description;
-  private final AutoCloseable ownedPool;
+  private final Supplier<DataSource> reopener;
+  private final Object poolLock = new Object();
+  // Guarded by poolLock.
+  private AutoCloseable ownedPool;
+  private boolean closed;
   private final RowReader rows;
 
   JdbcReadingSource(JdbcReadingSourceBuilder b, Dialect dialect, String workerId) {
-    this.jdbc = new Jdbc(b.dataSource);
+    this.jdbc = new Jdbc(b.dataSource, dialect);
     this.ownedPool = b.ownedPool;
+    this.reopener = b.reopener;
     this.sql = new Statements(dialect, b.table);
     this.journal = new Journal(dialect, b.table);
     this.rows = new RowReader(dialect, b.table);
@@ -164,6 +170,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     DataSource pool = ConnectionPool.open(jdbcUrl, user, password);
     JdbcReadingSourceBuilder builder = new JdbcReadingSourceBuilder(pool);
     builder.ownedPool = (AutoCloseable) pool;
+    builder.reopener = () -> ConnectionPool.open(jdbcUrl, user, password);
     return builder;
   }
 
@@ -427,13 +434,47 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   /**
-   * Closes the connections of the pool that {@link #fromEnv()} created. A source built on the
+   * Closes the pool that {@link #fromEnv()} or {@link #builder(String, String, String)} opened
+   * and opens a fresh one, for a database that was closed under it or failed: the old pool's
+   * connections may all be dead, and a pool does not always see it. What this source holds (its
+   * claims, the journal's batches, the drainer lock) stays as it was, so a batch in flight is
+   * still settled or sent again unchanged. A source on the host's DataSource cannot reopen it.
+   *
+   * @return true when a fresh pool connected; false when the DataSource is the host's, or the
+   *     source is closed
+   * @throws ReadingSourceException when the fresh pool cannot connect, with its {@link
+   *     com.meterit.sync.api.StoreFault}; the old pool is closed either way
+   */
+  public boolean reopen() {
+    if (reopener == null) {
+      return false;
+    }
+    synchronized (poolLock) {
+      if (closed) {
+        return false;
+      }
+      closeQuietly(ownedPool);
+      ownedPool = null;
+      DataSource fresh = reopener.get();
+      ownedPool = (AutoCloseable) fresh;
+      jdbc.replace(fresh);
+      return true;
+    }
+  }
+
+  /**
+   * Closes the connections of the pool that {@link #fromEnv()} created, and gives up what the
+   * source holds in this process (on H2 and SQLite, the drainer lock). A source built on the
    * host's DataSource leaves it alone. Idempotent.
    */
   @Override
   public void close() {
     claims.close();
-    closeQuietly(ownedPool);
+    synchronized (poolLock) {
+      closed = true;
+      closeQuietly(ownedPool);
+      ownedPool = null;
+    }
   }
 
   static void closeQuietly(AutoCloseable pool) {

@@ -102,7 +102,11 @@ final class WireFormat {
       json.writeStringField("sentAt", beat.sentAt().toString());
       json.writeStringField("sdkVersion", sdkVersion);
       json.writeStringField("state", beat.state().name());
-      json.writeNumberField("pendingReadings", beat.pendingReadings());
+      if (beat.pendingReadings().isPresent()) {
+        json.writeNumberField("pendingReadings", beat.pendingReadings().getAsLong());
+      } else {
+        json.writeNullField("pendingReadings");
+      }
       if (beat.lastSuccessfulSyncAt().isPresent()) {
         json.writeStringField("lastSuccessfulSyncAt", beat.lastSuccessfulSyncAt().get().toString());
       } else {

@@ -49,6 +49,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -412,7 +413,7 @@ class HttpClientSystemGatewayTest {
     String path = "/api/v1/gateways/" + GATEWAY + "/heartbeat";
     wm.stubFor(post(urlEqualTo(path))
         .willReturn(aResponse().withStatus(200).withBody("{\"configVersion\":\"9\"}")));
-    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, 42,
+    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, OptionalLong.of(42),
         Instant.parse("2026-05-01T09:55:00Z"), Duration.ofSeconds(3600), "8");
 
     HeartbeatReply reply = gateway().sendHeartbeat(beat);
@@ -429,6 +430,21 @@ class HttpClientSystemGatewayTest {
 
     wm.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
     assertTrue(gateway().sendHeartbeat(beat).configVersion().isEmpty());
+  }
+
+  @Test
+  void anUnknownBacklogIsSentAsNullNeverAsMinusOne() {
+    stubToken(wm, TOKEN, 3600);
+    String path = "/api/v1/gateways/" + GATEWAY + "/heartbeat";
+    wm.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, OptionalLong.empty(), null,
+        Duration.ofSeconds(60), null);
+
+    gateway().sendHeartbeat(beat);
+
+    JsonNode sent = json(wm.findAll(postRequestedFor(urlEqualTo(path))).get(0).getBody());
+    assertTrue(sent.has("pendingReadings"), sent.toString());
+    assertTrue(sent.get("pendingReadings").isNull(), sent.toString());
   }
 
   @Test

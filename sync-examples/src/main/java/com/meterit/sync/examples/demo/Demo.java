@@ -130,7 +130,8 @@ public final class Demo {
         stage(3, "recovery: the link returns, sync resumes by itself and drains the backlog");
         server.setFault(Fault.NONE);
         await("the backlog to drain",
-            () -> manager.getStatus().pendingReadings() < options.meters * 4L, 120);
+            () -> manager.getStatus().pendingReadings().orElse(Long.MAX_VALUE)
+                < options.meters * 4L, 120);
         dwell(2);
 
         stage(4, "configuration: the server publishes version 2, the heartbeat picks it up");
@@ -164,8 +165,8 @@ public final class Demo {
         manager.stop().get(30, TimeUnit.SECONDS);
       }
       SyncStatus stopped = manager.getStatus();
-      out.printf(Locale.ROOT, "  stopped: state=%s, %d readings pending, nothing in flight%n",
-          stopped.state(), stopped.pendingReadings());
+      out.printf(Locale.ROOT, "  stopped: state=%s, %s readings pending, nothing in flight%n",
+          stopped.state(), ProgressReporter.pending(stopped.pendingReadings()));
 
       SyncStats stats = manager.getSyncStats(1);
       out.println();
@@ -295,8 +296,9 @@ public final class Demo {
       ticker.scheduleAtFixedRate(() -> {
         SyncStatus s = manager.getStatus();
         int accepted = server.acceptedCount();
-        out.printf(Locale.ROOT, "  | %-11s %-8s pending %8d | on server %8d | %7d readings/s%n",
-            s.state(), s.isConnected() ? "online" : "OFFLINE", s.pendingReadings(), accepted,
+        out.printf(Locale.ROOT, "  | %-11s %-8s pending %8s | on server %8d | %7d readings/s%n",
+            s.state(), s.isConnected() ? "online" : "OFFLINE",
+            ProgressReporter.pending(s.pendingReadings()), accepted,
             accepted - lastAccepted);
         lastAccepted = accepted;
       }, 1, 1, TimeUnit.SECONDS);
