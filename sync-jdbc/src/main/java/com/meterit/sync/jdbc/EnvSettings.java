@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@link JdbcReadingSource#fromEnv()}: the variables, their defaults and their checks. */
@@ -29,12 +31,16 @@ final class EnvSettings {
               + JdbcReadingSource.MAX_WORKER_ID_LENGTH + " characters: '" + workerId + "'");
     }
     Duration lease = lease(env.get(JdbcReadingSource.SYNC_LEASE_SECONDS));
+    ChronoUnit readAtUnit = readAtUnit(env.get(JdbcReadingSource.SYNC_READ_AT_UNIT));
     String password = env.get(JdbcReadingSource.SYNC_DB_PASSWORD);
     try {
       JdbcReadingSourceBuilder builder = JdbcReadingSource.builder(url,
           env.get(JdbcReadingSource.SYNC_DB_USER), password).setLease(lease);
       if (!workerId.isEmpty()) {
         builder.setWorkerId(workerId);
+      }
+      if (readAtUnit != null) {
+        builder.setTable(ReadingsTable.builder().setNumericTimestampUnit(readAtUnit).build());
       }
       // build() closes the pool it was given when the database turns out unusable.
       return builder.build();
@@ -60,6 +66,27 @@ final class EnvSettings {
           + "pending, then stop and move " + LEGACY_H2_FILE + " aside");
     }
     return JdbcReadingSource.DEFAULT_DB_URL;
+  }
+
+  /** The epoch unit a bare-number reading time is counted in, or null when none is declared. */
+  private static ChronoUnit readAtUnit(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "seconds":
+        return ChronoUnit.SECONDS;
+      case "millis":
+        return ChronoUnit.MILLIS;
+      case "micros":
+        return ChronoUnit.MICROS;
+      case "nanos":
+        return ChronoUnit.NANOS;
+      default:
+        throw new ConfigurationException(JdbcReadingSource.SYNC_READ_AT_UNIT,
+            JdbcReadingSource.SYNC_READ_AT_UNIT + " must be seconds, millis, micros or nanos: '"
+                + text + "'");
+    }
   }
 
   private static Duration lease(String text) {

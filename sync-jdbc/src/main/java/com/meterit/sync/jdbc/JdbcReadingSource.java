@@ -92,6 +92,12 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   /** The environment variable of the lease length, in whole seconds. */
   public static final String SYNC_LEASE_SECONDS = "SYNC_LEASE_SECONDS";
   /**
+   * The environment variable of the unit of reading times a collector writes as a bare number
+   * ({@code seconds}, {@code millis}, {@code micros} or {@code nanos} since 1970); see {@link
+   * ReadingsTable.Builder#setNumericTimestampUnit}.
+   */
+  public static final String SYNC_READ_AT_UNIT = "SYNC_READ_AT_UNIT";
+  /**
    * The default Sync Database: an SQLite file under {@code ./data}, {@value}. Every connection
    * the library opens to it runs {@link SqliteSettings#PRAGMAS} (WAL, {@code synchronous=FULL},
    * a 5 s busy timeout), which keep each commit through a power cut and let collectors in other

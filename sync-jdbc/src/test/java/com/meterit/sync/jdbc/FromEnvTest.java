@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ConfigurationException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +98,32 @@ class FromEnvTest {
       assertEquals("SYNC_LEASE_SECONDS", e.setting());
       assertEquals("SYNC_LEASE_SECONDS must be a whole number of seconds from 5 to 86400: '"
           + bad + "'", e.getMessage());
+    }
+  }
+
+  @Test
+  void theUnitOfNumericReadingTimesComesFromItsVariable() throws Exception {
+    String url = "jdbc:sqlite:" + directory.resolve("unit.db");
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(
+        Map.of("SYNC_DB_URL", url, "SYNC_READ_AT_UNIT", " Seconds "))) {
+      source.createSchema();
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO meter_readings (meter_id, read_at, value, unit) "
+            + "VALUES ('m-1', '1767225600', '1.5', 'kWh')");
+      }
+      Claim claim = source.claim(10);
+      assertEquals(Instant.parse("2026-01-01T00:00:00Z"), claim.readings().get(0).timestamp());
+    }
+  }
+
+  @Test
+  void aUnitOfNumericReadingTimesThatIsNotAnEpochUnitNamesTheVariable() {
+    for (String bad : new String[] {"minutes", "s", "1000"}) {
+      ConfigurationException e = assertThrows(ConfigurationException.class,
+          () -> JdbcReadingSource.fromEnv(Map.of("SYNC_READ_AT_UNIT", bad)));
+      assertEquals("SYNC_READ_AT_UNIT", e.setting());
+      assertEquals("SYNC_READ_AT_UNIT must be seconds, millis, micros or nanos: '" + bad + "'",
+          e.getMessage());
     }
   }
 
