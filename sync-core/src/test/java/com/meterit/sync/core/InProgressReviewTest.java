@@ -59,4 +59,34 @@ class InProgressReviewTest {
     assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count());
     assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
   }
+
+  /**
+   * A key the server answers 409 for run after run: every run ended SUCCEEDED, with no error, and
+   * the status's last success kept moving, so nothing but a growing lag told the operator that a
+   * batch never went through.
+   */
+  @Test
+  void aBatchSetAsideFor409RunAfterRunIsNamedInTheRunAndTheStatus() {
+    h.source.addSample(10);
+    h.gateway.failNextUploads(forever(null));
+    List<SyncRun> runs = new CopyOnWriteArrayList<>();
+    SyncManager manager = h.builder().setBatchSize(10).addListener(new SyncListener() {
+      @Override
+      public void onSyncCompleted(SyncRun run) {
+        runs.add(run);
+      }
+    }).build();
+    manager.start();
+    manager.triggerSync().join();
+
+    assertEquals(2, runs.size());
+    for (SyncRun run : runs) {
+      assertEquals(SyncOutcome.SUCCEEDED, run.outcome());
+      assertTrue(run.error().orElse("").contains("409"), "run error: " + run.error());
+    }
+    assertTrue(manager.getStatus().lastError().orElse("").contains("409"),
+        "status: " + manager.getStatus());
+    assertEquals(10, h.source.pendingCount());
+    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+  }
 }
