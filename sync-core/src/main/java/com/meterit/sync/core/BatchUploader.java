@@ -62,6 +62,14 @@ final class BatchUploader {
    */
   static final int MAX_REFRESHES_PER_BURST = 3;
 
+  /**
+   * The longest a run waits, in all, for the server to finish a batch it answers 409 for: 1
+   * minute. The run cannot end while one of its batches waits, so a longer wait (a large
+   * Retry-After on a 409) would hold back every reading written meanwhile; past it the batch is
+   * set aside at once, and a later run asks again.
+   */
+  static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofMinutes(1);
+
   /** Applies what the server decided to the held batches. */
   interface Sink {
     /**
@@ -282,6 +290,7 @@ final class BatchUploader {
     int refusedWithoutPace = 0;
     int inProgress = 0;
     Duration previousInProgressDelay = Duration.ZERO;
+    Duration inProgressWaited = Duration.ZERO;
     int refreshes = 0;
     boolean mustAuthenticate = false;
     Duration previousDelay = Duration.ZERO;
@@ -344,6 +353,10 @@ final class BatchUploader {
         previousInProgressDelay = delay;
         // The server's wait concerns this key alone, so it does not pause the window.
         delay = delay.plus(retryAfter(failure));
+        inProgressWaited = inProgressWaited.plus(delay);
+        if (inProgressWaited.compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
+          throw new StillInProgressException(batch.batchId(), inProgress);
+        }
         log.debug("Batch {} is still being processed by the server; asking again in {} ({} of {})",
             batch.batchId(), delay, inProgress, maxInProgressRetries);
         pause(delay, failure);

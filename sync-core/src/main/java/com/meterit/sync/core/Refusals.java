@@ -41,6 +41,8 @@ final class Refusals {
    */
   private final List<Claim> setAside = new ArrayList<>();
   private int inARow;
+  /** Batches set aside for a 409 in this run, for the run's record; never cleared. */
+  private int stillInProgress;
   private boolean budgetSpentOnce;
   private boolean acceptedAny;
   private GatewayException last;
@@ -116,6 +118,12 @@ final class Refusals {
    */
   synchronized void setAsideInProgress(Claim batch) {
     setAside.add(batch);
+    stillInProgress++;
+  }
+
+  /** How many batches this run set aside because the server was still processing them. */
+  synchronized int stillInProgress() {
+    return stillInProgress;
   }
 
   /**

@@ -170,6 +170,13 @@ final class RunLoop {
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
         : cause.getMessage() == null ? cause.getClass().getName()
         : Redaction.untrusted(cause.getMessage(), MAX_ERROR_LENGTH);
+    int stillInProgress = refusals.stillInProgress();
+    if (error == null && stillInProgress > 0) {
+      // Not a failure, but a batch that did not go through: without a word here, a key the
+      // server answers 409 for run after run would only show as a growing lag.
+      error = stillInProgress + " batch(es) set aside, still journaled: the Client System was "
+          + "still processing them (HTTP 409); a later run sends them again under the same key";
+    }
     SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced(),
         counters.rejected(), counters.bytes(), counters.batches(), error);
     return new Result(run, cause);

@@ -79,7 +79,8 @@ final class RunReporter {
     switch (run.outcome()) {
       case SUCCEEDED:
         lastSuccessAt = run.finishedAt();
-        lastError = null;
+        // A run that succeeded may still name what it left behind (a batch set aside for 409).
+        lastError = run.error().orElse(null);
         lastLoggedError = null;
         state.accept(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
         if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {

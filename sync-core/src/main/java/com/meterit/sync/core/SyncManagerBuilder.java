@@ -111,7 +111,8 @@ public final class SyncManagerBuilder {
    * slow first attempt), from 0 to 100. Default {@link SyncManager#DEFAULT_MAX_IN_PROGRESS_RETRIES}.
    * Each time it waits as {@link #setBackoffPolicy(BackoffPolicy)} says, plus the server's
    * {@code Retry-After}; these answers do not count against {@link #setMaxRetries(int)}. Past
-   * them the batch is set aside, still journaled, and the run goes on; a later run sends it
+   * them, or past a minute of such waits in all, the batch is set aside, still journaled, and
+   * the run goes on; a later run sends it
    * again, unchanged, under the same key. A 409 never frees or re-forms a batch's readings.
    */
   public SyncManagerBuilder setMaxInProgressRetries(int maxInProgressRetries) {

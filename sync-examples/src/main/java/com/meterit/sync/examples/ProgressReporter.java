@@ -2,6 +2,7 @@ package com.meterit.sync.examples;
 
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.UploadBatch;
@@ -109,7 +110,9 @@ public final class ProgressReporter implements SyncListener {
     return "run " + run.outcome() + " | state=" + status.state() + " | pending="
         + pending(status.pendingReadings()) + " | synced=" + run.readingsSynced() + " | rejected="
         + run.readingsRejected() + " | " + run.readingsSynced() * 1000 / millis + " readings/s | "
-        + (status.isConnected() ? "online" : "OFFLINE") + (why == null ? "" : " | failed: " + why);
+        + (status.isConnected() ? "online" : "OFFLINE")
+        + (why == null ? "" : run.outcome() == SyncOutcome.SUCCEEDED ? " | note: " + why
+            : " | failed: " + why);
   }
 
   /**
