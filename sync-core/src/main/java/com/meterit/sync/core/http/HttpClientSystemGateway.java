@@ -211,8 +211,6 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     }
     try {
       return builder.build();
-    } catch (PemFiles.FileRefused e) {
-      throw new ConfigurationException(e.setting, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(SyncConfig.CLIENT_API_URL, e.getMessage());
     }

@@ -46,7 +46,11 @@ class TlsFilesTest {
   }
 
   private static String refusal(HttpClientSystemGatewayBuilder builder) {
-    return assertThrows(IllegalArgumentException.class, builder::build).getMessage();
+    return refused(builder).getMessage();
+  }
+
+  private static ConfigurationException refused(HttpClientSystemGatewayBuilder builder) {
+    return assertThrows(ConfigurationException.class, builder::build);
   }
 
   private Path chain() throws Exception {
@@ -65,9 +69,18 @@ class TlsFilesTest {
   @Test
   void aMissingFileIsNamedWithItsSetting() {
     Path missing = dir.resolve("nope.pem");
+    ConfigurationException e = refused(builder().setTrustedCertificates(missing, TrustMode.ADD));
+    assertEquals("trustedCertificates", e.setting());
     assertEquals("trustedCertificates names a file that cannot be read: " + missing
-        + " (NoSuchFileException)",
-        refusal(builder().setTrustedCertificates(missing, TrustMode.ADD)));
+        + " (NoSuchFileException)", e.getMessage());
+  }
+
+  @Test
+  void aFilePathIsEscapedInTheMessageSoThatItStaysOneLine() {
+    Path forged = dir.resolve("nope\n12:00:00 [INFO] all clear");
+    assertEquals("trustedCertificates names a file that cannot be read: " + dir
+        + "/nope\\n12:00:00 [INFO] all clear (NoSuchFileException)",
+        refusal(builder().setTrustedCertificates(forged, TrustMode.ADD)));
   }
 
   @Test
@@ -76,8 +89,10 @@ class TlsFilesTest {
     Files.write(huge, new byte[PemFiles.MAX_FILE_BYTES + 1]);
     assertEquals("trustedCertificates names a file larger than 65536 bytes: " + huge,
         refusal(builder().setTrustedCertificates(huge, TrustMode.ADD)));
+    ConfigurationException key = refused(builder().setClientCertificate(chain(), huge));
+    assertEquals("clientCertificate key", key.setting());
     assertEquals("clientCertificate key names a file larger than 65536 bytes: " + huge,
-        refusal(builder().setClientCertificate(chain(), huge)));
+        key.getMessage());
   }
 
   @Test
@@ -165,13 +180,17 @@ class TlsFilesTest {
     HttpClient own = HttpClient.newHttpClient();
     assertEquals("trustedCertificates and clientCertificate configure the gateway's own HTTP "
         + "client; with setHttpClient, give that client an SSLContext instead",
-        refusal(builder().setHttpClient(own).setClientCertificate(chain(), key())));
+        assertThrows(IllegalArgumentException.class,
+            builder().setHttpClient(own).setClientCertificate(chain(), key())::build)
+            .getMessage());
     HttpClientSystemGatewayBuilder plain = HttpClientSystemGateway.builder(
         URI.create("http://127.0.0.1:8080"), "api-key", "gw-1")
         .setTrustedCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.chain),
             TrustMode.ADD);
+    ConfigurationException e = refused(plain);
+    assertEquals("trustedCertificates", e.setting());
     assertEquals("trustedCertificates is set but baseUrl uses plain http, which has no TLS",
-        refusal(plain));
+        e.getMessage());
   }
 
   @Test
