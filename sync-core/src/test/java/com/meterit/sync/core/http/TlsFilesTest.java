@@ -2,6 +2,8 @@ package com.meterit.sync.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +194,15 @@ class TlsFilesTest {
     assertEquals("trustedCertificates", e.setting());
     assertEquals("trustedCertificates is set but baseUrl uses plain http, which has no TLS",
         e.getMessage());
+  }
+
+  @Test
+  void theGatewayHandsOutTheTlsContextItsConnectionsUse() throws Exception {
+    HttpClient own = HttpClient.newBuilder().sslContext(SSLContext.getInstance("TLS")).build();
+    assertSame(own.sslContext(), builder().setHttpClient(own).build().sslContext());
+    HttpClientSystemGateway withCa = builder().setTrustedCertificates(
+        TestPki.writeCertificates(dir.resolve("ca.pem"), ca.chain), TrustMode.ADD).build();
+    assertNotSame(SSLContext.getDefault(), withCa.sslContext());
   }
 
   @Test
