@@ -198,8 +198,10 @@ class TlsFilesTest {
 
   @Test
   void theGatewayHandsOutTheTlsContextItsConnectionsUse() throws Exception {
-    HttpClient own = HttpClient.newBuilder().sslContext(SSLContext.getInstance("TLS")).build();
-    assertSame(own.sslContext(), builder().setHttpClient(own).build().sslContext());
+    SSLContext hosts = SSLContext.getInstance("TLS");
+    hosts.init(null, null, null);
+    HttpClient own = HttpClient.newBuilder().sslContext(hosts).build();
+    assertSame(hosts, builder().setHttpClient(own).build().sslContext());
     HttpClientSystemGateway withCa = builder().setTrustedCertificates(
         TestPki.writeCertificates(dir.resolve("ca.pem"), ca.chain), TrustMode.ADD).build();
     assertNotSame(SSLContext.getDefault(), withCa.sslContext());
