@@ -1,6 +1,7 @@
 package com.meterit.sync.examples;
 
 import java.io.EOFException;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -34,7 +35,7 @@ final class Failures {
     for (Throwable t : chain) {
       if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
         return "DNS: the host name does not resolve"
-            + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
+            + (t.getMessage() == null ? "" : " (" + shorten(t.getMessage()) + ")");
       }
     }
     for (Throwable t : chain) {
@@ -71,11 +72,14 @@ final class Failures {
         ? failure.getClass().getSimpleName() : shorten(message);
   }
 
+  /**
+   * One line of a JDK message fit for the log: it may quote the server (an invalid status line
+   * or header, as received), so control characters are escaped through {@link Redaction}.
+   */
   private static String shorten(String message) {
     if (message == null) {
       return "no detail";
     }
-    String line = message.replaceAll("\\s+", " ").trim();
-    return line.length() <= MAX_LENGTH ? line : line.substring(0, MAX_LENGTH) + "...";
+    return Redaction.untrusted(message.replaceAll("[ \\t\\r\\n]+", " ").trim(), MAX_LENGTH);
   }
 }

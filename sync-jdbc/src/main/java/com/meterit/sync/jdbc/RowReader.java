@@ -312,14 +312,20 @@ final class RowReader {
 
   /**
    * A short excerpt of a value for a reason or a log: at most {@value #EXCERPT} characters, with
-   * control characters escaped, so a hostile value cannot forge log lines.
+   * control characters escaped, so a hostile value cannot forge log lines, and invisible format
+   * characters (bidi overrides, zero-width ones) and lone surrogates too, so that it cannot
+   * reorder or hide what the rest of the line says.
    */
   static String excerpt(String text) {
     StringBuilder out = new StringBuilder(EXCERPT + 8);
     int n = Math.min(text.length(), EXCERPT);
     for (int i = 0; i < n; i++) {
       char ch = text.charAt(i);
-      if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+      boolean loneSurrogate = Character.isHighSurrogate(ch)
+          ? i + 1 >= n || !Character.isLowSurrogate(text.charAt(i + 1))
+          : Character.isLowSurrogate(ch) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+      if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029'
+          || Character.getType(ch) == Character.FORMAT || loneSurrogate) {
         out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
       } else {
         out.append(ch);

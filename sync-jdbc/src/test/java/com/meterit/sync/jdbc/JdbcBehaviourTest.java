@@ -331,6 +331,29 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
         .toString().contains("numericTimestampUnit=NANOS"));
   }
 
+  /**
+   * A collector's row quoted in a quarantine reason, which the engine logs as it is: bidi
+   * overrides and other invisible format characters would reorder what an operator reads in the
+   * log line, so they are escaped like control characters.
+   */
+  @Test
+  void aQuarantineReasonQuotesNoInvisibleFormatCharacters() throws Exception {
+    String table = "host_bidi_" + db.table;
+    String meter = "m-\u202e\u2066\u200b\ufeff" + "y".repeat(200) + "\u001b[2J";
+    try {
+      JdbcReadingSource source = hostSource(table);
+      insertHost(table, 1, meter, "2026-01-01T00:00:00Z", "1.0");
+      source.claim(10);
+      String reason = source.listQuarantined(10).get(0).reason();
+      assertTrue(reason.startsWith("invalid reading in the Sync Database: meter is 210 "
+          + "characters long, more than 128: 'm-\\u202e\\u2066\\u200b\\ufeffyyy"), reason);
+      assertTrue(reason.chars().noneMatch(c -> Character.isISOControl(c)
+          || Character.getType(c) == Character.FORMAT), reason);
+    } finally {
+      dropHost(table);
+    }
+  }
+
   @Test
   void oversizedValuesAreQuarantinedByTheirLengthAndNeverLoaded() throws Exception {
     String table = "host_huge_" + db.table;

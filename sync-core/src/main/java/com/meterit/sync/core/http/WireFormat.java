@@ -291,6 +291,10 @@ final class WireFormat {
           + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
       throw new MalformedException("the body could not be read (" + e.getClass().getSimpleName() + ")");
+    } catch (NumberFormatException e) {
+      // A number whose exponent no BigDecimal holds (1e9999999999): Jackson throws this, not a
+      // parse error. Its message quotes the number, so it is not repeated.
+      throw new MalformedException("the body holds a number beyond any exponent");
     }
   }
 

@@ -230,6 +230,36 @@ class HostileServerTest {
     assertEquals("8", gateway.sendHeartbeat(beat()).configVersion().orElseThrow());
   }
 
+  /**
+   * A number whose exponent BigDecimal cannot hold: Jackson throws a NumberFormatException, not a
+   * parse error. Every call must still fail the contract's way, as a transient malformed answer,
+   * not with an exception of Jackson's that callers do not expect.
+   */
+  @Test
+  void aNumberBeyondAnyExponentIsAMalformedAnswerInEveryCall() {
+    String beyond = "1e9999999999";
+    stubTokenAnswer("{\"accessToken\":\"" + TOKEN + "\",\"expiresIn\":" + beyond + "}");
+    TransientGatewayException token =
+        assertThrows(TransientGatewayException.class, () -> gateway().authenticate());
+    assertTrue(token.getMessage().startsWith("authentication: malformed response: "),
+        token.getMessage());
+
+    stubToken(wm, TOKEN, 3600);
+    wm.stubFor(post(urlEqualTo("/api/v1/readings/batches")).willReturn(aResponse().withStatus(200)
+        .withBody("{\"batchId\":\"" + batch.batchId() + "\",\"accepted\":" + beyond + "}")));
+    wm.stubFor(post(urlEqualTo(HEARTBEAT)).willReturn(aResponse().withStatus(200)
+        .withBody("{\"configVersion\":" + beyond + "}")));
+    wm.stubFor(get(urlEqualTo(CONFIG)).willReturn(aResponse().withStatus(200)
+        .withBody("{\"version\":\"8\",\"batchSize\":" + beyond + "}")));
+    HttpClientSystemGateway gateway = gateway();
+    assertTrue(assertThrows(TransientGatewayException.class, () -> gateway.uploadBatch(batch))
+        .getMessage().contains(": malformed response: "));
+    assertTrue(assertThrows(TransientGatewayException.class, () -> gateway.sendHeartbeat(beat()))
+        .getMessage().startsWith("heartbeat: malformed response: "));
+    assertTrue(assertThrows(TransientGatewayException.class, gateway::downloadConfig)
+        .getMessage().startsWith("configuration download: malformed response: "));
+  }
+
   @Test
   void anEtagBeyondBoundsIsRefusedAndNeverSentBack() {
     stubToken(wm, TOKEN, 3600);
