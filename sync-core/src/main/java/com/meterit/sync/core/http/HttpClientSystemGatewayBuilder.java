@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds an {@link HttpClientSystemGateway}; obtained from {@link HttpClientSystemGateway#builder}.
@@ -20,6 +22,10 @@ import java.util.function.Supplier;
  * and names the setting it refuses. Not thread-safe; {@link #build()} copies.
  */
 public final class HttpClientSystemGatewayBuilder {
+  private static final Logger log = LoggerFactory.getLogger(HttpClientSystemGateway.class);
+  /** Ports from here up may be bound by any local user. */
+  private static final int FIRST_UNPRIVILEGED_PORT = 1024;
+
   final URI baseUrl;
   final String apiKey;
   final String gatewayId;
@@ -205,6 +211,14 @@ public final class HttpClientSystemGatewayBuilder {
       throw new IllegalArgumentException(urlSetting + " uses plain http to "
           + Redaction.escape(baseUrl.getHost()) + ", which would send the API key in the clear; "
           + "use https, or " + insecureHttpRemedy + " on a trusted network");
+    }
+    if (plain && !allowInsecureHttp && baseUrl.getPort() >= FIRST_UNPRIVILEGED_PORT) {
+      // Loopback stays allowed (the quick start, local proxies), but while the listener meant
+      // for that port is down, any local user may bind it and would be handed the API key.
+      log.warn("{} uses plain http to loopback port {}: while nothing listens there, any local "
+          + "user may, and would receive the API key; use https, a port below {}, or {} to "
+          + "say the port is yours", urlSetting, baseUrl.getPort(), FIRST_UNPRIVILEGED_PORT,
+          insecureHttpRemedy);
     }
     ClientTls tls = ClientTls.none();
     if (caFile != null || certificateChain != null) {
