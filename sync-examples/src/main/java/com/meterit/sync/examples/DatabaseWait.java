@@ -73,10 +73,13 @@ final class DatabaseWait {
 
   /**
    * Whether the failure is one that time may cure: nothing listens yet, the server is starting,
-   * the database is not created yet, all connections are taken, or an H2 file is held by another
-   * process.
+   * the database is not created yet, all connections are taken, an H2 file is held by another
+   * process, or the disk is full (the agent waits out a disk that fills while it runs, too).
    */
   static boolean notUpYet(SQLException failure) {
+    if (diskFull(failure)) {
+      return true;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof UnknownHostException
           || t instanceof SocketTimeoutException || t instanceof NoRouteToHostException) {
@@ -96,6 +99,22 @@ final class DatabaseWait {
     return false;
   }
 
+  /**
+   * Whether the file system of an embedded database is full: SQLITE_FULL, or, in WAL mode, the
+   * {@code -shm} file that a full disk keeps from growing (sqlite-jdbc names the extended code in
+   * its message only); H2 passes the system's own words on.
+   */
+  static boolean diskFull(SQLException failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.startsWith("[SQLITE_FULL]") || message.startsWith("[SQLITE_IOERR_SHMSIZE]")
+          || message.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the database refused the credentials: SYNC_DB_USER or SYNC_DB_PASSWORD is wrong. */
   static boolean badCredentials(SQLException failure) {
     String state = failure.getSQLState();
@@ -110,6 +129,9 @@ final class DatabaseWait {
       }
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (diskFull(e)) {
+      message = "its disk is full: " + message;
+    }
     // PostgreSQL prefixes the severity; H2 appends its error code in brackets.
     String line = message.replaceFirst("^FATAL: ", "").replaceAll("\\s+", " ").trim();
     int period = line.indexOf(". ");

@@ -27,6 +27,8 @@ final class SqlFaults {
   private static final int SQLITE_FULL = 13;
   private static final int SQLITE_CANTOPEN = 14;
   private static final int SQLITE_NOTADB = 26;
+  /** An extended code: the {@code -shm} file could not grow, which a full disk causes. */
+  private static final int SQLITE_IOERR_SHMSIZE = SQLITE_IOERR | (19 << 8);
 
   // H2 error codes (org.h2.api.ErrorCode), named here so that sync-jdbc needs no H2 class.
   private static final int H2_ERROR_OPENING_DATABASE = 8000;
@@ -124,8 +126,14 @@ final class SqlFaults {
         return StoreFault.DAMAGED;
       case SQLITE_FULL:
         return StoreFault.FULL;
-      case SQLITE_READONLY:
       case SQLITE_IOERR:
+        // In WAL mode, opening after the last connection closed makes a new -shm file; a full
+        // disk refuses it with this I/O error, not SQLITE_FULL. sqlite-jdbc keeps the primary
+        // code only, and names the extended one in its message.
+        return e.getErrorCode() == SQLITE_IOERR_SHMSIZE
+            || message.contains("[sqlite_ioerr_shmsize]") ? StoreFault.FULL
+            : StoreFault.UNAVAILABLE;
+      case SQLITE_READONLY:
       case SQLITE_CANTOPEN:
       case SQLITE_NOMEM:
         return StoreFault.UNAVAILABLE;

@@ -39,6 +39,13 @@ class SqlFaultsTest {
   }
 
   @Test
+  void sqliteSharedMemoryThatCannotGrowIsAFullDisk() {
+    assertEquals(StoreFault.FULL, SqlFaults.classify(Dialect.SQLITE, new SQLException(
+        "[SQLITE_IOERR_SHMSIZE] I/O error within xShmMap while trying to resize an existing "
+            + "shared memory segment (disk I/O error)", null, 10)));
+  }
+
+  @Test
   void sqliteMissingTableIsASchemaError() {
     assertEquals(StoreFault.DAMAGED, SqlFaults.classify(Dialect.SQLITE,
         new SQLException("[SQLITE_ERROR] SQL error or missing database (no such table: "
