@@ -449,7 +449,7 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    * @return true when a fresh pool connected; false when the DataSource is the host's, or the
    *     source is closed
    * @throws ReadingSourceException when the fresh pool cannot connect, with its {@link
-   *     com.meterit.sync.api.StoreFault}; the old pool is closed either way
+   *     com.meterit.sync.api.StoreFault}; the old pool is then kept
    */
   public boolean reopen() {
     if (reopener == null) {
@@ -459,11 +459,13 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
       if (closed) {
         return false;
       }
-      closeQuietly(ownedPool);
-      ownedPool = null;
+      // The fresh pool first: when it cannot connect, the old one stays, so the runs meanwhile
+      // fail with the database's own reason (a full disk, say), not with "pool closed".
       DataSource fresh = reopener.get();
+      AutoCloseable old = ownedPool;
       ownedPool = (AutoCloseable) fresh;
       jdbc.replace(fresh);
+      closeQuietly(old);
       return true;
     }
   }
