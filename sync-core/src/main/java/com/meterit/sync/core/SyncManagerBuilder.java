@@ -32,6 +32,7 @@ public final class SyncManagerBuilder {
   BackoffPolicy offlineBackoff = ConnectivityMonitor.DEFAULT_OFFLINE_BACKOFF;
   final List<SyncListener> listeners = new ArrayList<>();
   Clock clock = Clock.systemUTC();
+  Ticker ticker = Ticker.system();
   Scheduler scheduler;
   Executor executor;
   Executor backgroundExecutor;
@@ -143,9 +144,24 @@ public final class SyncManagerBuilder {
     return this;
   }
 
-  /** The clock for timestamps and statistics windows. Default: the UTC system clock. */
+  /**
+   * The wall clock for timestamps and statistics windows. Default: the UTC system clock. Waits,
+   * deadlines and timers never read it: they run on the {@link #setTicker ticker}.
+   */
   public SyncManagerBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * The monotonic time that every wait, deadline and timer of the engine is measured on (a
+   * {@code Retry-After} pause, lease renewals, the pacing of runs), so that a step of the wall
+   * clock never stretches or cuts one. Default {@link Ticker#system()}. A test gives the same
+   * {@link com.meterit.sync.core.testing.ManualClock} to this and to {@link #setClock}, and a
+   * host's {@link #setScheduler scheduler} must time its tasks on the same monotonic time.
+   */
+  public SyncManagerBuilder setTicker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     return this;
   }
 

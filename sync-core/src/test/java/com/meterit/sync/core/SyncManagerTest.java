@@ -607,6 +607,8 @@ class SyncManagerTest {
             () -> b.setHeartbeatInterval(Duration.ofDays(2))).getMessage());
     assertEquals("listener",
         assertThrows(NullPointerException.class, () -> b.addListener(null)).getMessage());
+    assertEquals("ticker",
+        assertThrows(NullPointerException.class, () -> b.setTicker(null)).getMessage());
   }
 
   @Test
