@@ -57,10 +57,13 @@ final class StatusAssembly {
         .build();
   }
 
-  /** The heartbeat now, in {@code state}, of a manager started at {@code startedAt}. */
-  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Instant startedAt) {
+  /**
+   * The heartbeat now, in {@code state}, of a manager that has run for {@code uptime} (measured on
+   * the ticker: off the wall clock, a step back would send a negative uptime).
+   */
+  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Duration uptime) {
     Instant now = clock.instant();
     return new Heartbeat(now, state, backlog.pending, reports.lastSuccessAt(),
-        Duration.between(startedAt, now), configuration.current().configVersion);
+        uptime, configuration.current().configVersion);
   }
 }
