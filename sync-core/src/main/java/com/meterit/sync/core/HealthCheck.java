@@ -6,7 +6,6 @@ import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.SyncState;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Judges the engine's health from its state and backlog: a pure function, so each reason is
@@ -22,10 +21,11 @@ final class HealthCheck {
    *
    * @param pending readings waiting, or -1 when they could not be counted
    * @param lag the age of the oldest pending reading, or null when none is pending
-   * @param offlineSince since when the Client System is unreachable, or null while reachable
+   * @param offline how long the Client System has been unreachable, on monotonic time, or null
+   *     while it is reachable
    */
   static HealthVerdict judge(HealthThresholds limits, SyncState state, long pending,
-      Duration lag, Instant offlineSince, Instant now) {
+      Duration lag, Duration offline) {
     switch (state) {
       case STOPPED:
       case STOPPING:
@@ -44,8 +44,6 @@ final class HealthCheck {
       return failing(HealthReason.BACKLOG_UNREADABLE,
           "the pending readings could not be counted; is the Sync Database reachable?");
     }
-    Duration offline = offlineSince == null || offlineSince.isAfter(now)
-        ? null : Duration.between(offlineSince, now);
     if (lag != null && lag.compareTo(limits.lagFailing()) > 0) {
       return failing(HealthReason.SYNC_LAG,
           "sync lag " + lag + " is over " + limits.lagFailing());

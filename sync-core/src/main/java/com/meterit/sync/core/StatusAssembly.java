@@ -39,8 +39,8 @@ final class StatusAssembly {
     Instant offlineSince = connectivity.isConnected()
         ? null : connectivity.since().orElse(null);
     Duration lag = backlog.lagAt(now);
-    HealthVerdict health = HealthCheck.judge(
-        healthThresholds, state, backlog.pending, lag, offlineSince, now);
+    HealthVerdict health = HealthCheck.judge(healthThresholds, state, backlog.pending, lag,
+        offlineSince == null ? null : monitor.offlineFor());
     return SyncStatus.builder()
         .setState(state)
         .setConnected(connectivity.isConnected())

@@ -123,6 +123,7 @@ public final class SyncManager implements AutoCloseable {
     this.monitor = ConnectivityMonitor.builder(gateway)
         .setScheduler(scheduler)
         .setClock(clock)
+        .setTicker(ticker)
         .setRandom(b.random)
         .setProbeInterval(b.probeInterval)
         .setOfflineBackoff(b.offlineBackoff)

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.Claim;
+import com.meterit.sync.api.Health;
+import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.time.Duration;
@@ -29,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * day back in the middle of a wait (as NTP after boot or a drifting RTC steps a gateway's clock),
  * and the wait still ends at the same monotonic moment.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClockStepTest {
   private final Harness h = new Harness();
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
@@ -277,5 +280,37 @@ class ClockStepTest {
         .build().start();
     assertEquals(List.of(0, 1, 2), renewedBy);
     assertEquals(1, h.source.syncedIds().size());
+  }
+
+  /** How long the Client System has been unreachable, for the health verdict, on the ticker. */
+  @ParameterizedTest
+  @ValueSource(longs = {-1, 1})
+  void anOutageIsTimedOnMonotonicTime(long days) {
+    SyncManager manager = h.builder()
+        .setHealthThresholds(HealthThresholds.builder()
+            .setOfflineDegraded(Duration.ofMinutes(10)).setOfflineFailing(Duration.ofHours(2))
+            .build())
+        .setConnectivityBackoff(BackoffPolicy.fixed(Duration.ofMinutes(1)))
+        .build();
+    h.gateway.setReachable(false);
+    manager.start();
+    h.scheduler.runDueTasks(); // the first probe fails: offline from now
+    Instant wentOffline = manager.getStatus().offlineSince().orElseThrow();
+    waitSteppingHalfway(Duration.ofMinutes(10), days);
+    assertHealth(manager, Health.HEALTHY,
+        "ten minutes, not a day");
+    h.scheduler.advance(Duration.ofSeconds(1));
+    assertHealth(manager, Health.DEGRADED,
+        "the Client System has been unreachable for PT10M1S, over PT10M");
+    assertEquals(wentOffline, manager.getStatus().offlineSince().orElseThrow(),
+        "a stamp: when it went offline, as the clock read then");
+  }
+
+  private static void assertHealth(SyncManager manager, Health health, String detail) {
+    SyncStatus status = manager.getStatus();
+    assertEquals(health, status.health().health(), detail + ": " + status);
+    if (health != Health.HEALTHY) {
+      assertEquals(detail, status.health().detail());
+    }
   }
 }
