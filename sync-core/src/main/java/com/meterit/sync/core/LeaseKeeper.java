@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * then, and a claim that lost its batch is neither sent nor settled. Thread-safe.
  *
  * <p>The source stamps a lease's expiry on the wall clock, because the database and other workers
- * compare it there; this keeper turns it into a deadline on the ticker the moment it learns it, and
- * times every renewal on the ticker, so that a step of this gateway's clock neither delays a
- * renewal (a step back would have made a lease look a day longer) nor hurries one. A step of the
- * clock the lease is judged by (the database's, or another worker's) can still make a lease look
- * lapsed early: another worker may then take the batch over, and this one, finding at its next
- * renewal or {@link #ensureHeld} that the lease is gone, neither sends nor settles it; the
- * journaled batch goes out again unchanged, under the same Idempotency-Key (docs/architecture.md).
+ * compare it there; this keeper also turns it into a deadline on the ticker the moment it learns
+ * it, and times every renewal on the ticker, so that a step of this gateway's clock never delays a
+ * renewal (a step back made a lease look a day longer). Before a send, a lease short on either
+ * clock is renewed: a source that judges leases on this same clock (H2, SQLite, in memory) sees a
+ * lease lapse early after a forward step. A step of the judging clock can still let another claim
+ * take a batch over between renewals; this worker then finds at its next renewal or
+ * {@link #ensureHeld} that the lease is gone, and neither sends nor settles it; the journaled batch
+ * goes out again unchanged, under the same Idempotency-Key (docs/architecture.md).
  */
 final class LeaseKeeper {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -48,6 +49,8 @@ final class LeaseKeeper {
     final Duration length;
     /** When the lease lapses, on the ticker. */
     volatile long expiresAt;
+    /** When the lease lapses, as the source stamped it on the wall clock. */
+    volatile Instant wallExpiresAt;
     volatile boolean lost;
 
     Held(Claim claim) {
@@ -55,6 +58,14 @@ final class LeaseKeeper {
       this.claim = claim;
       this.length = left.isNegative() ? Duration.ZERO : left;
       this.expiresAt = ticker.nanos() + left.toNanos();
+      this.wallExpiresAt = claim.leaseExpiresAt();
+    }
+
+    /** Less than half the lease left, on the ticker or on the wall clock. */
+    boolean runningShort() {
+      Duration half = length.dividedBy(2);
+      return expiresAt - ticker.nanos() < half.toNanos()
+          || untilExpiry(wallExpiresAt).compareTo(half) < 0;
     }
   }
 
@@ -95,7 +106,7 @@ final class LeaseKeeper {
 
   /**
    * Makes sure the claim still holds its batch before it is sent, renewing a lease that has less
-   * than half of its length left.
+   * than half of its length left on either clock.
    *
    * @throws LeaseLostException when another claim took the batch over
    */
@@ -104,7 +115,7 @@ final class LeaseKeeper {
     if (h == null) {
       h = new Held(claim);
     }
-    if (!h.lost && h.expiresAt - ticker.nanos() < h.length.toNanos() / 2) {
+    if (!h.lost && h.runningShort()) {
       renew(List.of(h));
     }
     if (h.lost) {
@@ -201,6 +212,7 @@ final class LeaseKeeper {
         }
       } else {
         h.expiresAt = ticker.nanos() + untilExpiry(until).toNanos();
+        h.wallExpiresAt = until;
       }
     }
   }
