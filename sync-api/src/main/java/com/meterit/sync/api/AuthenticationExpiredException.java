@@ -1,7 +1,11 @@
 package com.meterit.sync.api;
 
 /**
- * The credentials expired during a call and must be refreshed. The engine refreshes them once and repeats the call.
+ * The credentials expired during a call (or were revoked while it was in flight) and must be
+ * refreshed. The engine refreshes them with {@link ClientSystemGateway#authenticate()} and
+ * repeats the call, a few times in a row at most, then retries after a backoff as for a transient
+ * failure. It never means that the API key is refused: that is {@link
+ * AuthenticationFailedException}.
  */
 public class AuthenticationExpiredException extends GatewayException {
   private static final long serialVersionUID = 1L;

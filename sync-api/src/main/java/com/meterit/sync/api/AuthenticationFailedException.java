@@ -1,7 +1,9 @@
 package com.meterit.sync.api;
 
 /**
- * The server refused the credentials: the API key is wrong or revoked. Needs an operator.
+ * The server refused the credentials: the API key is wrong or revoked, as its token endpoint
+ * said. Needs an operator. A refused token (a 401 on a call that carried one) is no reason for
+ * it: replace the token, and fail as transient if the server keeps refusing.
  */
 public class AuthenticationFailedException extends GatewayException {
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package com.meterit.sync.api;
 
 import com.meterit.sync.api.internal.IsoInstant;
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,10 +11,10 @@ import java.util.List;
 /**
  * The content digest behind {@link UploadBatch#batchId()}. Batch ids are journaled and sent as
  * idempotency keys, so the bytes digested must never change: per reading, {@code id, meterId,
- * timestamp (as Instant.toString), value (plain), unit, quality} as UTF-8, each followed by
- * U+001F, the reading closed by U+001E. They are written into one reused buffer, not formed as
- * a String per reading: the digest ran once per batch on every claim, at a few hundred bytes of
- * garbage per reading. Not thread-safe; one per digest.
+ * timestamp (as Instant.toString), value (as PlainDecimal.text, the text the wire sends), unit,
+ * quality} as UTF-8, each followed by U+001F, the reading closed by U+001E. They are written into
+ * one reused buffer, not formed as a String per reading: the digest ran once per batch on every
+ * claim, at a few hundred bytes of garbage per reading. Not thread-safe; one per digest.
  */
 final class BatchDigest {
   private static final byte FIELD = 0x1f;
@@ -38,7 +39,7 @@ final class BatchDigest {
       d.number(r.id());
       d.text(r.meterId());
       d.timestamp(r.timestamp());
-      d.text(r.value().toPlainString());
+      d.text(PlainDecimal.text(r.value()));
       d.text(r.unit());
       d.text(r.quality().orElse(""));
       d.buf[d.n - 1] = RECORD;

@@ -1,7 +1,10 @@
 package com.meterit.sync.api;
 
 /**
- * The server refused the whole batch for good (HTTP 400, 409 or 422). The engine bisects the batch so that only the offending readings are quarantined.
+ * The server refused the whole batch for good (HTTP 400 or 422). The engine bisects the batch so
+ * that only the offending readings are quarantined. Not for a 409 ("a request with this key is
+ * still being processed"): that is a {@link TransientGatewayException} with status 409, after
+ * which the engine sends the same batch again under the same key.
  */
 public class BatchRejectedException extends GatewayException {
   private static final long serialVersionUID = 1L;

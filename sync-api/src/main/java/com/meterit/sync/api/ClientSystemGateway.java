@@ -39,8 +39,11 @@ public interface ClientSystemGateway {
    * may be sent again after a lost response.
    *
    * @return the server's per-reading outcome
-   * @throws TransientGatewayException when a retry may succeed
+   * @throws TransientGatewayException when a retry may succeed; with status 409 when a request
+   *     with this batch's key is still being processed, so that the engine sends the same batch
+   *     again later and never re-forms it
    * @throws AuthenticationExpiredException when credentials expired and a refresh did not help
+   * @throws AuthenticationFailedException when the server refused the API key itself
    * @throws PayloadTooLargeException when the batch must be smaller
    * @throws BatchRejectedException when the server refused the whole batch for good
    * @throws GatewayForbiddenException when the gateway is disabled

@@ -12,6 +12,16 @@ public enum HealthReason {
   DISABLED,
   /** The Client System refused every upload of the last run ({@link SyncState#REFUSED}): failing. */
   REFUSED,
+  /**
+   * The Sync Database is full ({@link StoreFault#FULL}): no batch can be settled until space is
+   * freed. Failing; the detail says what failed.
+   */
+  STORE_FULL,
+  /**
+   * The Sync Database is closed, unavailable or damaged ({@link StoreFault#UNAVAILABLE}, {@link
+   * StoreFault#DAMAGED}): failing, with the database's own reason in the detail.
+   */
+  STORE_FAILED,
   /** The pending readings could not be counted: the Sync Database is unreachable. Failing. */
   BACKLOG_UNREADABLE,
   /** The oldest pending reading is older than a lag limit: degraded, then failing. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The status snapshot a gateway sends on every heartbeat. The gateway adds its own id and the
@@ -12,7 +13,7 @@ import java.util.Optional;
 public final class Heartbeat {
   private final Instant sentAt;
   private final SyncState state;
-  private final long pendingReadings;
+  private final OptionalLong pendingReadings;
   private final Instant lastSuccessfulSyncAt;
   private final Duration uptime;
   private final String appliedConfigVersion;
@@ -20,7 +21,7 @@ public final class Heartbeat {
   /**
    * @param sentAt when the snapshot was taken
    * @param state the engine's state
-   * @param pendingReadings readings waiting in the queue, or -1 when the queue could not be read
+   * @param pendingReadings readings waiting in the queue; empty when the queue could not be read
    * @param lastSuccessfulSyncAt the end of the last successful run, or null if none yet
    * @param uptime how long the engine has been running
    * @param appliedConfigVersion the version of the remote configuration in force, or null
@@ -28,13 +29,13 @@ public final class Heartbeat {
   public Heartbeat(
       Instant sentAt,
       SyncState state,
-      long pendingReadings,
+      OptionalLong pendingReadings,
       Instant lastSuccessfulSyncAt,
       Duration uptime,
       String appliedConfigVersion) {
     this.sentAt = Objects.requireNonNull(sentAt, "sentAt");
     this.state = Objects.requireNonNull(state, "state");
-    this.pendingReadings = pendingReadings;
+    this.pendingReadings = Objects.requireNonNull(pendingReadings, "pendingReadings");
     this.lastSuccessfulSyncAt = lastSuccessfulSyncAt;
     this.uptime = Objects.requireNonNull(uptime, "uptime");
     this.appliedConfigVersion = appliedConfigVersion;
@@ -50,8 +51,8 @@ public final class Heartbeat {
     return state;
   }
 
-  /** Readings waiting in the queue, or -1 when unknown. */
-  public long pendingReadings() {
+  /** Readings waiting in the queue; empty when unknown. */
+  public OptionalLong pendingReadings() {
     return pendingReadings;
   }
 
@@ -73,7 +74,8 @@ public final class Heartbeat {
   @Override
   public String toString() {
     return "Heartbeat{sentAt=" + sentAt + ", state=" + state + ", pendingReadings="
-        + pendingReadings + ", lastSuccessfulSyncAt=" + lastSuccessfulSyncAt
+        + (pendingReadings.isPresent() ? String.valueOf(pendingReadings.getAsLong()) : "unknown")
+        + ", lastSuccessfulSyncAt=" + lastSuccessfulSyncAt
         + ", uptime=" + uptime + ", appliedConfigVersion=" + appliedConfigVersion + '}';
   }
 }

@@ -11,11 +11,12 @@ public class NextClaimFailedException extends ReadingSourceException {
 
   /**
    * @param cause why the claim of the next batch failed; the message names only its type, since
-   *     a source's own exception may carry a secret
+   *     a source's own exception may carry a secret; its {@linkplain #faultOf fault} is this
+   *     one's
    */
   public NextClaimFailedException(Throwable cause) {
     super("the batch was settled, but claiming the next failed: " + cause.getClass().getName(),
-        cause);
+        cause, faultOf(cause));
   }
 
   /**

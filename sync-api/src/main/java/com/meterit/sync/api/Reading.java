@@ -1,5 +1,6 @@
 package com.meterit.sync.api;
 
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
@@ -19,6 +20,16 @@ public final class Reading {
   public static final int MAX_UNIT_LENGTH = 32;
   /** The longest quality flag accepted: {@value}. */
   public static final int MAX_QUALITY_LENGTH = 32;
+  /**
+   * The most digits a value may have written out, trailing zeros included, leading ones not
+   * ({@code 1E+3} has four, {@code 0.0010} two): {@value}.
+   */
+  public static final int MAX_VALUE_DIGITS = 38;
+  /**
+   * The longest a value may be written out in plain notation ({@link BigDecimal#toPlainString()},
+   * sign and point included): {@value} characters.
+   */
+  public static final int MAX_VALUE_LENGTH = 64;
 
   private final long id;
   private final String meterId;
@@ -33,7 +44,9 @@ public final class Reading {
    * @param id the local id, unique within the source, positive
    * @param meterId the meter's id, not blank
    * @param timestamp when the meter was read
-   * @param value the exact reading
+   * @param value the exact reading: at most {@value #MAX_VALUE_DIGITS} digits, and at most
+   *     {@value #MAX_VALUE_LENGTH} characters written out in plain notation, so that every value
+   *     can be sent (and digested) exactly as it is
    * @param unit the unit of the value, such as {@code kWh}, not blank
    * @param quality an optional quality flag, or {@code null}
    * @throws IllegalArgumentException naming the field, when a field is invalid
@@ -48,6 +61,10 @@ public final class Reading {
     this.meterId = requireText(meterId, "meterId", MAX_METER_ID_LENGTH);
     this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
     this.value = Objects.requireNonNull(value, "value");
+    String problem = PlainDecimal.problem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException("value " + problem);
+    }
     this.unit = requireText(unit, "unit", MAX_UNIT_LENGTH);
     this.quality = quality == null ? null : requireText(quality, "quality", MAX_QUALITY_LENGTH);
   }
@@ -128,7 +145,7 @@ public final class Reading {
   @Override
   public String toString() {
     return "Reading{id=" + id + ", meterId=" + meterId + ", timestamp=" + timestamp
-        + ", value=" + value.toPlainString() + ", unit=" + unit
+        + ", value=" + PlainDecimal.text(value) + ", unit=" + unit
         + (quality == null ? "" : ", quality=" + quality) + '}';
   }
 }

@@ -12,7 +12,10 @@ public enum SyncState {
   BACKING_OFF,
   /** The Client System is unreachable; readings queue locally until it returns. */
   OFFLINE,
-  /** The server refused the credentials; needs an operator. Runs keep trying at their interval. */
+  /**
+   * The server's token endpoint refused the API key; needs an operator. Runs keep trying at their
+   * interval. A refused token alone never leads here.
+   */
   AUTH_FAILED,
   /** The server disabled this gateway; nothing is uploaded until it is enabled again. */
   DISABLED,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Statistics of the runs in a time window, plus the backlog now. Immutable and thread-safe; built
@@ -110,9 +111,9 @@ public final class SyncStats {
     return Optional.ofNullable(lastSuccessAt);
   }
 
-  /** Readings waiting now, or -1 when the queue could not be read. */
-  public long pendingReadings() {
-    return pendingReadings;
+  /** Readings waiting now; empty when the queue could not be read, so the backlog is unknown. */
+  public OptionalLong pendingReadings() {
+    return pendingReadings < 0 ? OptionalLong.empty() : OptionalLong.of(pendingReadings);
   }
 
   /** How far behind the queue is: the age of its oldest pending reading. */
@@ -126,7 +127,8 @@ public final class SyncStats {
         + ", failures=" + failures + ", readingsSynced=" + readingsSynced
         + ", readingsRejected=" + readingsRejected + ", bytesSent=" + bytesSent
         + ", meanRunDuration=" + meanRunDuration + ", maxRunDuration=" + maxRunDuration
-        + ", lastSuccessAt=" + lastSuccessAt + ", pendingReadings=" + pendingReadings
+        + ", lastSuccessAt=" + lastSuccessAt + ", pendingReadings="
+        + (pendingReadings < 0 ? "unknown" : String.valueOf(pendingReadings))
         + ", syncLag=" + syncLag + '}';
   }
 
@@ -195,10 +197,17 @@ public final class SyncStats {
     }
 
     /**
-     * @param pendingReadings readings waiting, or -1 when unknown
+     * The backlog now. Without it the backlog is unknown, as when the queue could not be read.
+     *
+     * @param pendingReadings readings waiting
      * @param syncLag the age of the oldest pending reading, or null when none is pending
+     * @throws IllegalArgumentException when {@code pendingReadings} is negative
      */
     public Builder setBacklog(long pendingReadings, Duration syncLag) {
+      if (pendingReadings < 0) {
+        throw new IllegalArgumentException(
+            "pendingReadings must not be negative: " + pendingReadings);
+      }
       this.pendingReadings = pendingReadings;
       this.syncLag = syncLag;
       return this;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A snapshot of the engine's state. Immutable and thread-safe; built with {@link #builder()}.
@@ -71,9 +72,9 @@ public final class SyncStatus {
     return Optional.ofNullable(lastError);
   }
 
-  /** Readings waiting, or -1 when the queue could not be read. */
-  public long pendingReadings() {
-    return pendingReadings;
+  /** Readings waiting; empty when the queue could not be read, so the backlog is unknown. */
+  public OptionalLong pendingReadings() {
+    return pendingReadings < 0 ? OptionalLong.empty() : OptionalLong.of(pendingReadings);
   }
 
   /**
@@ -129,7 +130,8 @@ public final class SyncStatus {
   public String toString() {
     return "SyncStatus{state=" + state + ", health=" + health + ", connected=" + connected
         + (offlineSince == null ? "" : ", offlineSince=" + offlineSince) + ", pending="
-        + (pendingIsEstimate ? "~" : "") + pendingReadings + ", syncLag=" + syncLag
+        + (pendingReadings < 0 ? "unknown" : (pendingIsEstimate ? "~" : "") + pendingReadings)
+        + ", syncLag=" + syncLag
         + ", lastAttemptAt=" + lastAttemptAt
         + ", lastSuccessAt=" + lastSuccessAt + ", nextScheduledRun=" + nextScheduledRun
         + ", appliedConfigVersion=" + appliedConfigVersion + ", uploadWindow=" + uploadWindow
@@ -144,6 +146,7 @@ public final class SyncStatus {
     private Instant lastAttemptAt;
     private Instant lastSuccessAt;
     private String lastError;
+    // Negative: unknown; never shown as such.
     private long pendingReadings = -1;
     private boolean pendingIsEstimate;
     private Duration syncLag;
@@ -186,8 +189,17 @@ public final class SyncStatus {
       return this;
     }
 
-    /** Readings waiting (-1 when unknown, the default) and the age of the oldest, or null. */
+    /**
+     * Readings waiting and the age of the oldest, or null. Without it the backlog is unknown,
+     * as when the queue could not be read.
+     *
+     * @throws IllegalArgumentException when {@code pendingReadings} is negative
+     */
     public Builder setBacklog(long pendingReadings, Duration syncLag) {
+      if (pendingReadings < 0) {
+        throw new IllegalArgumentException(
+            "pendingReadings must not be negative: " + pendingReadings);
+      }
       this.pendingReadings = pendingReadings;
       this.syncLag = syncLag;
       return this;

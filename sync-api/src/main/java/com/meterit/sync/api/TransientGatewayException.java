@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A failure that a retry may cure: a timeout, a broken connection, a 5xx, a 429, or an answer
- * that could not be understood. The server may ask for a minimum wait ({@code Retry-After}).
+ * A failure that a retry may cure: a timeout, a broken connection, a 5xx, a 429, a 409 (a
+ * request with the batch's key is still being processed), or an answer that could not be
+ * understood. The server may ask for a minimum wait ({@code Retry-After}).
  */
 public class TransientGatewayException extends GatewayException {
   private static final long serialVersionUID = 1L;

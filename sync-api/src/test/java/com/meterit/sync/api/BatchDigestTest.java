@@ -52,7 +52,7 @@ class BatchDigestTest {
             random.nextInt(4) == 0 ? 0 : random.nextInt(3) == 0 ? random.nextInt(1000) * 1_000_000
                 : random.nextInt(1_000_000_000));
         BigDecimal value = random.nextInt(20) == 0
-            ? new BigDecimal("1e" + random.nextInt(3000)).negate()
+            ? new BigDecimal("1e" + random.nextInt(Reading.MAX_VALUE_DIGITS)).negate()
             : BigDecimal.valueOf(random.nextLong() % 100_000_000_000L, random.nextInt(8));
         String quality = random.nextBoolean() ? null : texts[random.nextInt(texts.length)]
             .substring(0, 1);

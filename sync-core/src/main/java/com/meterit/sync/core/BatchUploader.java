@@ -17,6 +17,7 @@ import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.api.UploadsRefusedException;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,14 +32,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets one claimed batch through the gateway: retries transient failures under the backoff
- * policy, refreshes expired credentials once, halves a batch the server finds too large, and
+ * policy, refreshes expired credentials (a bounded burst, then a backoff), halves a batch the server finds too large, and
  * bisects a batch it refuses whole so that only the offending readings are quarantined.
  *
  * <p>A batch is sent only as it was journaled. Splitting and bisecting happen only after the
  * server refused a batch outright (413, whole-batch 400/422), which means it recorded nothing:
  * the parts are journaled as batches of their own ({@link Sink#reform}) before they are sent. A
  * single reading refused alone is quarantined only on evidence that the server takes other
- * uploads (see {@link Refusals}).
+ * uploads (see {@link Refusals}). A 409 is no refusal: it says a request with the batch's key is
+ * still being processed, so the same batch is sent again, under the same key, after a backoff;
+ * after {@code maxInProgressRetries} such answers it is set aside, still journaled, for a later
+ * run ({@link Refusals#setAsideInProgress}).
  *
  * <p>It never touches the source; every outcome goes to the {@link Sink}, so the caller decides
  * how it is applied.
@@ -46,8 +50,25 @@ import org.slf4j.LoggerFactory;
 final class BatchUploader {
   private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
 
+  /** The most of a batch id the server answered with that a message quotes: {@value}. */
+  static final int MAX_QUOTED_BATCH_ID = 80;
+
   /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+  /**
+   * The most credential refreshes in a row for one batch before a backoff: {@value}. Enough for
+   * credentials revoked twice while the batch was in flight.
+   */
+  static final int MAX_REFRESHES_PER_BURST = 3;
+
+  /**
+   * The longest a run waits, in all, for the server to finish a batch it answers 409 for: 1
+   * minute. The run cannot end while one of its batches waits, so a longer wait (a large
+   * Retry-After on a 409) would hold back every reading written meanwhile; past it the batch is
+   * set aside at once, and a later run asks again.
+   */
+  static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofMinutes(1);
 
   /** Applies what the server decided to the held batches. */
   interface Sink {
@@ -85,6 +106,7 @@ final class BatchUploader {
   private final BooleanSupplier stopRequested;
   private final BackoffObserver observer;
   private final UploadWindow window;
+  private final int maxInProgressRetries;
 
   /**
    * The largest batch the server took after a 413; shared by the lanes and by later runs. Only
@@ -99,7 +121,8 @@ final class BatchUploader {
       Sleeper sleeper,
       BooleanSupplier stopRequested,
       BackoffObserver observer,
-      UploadWindow window) {
+      UploadWindow window,
+      int maxInProgressRetries) {
     this.gateway = gateway;
     this.backoff = backoff;
     this.random = random;
@@ -107,6 +130,7 @@ final class BatchUploader {
     this.stopRequested = stopRequested;
     this.observer = observer;
     this.window = window;
+    this.maxInProgressRetries = maxInProgressRetries;
   }
 
   /** The claim size to use: the configured one, unless the server taught us a smaller one. */
@@ -172,6 +196,14 @@ final class BatchUploader {
         } catch (LeaseLostException e) {
           lost(e);
           parts.pop();
+          continue;
+        } catch (StillInProgressException e) {
+          // Its readings may be recorded under its key any moment: it waits, whole and held,
+          // while the run goes on with the batches behind it.
+          log.info("{}; set aside, still journaled, for a later run under the same key",
+              e.getMessage());
+          parts.pop();
+          refusals.setAsideInProgress(part);
           continue;
         }
         parts.pop();
@@ -256,7 +288,10 @@ final class BatchUploader {
     UploadBatch batch = claim.batch();
     int retries = 0;
     int refusedWithoutPace = 0;
-    boolean refreshedCredentials = false;
+    int inProgress = 0;
+    Duration previousInProgressDelay = Duration.ZERO;
+    Duration inProgressWaited = Duration.ZERO;
+    int refreshes = 0;
     boolean mustAuthenticate = false;
     Duration previousDelay = Duration.ZERO;
     while (true) {
@@ -273,15 +308,24 @@ final class BatchUploader {
         window.answered();
         return result;
       } catch (AuthenticationExpiredException e) {
-        if (refreshedCredentials) {
-          throw new AuthenticationFailedException(
-              "credentials expired again right after a refresh", 0, null);
+        // Only these credentials are no good (expired, revoked while in flight): the gateway's
+        // own authenticate() says whether the key is. Bounded per burst, then a backoff, so that
+        // a server refusing every token cannot make this loop.
+        if (refreshes < MAX_REFRESHES_PER_BURST) {
+          refreshes++;
+          mustAuthenticate = true;
+          log.info("Credentials expired; authenticating again");
+          continue;
         }
-        refreshedCredentials = true;
-        mustAuthenticate = true;
-        log.info("Credentials expired; authenticating again");
-        continue;
-      } catch (PayloadTooLargeException | BatchRejectedException | AuthenticationFailedException
+        refreshes = 0;
+        failure = e;
+      } catch (BatchRejectedException e) {
+        if (!isInProgress(e)) {
+          throw e;
+        }
+        // A host's gateway may map a 409 as a refusal; it is none, and must not free readings.
+        failure = e;
+      } catch (PayloadTooLargeException | AuthenticationFailedException
           | UploadsRefusedException | LeaseLostException | StopRequestedException e) {
         // Neither a lost lease (the batch is another claim's now) nor a stop is the gateway's
         // failure.
@@ -299,6 +343,25 @@ final class BatchUploader {
         // message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
+      if (isInProgress(failure)) {
+        // Counted apart from the retries: the server is well, only busy with this very batch.
+        inProgress++;
+        if (inProgress > maxInProgressRetries) {
+          throw new StillInProgressException(batch.batchId(), inProgress);
+        }
+        Duration delay = backoff.delay(inProgress, previousInProgressDelay, random.getAsDouble());
+        previousInProgressDelay = delay;
+        // The server's wait concerns this key alone, so it does not pause the window.
+        delay = delay.plus(retryAfter(failure));
+        inProgressWaited = inProgressWaited.plus(delay);
+        if (inProgressWaited.compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
+          throw new StillInProgressException(batch.batchId(), inProgress);
+        }
+        log.debug("Batch {} is still being processed by the server; asking again in {} ({} of {})",
+            batch.batchId(), delay, inProgress, maxInProgressRetries);
+        pause(delay, failure);
+        continue;
+      }
       if (isRefusedWithoutPace(failure)
           && (++refusedWithoutPace > 1 || !refusals.acceptedAny())) {
         // Full, without saying for how long: quick retries from every gateway refused at once
@@ -315,12 +378,7 @@ final class BatchUploader {
       }
       Duration delay = backoff.delay(retries, previousDelay, random.getAsDouble());
       previousDelay = delay;
-      Duration retryAfter = failure instanceof TransientGatewayException
-          ? ((TransientGatewayException) failure).retryAfter().orElse(Duration.ZERO)
-          : Duration.ZERO;
-      if (retryAfter.compareTo(MAX_RETRY_AFTER) > 0) {
-        retryAfter = MAX_RETRY_AFTER;
-      }
+      Duration retryAfter = retryAfter(failure);
       if (!retryAfter.isZero()) {
         // Jitter on top of the server's wait, not inside it: gateways told the same second
         // would otherwise all come back in that second (docs/fleet.md).
@@ -334,6 +392,22 @@ final class BatchUploader {
           batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
       pause(delay, failure);
     }
+  }
+
+  /** The server's Retry-After, capped at {@link #MAX_RETRY_AFTER}; zero when it gave none. */
+  private static Duration retryAfter(GatewayException failure) {
+    Duration retryAfter = failure instanceof TransientGatewayException
+        ? ((TransientGatewayException) failure).retryAfter().orElse(Duration.ZERO)
+        : Duration.ZERO;
+    return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+  }
+
+  /**
+   * A 409: a request with this batch's Idempotency-Key is still being processed (the IETF
+   * Idempotency-Key draft), such as the attempt this one retries after a deadline.
+   */
+  private static boolean isInProgress(GatewayException failure) {
+    return failure.statusCode().orElse(0) == 409;
   }
 
   /** A 429 or 503 without a Retry-After: the server is full and leaves the pace to us. */
@@ -376,7 +450,10 @@ final class BatchUploader {
    */
   private static void checkAnswer(UploadBatch batch, UploadResult result) {
     if (!batch.batchId().equals(result.batchId())) {
-      throw malformed("answered for batch " + result.batchId() + " instead of " + batch.batchId());
+      // The server's text, quoted in logs, the history and the status: escaped and bounded.
+      throw malformed("answered for batch "
+          + Redaction.untrusted(result.batchId(), MAX_QUOTED_BATCH_ID) + " instead of "
+          + batch.batchId());
     }
     int notRejected = batch.size() - checkRejected(batch, result.rejected());
     if (result.acceptedCount() != notRejected) {
@@ -409,6 +486,16 @@ final class BatchUploader {
       listed[at] = true;
     }
     return rejected.size();
+  }
+
+  /** The server kept answering 409 for a batch: it is set aside, still journaled. */
+  static final class StillInProgressException extends SyncException {
+    private static final long serialVersionUID = 1L;
+
+    StillInProgressException(String batchId, int answers) {
+      super("the Client System answered " + answers + " times that batch " + batchId
+          + " is still being processed (HTTP 409)");
+    }
   }
 
   private static TransientGatewayException malformed(String detail) {

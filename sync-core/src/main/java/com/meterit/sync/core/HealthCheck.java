@@ -4,6 +4,7 @@ import com.meterit.sync.api.Health;
 import com.meterit.sync.api.HealthReason;
 import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
+import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
 import java.time.Duration;
 
@@ -14,18 +15,26 @@ import java.time.Duration;
 final class HealthCheck {
   private HealthCheck() {}
 
+  /** As below, with no trouble known of the store. */
+  static HealthVerdict judge(HealthThresholds limits, SyncState state, long pending,
+      Duration lag, Duration offline) {
+    return judge(limits, state, null, null, pending, lag, offline);
+  }
+
   /**
    * The worst finding. What needs a person (credentials, a disabled gateway, refusals, an
    * unreadable database, a stopped manager) comes before a lag or an outage, because it explains
    * them.
    *
-   * @param pending readings waiting, or -1 when they could not be counted
+   * @param store what the last failed run found wrong with the store, or null
+   * @param unreadable why the backlog could not be read, or null
+   * @param pending readings waiting, or negative when they could not be counted
    * @param lag the age of the oldest pending reading, or null when none is pending
    * @param offline how long the Client System has been unreachable, on monotonic time, or null
    *     while it is reachable
    */
-  static HealthVerdict judge(HealthThresholds limits, SyncState state, long pending,
-      Duration lag, Duration offline) {
+  static HealthVerdict judge(HealthThresholds limits, SyncState state, StoreTrouble store,
+      String unreadable, long pending, Duration lag, Duration offline) {
     switch (state) {
       case STOPPED:
       case STOPPING:
@@ -40,9 +49,15 @@ final class HealthCheck {
       default:
         break;
     }
+    if (store != null) {
+      return store.fault == StoreFault.FULL
+          ? failing(HealthReason.STORE_FULL, "the Sync Database is full: " + store.reason)
+          : failing(HealthReason.STORE_FAILED, "the Sync Database failed: " + store.reason);
+    }
     if (pending < 0) {
-      return failing(HealthReason.BACKLOG_UNREADABLE,
-          "the pending readings could not be counted; is the Sync Database reachable?");
+      return failing(HealthReason.BACKLOG_UNREADABLE, unreadable != null
+          ? "the pending readings could not be counted: " + unreadable
+          : "the pending readings could not be counted; is the Sync Database reachable?");
     }
     if (lag != null && lag.compareTo(limits.lagFailing()) > 0) {
       return failing(HealthReason.SYNC_LAG,

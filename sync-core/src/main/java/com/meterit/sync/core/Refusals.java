@@ -35,9 +35,14 @@ final class Refusals {
   private final List<Claim> suspectOrder = new ArrayList<>();
   /** Suspects sent alone once more after an acceptance: refused again, they are poisoned. */
   private final Map<String, Rejection> retrials = new HashMap<>();
-  /** Batches whose bisection ran out of budget, held until the end of the run. */
+  /**
+   * Batches whose bisection ran out of budget, or that the server kept answering 409 for, held
+   * until the end of the run.
+   */
   private final List<Claim> setAside = new ArrayList<>();
   private int inARow;
+  /** Batches set aside for a 409 in this run, for the run's record; never cleared. */
+  private int stillInProgress;
   private boolean budgetSpentOnce;
   private boolean acceptedAny;
   private GatewayException last;
@@ -104,6 +109,21 @@ final class Refusals {
     setAside.addAll(parts);
     budgetSpentOnce = true;
     inARow = 0;
+  }
+
+  /**
+   * Holds a batch the server is still processing under its key (409) until the run ends: then it
+   * is given back, still journaled, and a later run sends it again, whole, under the same key.
+   * No refusal: the budget is left as it is.
+   */
+  synchronized void setAsideInProgress(Claim batch) {
+    setAside.add(batch);
+    stillInProgress++;
+  }
+
+  /** How many batches this run set aside because the server was still processing them. */
+  synchronized int stillInProgress() {
+    return stillInProgress;
   }
 
   /**

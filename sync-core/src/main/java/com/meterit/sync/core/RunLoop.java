@@ -4,11 +4,14 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.ReadingSource;
+import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.http.internal.Redaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RunLoop {
   private static final Logger log = LoggerFactory.getLogger(RunLoop.class);
+
+  /** The longest error a run records: {@value} characters. */
+  static final int MAX_ERROR_LENGTH = 1000;
 
   /** What a run produced, and why it ended early if it did. */
   static final class Result {
@@ -162,9 +168,19 @@ final class RunLoop {
         refusals.abandon(settler);
       }
     }
+    // A host's gateway or source may put anything in a message; the run's error reaches the
+    // history, the status and the log, so it is escaped and bounded here, once for all of them.
     String error = cause == null ? null
         : cause instanceof StopRequestedException ? "stopped before the queue was drained"
-        : cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        : cause.getMessage() == null ? cause.getClass().getName()
+        : Redaction.untrusted(cause.getMessage(), MAX_ERROR_LENGTH);
+    int stillInProgress = refusals.stillInProgress();
+    if (error == null && stillInProgress > 0) {
+      // Not a failure, but a batch that did not go through: without a word here, a key the
+      // server answers 409 for run after run would only show as a growing lag.
+      error = stillInProgress + " batch(es) set aside, still journaled: the Client System was "
+          + "still processing them (HTTP 409); a later run sends them again under the same key";
+    }
     // The end is the start plus the run's length on the ticker: read off the wall clock, a step
     // back during the run would end it before it began (SyncRun refuses that), and a step forward
     // would count a day of work.
@@ -262,8 +278,14 @@ final class RunLoop {
       try {
         source.release(batch);
       } catch (RuntimeException e) {
-        log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",
-            batch.batch().batchId(), batch.size(), e);
+        if (ReadingSourceException.faultOf(e) == StoreFault.TRANSIENT) {
+          log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",
+              batch.batch().batchId(), batch.size(), e);
+        } else {
+          // A full or broken store fails every batch alike, and the run says why: one line each.
+          log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses:"
+              + " {}", batch.batch().batchId(), batch.size(), Redaction.escape(e.getMessage()));
+        }
       }
     }
   }

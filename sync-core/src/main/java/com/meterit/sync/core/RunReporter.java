@@ -66,7 +66,7 @@ final class RunReporter {
   /** A run ended, as {@code result} says. */
   void finished(RunLoop.Result result) {
     SyncRun run = result.run;
-    board.record(run);
+    board.record(run, result.cause);
     try {
       history.record(run);
     } catch (RuntimeException e) {
@@ -79,7 +79,8 @@ final class RunReporter {
     switch (run.outcome()) {
       case SUCCEEDED:
         lastSuccessAt = run.finishedAt();
-        lastError = null;
+        // A run that succeeded may still name what it left behind (a batch set aside for 409).
+        lastError = run.error().orElse(null);
         lastLoggedError = null;
         state.accept(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
         if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
@@ -115,7 +116,7 @@ final class RunReporter {
    * unless the JVM itself is failing, when logging may fail too.
    */
   void failedUnexpectedly(SyncRun run, Throwable cause) {
-    board.record(run);
+    board.record(run, cause);
     if (!(cause instanceof VirtualMachineError)) {
       log.error("Sync run failed unexpectedly", cause);
     }

@@ -33,15 +33,20 @@ final class StatusAssembly {
   }
 
   /** The status now, in {@code state}, with {@code backlog} and the next run as given. */
-  SyncStatus status(SyncState state, StatusBoard.Backlog backlog, Instant nextScheduledRun) {
+  SyncStatus status(SyncState state, StatusBoard.Backlog backlog, StoreTrouble store,
+      Instant nextScheduledRun) {
     Instant now = clock.instant();
     ConnectivityStatus connectivity = monitor.getStatus();
     Instant offlineSince = connectivity.isConnected()
         ? null : connectivity.since().orElse(null);
     Duration lag = backlog.lagAt(now);
-    HealthVerdict health = HealthCheck.judge(healthThresholds, state, backlog.pending, lag,
-        offlineSince == null ? null : monitor.offlineFor());
-    return SyncStatus.builder()
+    HealthVerdict health = HealthCheck.judge(healthThresholds, state, store, backlog.failure,
+        backlog.pending, lag, offlineSince == null ? null : monitor.offlineFor());
+    SyncStatus.Builder status = SyncStatus.builder();
+    if (backlog.known()) {
+      status.setBacklog(backlog.pending, lag);
+    }
+    return status
         .setState(state)
         .setConnected(connectivity.isConnected())
         .setOfflineSince(offlineSince)
@@ -50,7 +55,6 @@ final class StatusAssembly {
         .setLastError(reports.lastError())
         .setAppliedConfigVersion(configuration.current().configVersion)
         .setUploadWindow(window.size(), window.inFlight())
-        .setBacklog(backlog.pending, lag)
         .setPendingIsEstimate(backlog.estimate)
         .setHealth(health)
         .setNextScheduledRun(nextScheduledRun)
@@ -63,7 +67,7 @@ final class StatusAssembly {
    */
   Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Duration uptime) {
     Instant now = clock.instant();
-    return new Heartbeat(now, state, backlog.pending, reports.lastSuccessAt(),
+    return new Heartbeat(now, state, backlog.pendingReadings(), reports.lastSuccessAt(),
         uptime, configuration.current().configVersion);
   }
 }

@@ -7,6 +7,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncTotals;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +23,39 @@ final class StatusBoard {
 
   private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
 
-  /** A reading of the backlog: pending -1 when it failed; oldest null when nothing is pending. */
+  /** A reading of the backlog: oldest null when nothing is pending. */
   static final class Backlog {
+    /** Readings pending; negative when the read failed, which only {@link #known()} tells. */
     final long pending;
     /** Whether {@link #pending} is an estimate: a long backlog is not walked to count it. */
     final boolean estimate;
     final Instant oldest;
+    /** Why the read failed, escaped and bounded; null when it did not. */
+    final String failure;
 
     Backlog(long pending, boolean estimate, Instant oldest) {
+      this(pending, estimate, oldest, null);
+    }
+
+    private Backlog(long pending, boolean estimate, Instant oldest, String failure) {
       this.pending = pending;
       this.estimate = estimate;
       this.oldest = oldest;
+      this.failure = failure;
+    }
+
+    static Backlog unknown(Throwable why) {
+      return new Backlog(-1, false, null, StoreTrouble.reason(why));
+    }
+
+    /** Whether the backlog could be read. */
+    boolean known() {
+      return pending >= 0;
+    }
+
+    /** The pending count, empty when unknown. */
+    OptionalLong pendingReadings() {
+      return known() ? OptionalLong.of(pending) : OptionalLong.empty();
     }
 
     /** The age of the oldest pending reading at {@code now}, or null. */
@@ -47,6 +70,7 @@ final class StatusBoard {
   private final ReadingSource source;
   private final Instant since;
   private volatile Backlog lastBacklog;
+  private volatile StoreTrouble storeTrouble;
 
   // Guarded by this.
   private long runs;
@@ -71,7 +95,7 @@ final class StatusBoard {
           source.oldestPendingTimestamp().orElse(null));
     } catch (RuntimeException e) {
       log.debug("Could not read the backlog", e);
-      backlog = new Backlog(-1, false, null);
+      backlog = Backlog.unknown(e);
     }
     lastBacklog = backlog;
     return backlog;
@@ -83,10 +107,26 @@ final class StatusBoard {
     return backlog != null ? backlog : read();
   }
 
-  /** Counts a run that happened; skipped runs are not counted. */
-  synchronized void record(SyncRun run) {
+  /**
+   * What is wrong with the source, as the last failed run found it: a full, unavailable or damaged
+   * store; null when nothing is, or since a run succeeded.
+   */
+  StoreTrouble storeTrouble() {
+    return storeTrouble;
+  }
+
+  /** Counts a run that happened, and what its failure says of the store; skips are not counted. */
+  synchronized void record(SyncRun run, Throwable cause) {
     if (run.outcome() == SyncOutcome.SKIPPED) {
       return;
+    }
+    if (run.outcome() == SyncOutcome.SUCCEEDED) {
+      storeTrouble = null;
+    } else if (run.outcome() == SyncOutcome.FAILED) {
+      StoreTrouble found = StoreTrouble.of(cause);
+      if (found != null) {
+        storeTrouble = found;
+      }
     }
     runs++;
     if (run.outcome() == SyncOutcome.FAILED) {

@@ -3,18 +3,16 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +34,18 @@ import java.util.function.Supplier;
  *   <tr><td>{@code HEARTBEAT_INTERVAL_SECONDS}</td><td>seconds between heartbeats</td><td>60</td></tr>
  *   <tr><td>{@code CLIENT_API_ALLOW_INSECURE_HTTP}</td><td>{@code true} allows plain http to a
  *       host other than loopback, which sends the API key in the clear</td><td>false</td></tr>
+ *   <tr><td>{@code CLIENT_API_CA_FILE}</td><td>a PEM file of CA certificates to trust, such as
+ *       a private PKI's root</td><td>none: the JVM's trust</td></tr>
+ *   <tr><td>{@code CLIENT_API_CA_MODE}</td><td>{@code add} trusts the file as well as the JVM's
+ *       CAs; {@code replace} trusts the file alone</td><td>add</td></tr>
+ *   <tr><td>{@code CLIENT_API_CERT_FILE}</td><td>a PEM client certificate chain, leaf first, for
+ *       a server that asks for one</td><td>none</td></tr>
+ *   <tr><td>{@code CLIENT_API_CERT_KEY_FILE}</td><td>the client certificate's private key, RSA or
+ *       EC, unencrypted PKCS#8 PEM</td><td>none</td></tr>
  * </table>
+ *
+ * <p>The TLS files are named here and read when the gateway is built
+ * ({@code HttpClientSystemGateway.fromConfig}).
  */
 public final class SyncConfig {
   /** The variable of the Client System API's base URL. */
@@ -45,8 +54,9 @@ public final class SyncConfig {
   public static final String CLIENT_API_KEY = "CLIENT_API_KEY";
   /**
    * A file holding the API key, such as a systemd credential or a mounted secret; surrounding
-   * whitespace (the trailing newline) is trimmed. Setting it and {@link #CLIENT_API_KEY} is an
-   * error.
+   * whitespace (the trailing newline) is trimmed. At most 4096 bytes holding one line are
+   * accepted; a file users other than its owner may access is used with a warning naming its
+   * mode. Setting it and {@link #CLIENT_API_KEY} is an error.
    */
   public static final String CLIENT_API_KEY_FILE = "CLIENT_API_KEY_FILE";
   /** The variable of the gateway id. */
@@ -61,6 +71,20 @@ public final class SyncConfig {
   public static final String HEARTBEAT_INTERVAL_SECONDS = "HEARTBEAT_INTERVAL_SECONDS";
   /** The variable that allows plain http to a host other than loopback. */
   public static final String CLIENT_API_ALLOW_INSECURE_HTTP = "CLIENT_API_ALLOW_INSECURE_HTTP";
+  /** The variable of a PEM file of CA certificates to trust. */
+  public static final String CLIENT_API_CA_FILE = "CLIENT_API_CA_FILE";
+  /**
+   * The variable that says whether {@link #CLIENT_API_CA_FILE} is trusted as well as the JVM's
+   * CAs ({@code add}, the default) or alone ({@code replace}).
+   */
+  public static final String CLIENT_API_CA_MODE = "CLIENT_API_CA_MODE";
+  /** The variable of a PEM client certificate chain, leaf first. */
+  public static final String CLIENT_API_CERT_FILE = "CLIENT_API_CERT_FILE";
+  /**
+   * The variable of the client certificate's private key file: unencrypted PKCS#8 PEM, RSA or
+   * EC, readable by the agent only. Not {@code CLIENT_API_KEY_FILE}, which holds the API key.
+   */
+  public static final String CLIENT_API_CERT_KEY_FILE = "CLIENT_API_CERT_KEY_FILE";
 
   private final URI clientApiUrl;
   private final String apiKey;
@@ -70,6 +94,22 @@ public final class SyncConfig {
   private final int maxRetries;
   private final Duration heartbeatInterval;
   private final boolean allowInsecureHttp;
+  private final Tls tls;
+
+  /** The TLS files, named but not read: the gateway reads them when it is built. */
+  private static final class Tls {
+    final Path caFile;
+    final boolean caReplacesSystemTrust;
+    final Path certFile;
+    final Path certKeyFile;
+
+    Tls(Path caFile, boolean caReplacesSystemTrust, Path certFile, Path certKeyFile) {
+      this.caFile = caFile;
+      this.caReplacesSystemTrust = caReplacesSystemTrust;
+      this.certFile = certFile;
+      this.certKeyFile = certKeyFile;
+    }
+  }
 
   private SyncConfig(
       URI clientApiUrl,
@@ -79,7 +119,8 @@ public final class SyncConfig {
       int batchSize,
       int maxRetries,
       Duration heartbeatInterval,
-      boolean allowInsecureHttp) {
+      boolean allowInsecureHttp,
+      Tls tls) {
     this.clientApiUrl = clientApiUrl;
     this.apiKey = apiKey;
     this.gatewayId = gatewayId;
@@ -88,6 +129,7 @@ public final class SyncConfig {
     this.maxRetries = maxRetries;
     this.heartbeatInterval = heartbeatInterval;
     this.allowInsecureHttp = allowInsecureHttp;
+    this.tls = tls;
   }
 
   /**
@@ -118,7 +160,41 @@ public final class SyncConfig {
     Duration heartbeat = Duration.ofSeconds(checkedSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
         (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds())));
     boolean insecure = bool(env, CLIENT_API_ALLOW_INSECURE_HTTP);
-    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat, insecure);
+    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat, insecure,
+        tls(env));
+  }
+
+  private static Tls tls(Map<String, String> env) {
+    Path caFile = path(env, CLIENT_API_CA_FILE);
+    String mode = optional(env, CLIENT_API_CA_MODE);
+    if (mode != null && !mode.equals("add") && !mode.equals("replace")) {
+      throw new ConfigurationException(CLIENT_API_CA_MODE,
+          CLIENT_API_CA_MODE + " must be add or replace: " + quoted(mode));
+    }
+    if (mode != null && caFile == null) {
+      throw new ConfigurationException(CLIENT_API_CA_MODE,
+          CLIENT_API_CA_MODE + " is set but " + CLIENT_API_CA_FILE + " is not");
+    }
+    Path certFile = path(env, CLIENT_API_CERT_FILE);
+    Path keyFile = path(env, CLIENT_API_CERT_KEY_FILE);
+    if ((certFile == null) != (keyFile == null)) {
+      String set = certFile != null ? CLIENT_API_CERT_FILE : CLIENT_API_CERT_KEY_FILE;
+      String unset = certFile != null ? CLIENT_API_CERT_KEY_FILE : CLIENT_API_CERT_FILE;
+      throw new ConfigurationException(unset, set + " is set but " + unset + " is not; set both");
+    }
+    return new Tls(caFile, "replace".equals(mode), certFile, keyFile);
+  }
+
+  private static Path path(Map<String, String> env, String name) {
+    String value = optional(env, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigurationException(name, name + " is not a path: " + quoted(value));
+    }
   }
 
   // The JDK refuses such a key with a message that quotes it, wherever that message ends up.
@@ -197,17 +273,16 @@ public final class SyncConfig {
       throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY + " and "
           + CLIENT_API_KEY_FILE + " are both set; set only one of them");
     }
-    String key;
-    try {
-      key = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-    } catch (IOException | InvalidPathException e) {
-      // The path, never the content: the content is the secret.
-      throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY_FILE
-          + " names a file that cannot be read: " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
+    String key = SecretFile.read(file, CLIENT_API_KEY_FILE, SecretFile.MAX_KEY_BYTES).trim();
     if (key.isEmpty()) {
       throw new ConfigurationException(CLIENT_API_KEY_FILE,
           CLIENT_API_KEY_FILE + " names an empty file: " + file);
+    }
+    // Named here, not by sendable(): the fix is in the file, not in CLIENT_API_KEY.
+    String problem = Values.unsendable(key);
+    if (problem != null) {
+      throw new ConfigurationException(CLIENT_API_KEY_FILE,
+          CLIENT_API_KEY_FILE + " names a file whose key " + problem + ": " + file);
     }
     return key;
   }
@@ -324,12 +399,39 @@ public final class SyncConfig {
     return allowInsecureHttp;
   }
 
+  /** The PEM file of CA certificates to trust ({@code CLIENT_API_CA_FILE}), if set. */
+  public Optional<Path> clientApiCaFile() {
+    return Optional.ofNullable(tls.caFile);
+  }
+
+  /**
+   * Whether the CA file's certificates replace the JVM's trust ({@code CLIENT_API_CA_MODE=replace})
+   * rather than add to it. Default false.
+   */
+  public boolean clientApiCaReplacesSystemTrust() {
+    return tls.caReplacesSystemTrust;
+  }
+
+  /** The PEM client certificate chain ({@code CLIENT_API_CERT_FILE}), if set. */
+  public Optional<Path> clientApiCertFile() {
+    return Optional.ofNullable(tls.certFile);
+  }
+
+  /** The client certificate's private key file ({@code CLIENT_API_CERT_KEY_FILE}), if set. */
+  public Optional<Path> clientApiCertKeyFile() {
+    return Optional.ofNullable(tls.certKeyFile);
+  }
+
   /** The settings, with the API key masked. */
   @Override
   public String toString() {
     return "SyncConfig{clientApiUrl=" + clientApiUrl + ", apiKey=****, gatewayId=" + gatewayId
         + ", syncInterval=" + syncInterval + ", batchSize=" + batchSize
         + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval
-        + ", allowInsecureHttp=" + allowInsecureHttp + '}';
+        + ", allowInsecureHttp=" + allowInsecureHttp
+        + (tls.caFile == null ? "" : ", clientApiCaFile=" + tls.caFile
+            + (tls.caReplacesSystemTrust ? " (replace)" : " (add)"))
+        + (tls.certFile == null ? "" : ", clientApiCertFile=" + tls.certFile
+            + ", clientApiCertKeyFile=" + tls.certKeyFile) + '}';
   }
 }

@@ -56,6 +56,12 @@ public final class SyncManager implements AutoCloseable {
   public static final int DEFAULT_BATCH_SIZE = 1000;
   /** The default retries of a transient failure within a run: {@value}. */
   public static final int DEFAULT_MAX_RETRIES = 5;
+  /**
+   * The default number of 409 answers ("a request with this key is still being processed") a
+   * batch is sent again for within a run, with backoff, before it is set aside for a later run:
+   * {@value}.
+   */
+  public static final int DEFAULT_MAX_IN_PROGRESS_RETRIES = 5;
   /** The default pause between heartbeats: 60 seconds. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
   /** The default most batches in flight at once: {@value}. */
@@ -142,7 +148,7 @@ public final class SyncManager implements AutoCloseable {
         .build();
     this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, () -> stopRequested);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
-        () -> stopRequested, state, window);
+        () -> stopRequested, state, window, b.maxInProgressRetries);
     this.configuration = new RemoteConfiguration(gateway,
         new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
@@ -388,7 +394,7 @@ public final class SyncManager implements AutoCloseable {
     synchronized (lock) {
       next = timer.next();
     }
-    return statusAssembly.status(state.get(), backlog, next);
+    return statusAssembly.status(state.get(), backlog, board.storeTrouble(), next);
   }
 
   /**
@@ -403,9 +409,11 @@ public final class SyncManager implements AutoCloseable {
     }
     Instant now = clock.instant();
     StatusBoard.Backlog backlog = board.read();
-    return history.summarize(now.minus(window), now).toBuilder()
-        .setBacklog(backlog.pending, backlog.lagAt(now))
-        .build();
+    SyncStats.Builder stats = history.summarize(now.minus(window), now).toBuilder();
+    if (backlog.known()) {
+      stats.setBacklog(backlog.pending, backlog.lagAt(now));
+    }
+    return stats.build();
   }
 
   /** Statistics of the last {@code hours} hours, as in the original {@code getSyncStats(24)}. */

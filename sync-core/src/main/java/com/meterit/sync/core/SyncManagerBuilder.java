@@ -26,6 +26,7 @@ public final class SyncManagerBuilder {
   Duration syncInterval = SyncManager.DEFAULT_SYNC_INTERVAL;
   int batchSize = SyncManager.DEFAULT_BATCH_SIZE;
   int maxRetries = SyncManager.DEFAULT_MAX_RETRIES;
+  int maxInProgressRetries = SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES;
   Duration heartbeatInterval = SyncManager.DEFAULT_HEARTBEAT_INTERVAL;
   BackoffPolicy backoffPolicy = BackoffPolicy.exponentialWithFullJitter();
   Duration probeInterval = ConnectivityMonitor.DEFAULT_PROBE_INTERVAL;
@@ -102,6 +103,22 @@ public final class SyncManagerBuilder {
    */
   public SyncManagerBuilder setMaxRetries(int maxRetries) {
     this.maxRetries = Limits.checkMaxRetries("maxRetries", maxRetries);
+    return this;
+  }
+
+  /**
+   * How often a batch is sent again, within a run, while the Client System answers 409 ("a
+   * request with this Idempotency-Key is still being processed", as after a retry that overtook a
+   * slow first attempt), from 0 to 100. Default {@link SyncManager#DEFAULT_MAX_IN_PROGRESS_RETRIES}.
+   * Each time it waits as {@link #setBackoffPolicy(BackoffPolicy)} says, plus the server's
+   * {@code Retry-After}; these answers do not count against {@link #setMaxRetries(int)}. Past
+   * them, or past a minute of such waits in all, the batch is set aside, still journaled, and
+   * the run goes on; a later run sends it
+   * again, unchanged, under the same key. A 409 never frees or re-forms a batch's readings.
+   */
+  public SyncManagerBuilder setMaxInProgressRetries(int maxInProgressRetries) {
+    this.maxInProgressRetries =
+        Limits.checkInt("maxInProgressRetries", maxInProgressRetries, 0, Limits.MAX_RETRIES);
     return this;
   }
 

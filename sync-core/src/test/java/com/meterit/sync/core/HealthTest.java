@@ -2,20 +2,25 @@ package com.meterit.sync.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.AuthenticationExpiredException;
+import com.meterit.sync.api.AuthenticationFailedException;
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.Health;
 import com.meterit.sync.api.HealthReason;
 import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -62,8 +67,9 @@ class HealthTest {
   @Test
   void refusedCredentialsAreFailing() {
     h.source.addSample(3);
-    h.gateway.failNextUploads(new AuthenticationExpiredException("expired", 401, null),
-        new AuthenticationExpiredException("expired", 401, null));
+    // What the HTTP gateway throws when its token endpoint refuses the API key.
+    h.gateway.failNextUploads(new AuthenticationFailedException(
+        "the Client System refused the API key (HTTP 401)", 401, null));
     SyncStatus status = started().getStatus();
     assertEquals(SyncState.AUTH_FAILED, status.state());
     assertVerdict(Health.FAILING, HealthReason.AUTH_FAILED, status);
@@ -103,8 +109,80 @@ class HealthTest {
 
     down.set(true);
     SyncStatus status = manager.getStatus();
-    assertEquals(-1, status.pendingReadings());
+    assertEquals(OptionalLong.empty(), status.pendingReadings());
+    assertTrue(status.toString().contains("pending=unknown"), status.toString());
     assertVerdict(Health.FAILING, HealthReason.BACKLOG_UNREADABLE, status);
+    assertEquals("the pending readings could not be counted: connection refused",
+        status.health().detail());
+  }
+
+  @Test
+  void aFullDatabaseIsFailingUntilARunSettlesAgain() {
+    AtomicBoolean full = new AtomicBoolean();
+    ForwardingReadingSource filling = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (full.get()) {
+          throw new ReadingSourceException("claiming failed (disk full): [SQLITE_FULL] database "
+              + "or disk is full", null, StoreFault.FULL);
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    SyncManager manager = h.builder().setSource(filling).setHealthThresholds(limits).build();
+    manager.start();
+    full.set(true);
+    h.source.addSample(5);
+    manager.triggerSync();
+    SyncStatus status = manager.getStatus();
+    assertVerdict(Health.FAILING, HealthReason.STORE_FULL, status);
+    assertEquals("the Sync Database is full: claiming failed (disk full): [SQLITE_FULL] database "
+        + "or disk is full", status.health().detail());
+    assertEquals(5, status.pendingReadings().getAsLong(), "reads still work on a full disk");
+
+    full.set(false);
+    manager.triggerSync();
+    assertVerdict(Health.HEALTHY, HealthReason.OK, manager.getStatus());
+  }
+
+  @Test
+  void aDamagedDatabaseIsFailingWithItsReason() {
+    AtomicBoolean damaged = new AtomicBoolean();
+    ForwardingReadingSource breaking = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (damaged.get()) {
+          throw new ReadingSourceException("claiming failed (database damaged): [SQLITE_CORRUPT] "
+              + "database disk image is malformed\u001b[2J", null, StoreFault.DAMAGED);
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    SyncManager manager = h.builder().setSource(breaking).setHealthThresholds(limits).build();
+    manager.start();
+    damaged.set(true);
+    manager.triggerSync();
+    SyncStatus status = manager.getCachedStatus();
+    assertVerdict(Health.FAILING, HealthReason.STORE_FAILED, status);
+    assertEquals("the Sync Database failed: claiming failed (database damaged): [SQLITE_CORRUPT] "
+        + "database disk image is malformed\\u001B[2J", status.health().detail());
+  }
+
+  @Test
+  void aTransientDatabaseFailureDoesNotChangeTheHealth() {
+    AtomicInteger busy = new AtomicInteger(1);
+    ForwardingReadingSource locked = new ForwardingReadingSource(h.source) {
+      @Override
+      public Claim claim(int maxReadings) {
+        if (busy.getAndDecrement() > 0) {
+          throw new ReadingSourceException("claiming failed: [SQLITE_BUSY]", null);
+        }
+        return super.claim(maxReadings);
+      }
+    };
+    SyncManager manager = h.builder().setSource(locked).setHealthThresholds(limits).build();
+    manager.start();
+    assertVerdict(Health.HEALTHY, HealthReason.OK, manager.getStatus());
   }
 
   @Test
@@ -195,10 +273,11 @@ class HealthTest {
     // The lag ages between readings of the backlog; the pending count is the last one read.
     h.source.add("meter-1", h.clock.instant(), BigDecimal.ONE, "kWh");
     h.clock.advance(Duration.ofMinutes(2));
-    assertEquals(0, manager.getCachedStatus().pendingReadings());
+    assertEquals(0, manager.getCachedStatus().pendingReadings().getAsLong());
     h.scheduler.advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
     SyncStatus cached = manager.getCachedStatus();
-    assertEquals(1, cached.pendingReadings(), "the heartbeat tick read the backlog again");
+    assertEquals(1, cached.pendingReadings().getAsLong(),
+        "the heartbeat tick read the backlog again");
     h.clock.advance(Duration.ofMinutes(1));
     assertEquals(Duration.ofMinutes(3).plus(SyncManager.DEFAULT_HEARTBEAT_INTERVAL),
         manager.getCachedStatus().syncLag().orElseThrow());

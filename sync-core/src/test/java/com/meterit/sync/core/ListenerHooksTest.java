@@ -48,7 +48,7 @@ class ListenerHooksTest {
 
     @Override
     public void onHeartbeatSent(Heartbeat heartbeat) {
-      events.add("heartbeat " + heartbeat.pendingReadings());
+      events.add("heartbeat " + heartbeat.pendingReadings().getAsLong());
     }
 
     @Override

@@ -4,13 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.meterit.sync.api.ConfigurationException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The API key from a file, and messages in the unit each variable is given in. */
 class SyncConfigEnvTest {
@@ -69,5 +80,64 @@ class SyncConfigEnvTest {
         refused(env("CLIENT_API_KEY", "k", "SYNC_INTERVAL_MINUTES", "0.001")).getMessage());
     assertEquals("SYNC_INTERVAL_MINUTES must be between 0.017 (1 s) and 1440 minutes: 2000",
         refused(env("CLIENT_API_KEY", "k", "SYNC_INTERVAL_MINUTES", "2000")).getMessage());
+  }
+
+  @Test
+  void aKeyFileOthersCanReadIsUsedWithAWarningNamingItsMode() throws Exception {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path key = Files.writeString(dir.resolve("api-key"), "s3cr3t-from-file\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    List<String> warnings = warnings(() -> SyncConfig.fromEnv(env("CLIENT_API_KEY_FILE",
+        key.toString())));
+    assertEquals(List.of("CLIENT_API_KEY_FILE " + key + " is readable or writable by others "
+        + "(mode 0644); make it private to the agent's user: chmod 600 " + key), warnings);
+
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+    assertTrue(warnings(() -> SyncConfig.fromEnv(env("CLIENT_API_KEY_FILE", key.toString())))
+        .get(0).contains("(mode 0640)"));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertEquals(List.of(), warnings(() -> SyncConfig.fromEnv(env("CLIENT_API_KEY_FILE",
+        key.toString()))));
+  }
+
+  @Test
+  void aHugeKeyFileIsRefusedAfterReadingOnlyItsCap() throws Exception {
+    Path huge = dir.resolve("huge");
+    try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(300L << 20); // sparse: 300 MB that cost no disk
+    }
+    ConfigurationException e = refused(env("CLIENT_API_KEY_FILE", huge.toString()));
+    assertEquals("CLIENT_API_KEY_FILE", e.setting());
+    assertEquals("CLIENT_API_KEY_FILE names a file larger than 4096 bytes: " + huge,
+        e.getMessage());
+    Path zero = Path.of("/dev/zero");
+    assumeTrue(Files.isReadable(zero));
+    assertEquals("CLIENT_API_KEY_FILE names a file larger than 4096 bytes: /dev/zero",
+        refused(env("CLIENT_API_KEY_FILE", "/dev/zero")).getMessage());
+  }
+
+  @Test
+  void aKeyFileWithASecondLineIsRefusedNamingTheFileVariable() throws Exception {
+    Path key = Files.writeString(dir.resolve("api-key"), "s3cr3t-line-1\nsecond-line\n");
+    ConfigurationException e = refused(env("CLIENT_API_KEY_FILE", key.toString()));
+    assertEquals("CLIENT_API_KEY_FILE", e.setting());
+    assertEquals("CLIENT_API_KEY_FILE names a file whose key holds a character that cannot be "
+        + "sent in an HTTP header (U+000A at position 14); only printable ASCII without spaces "
+        + "is allowed: " + key, e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"));
+  }
+
+  private static List<String> warnings(Runnable action) {
+    Logger logger = (Logger) LoggerFactory.getLogger("com.meterit.sync");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return appender.list.stream().filter(e -> e.getLevel().toString().equals("WARN"))
+        .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
   }
 }

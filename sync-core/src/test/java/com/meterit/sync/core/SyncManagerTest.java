@@ -144,7 +144,7 @@ class SyncManagerTest {
     assertEquals(5, h.source.syncedIds().size());
     assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count(),
         "every send was the same batch");
-    assertEquals(0, manager.getStatus().pendingReadings());
+    assertEquals(0, manager.getStatus().pendingReadings().getAsLong());
   }
 
   @Test
@@ -229,7 +229,7 @@ class SyncManagerTest {
   }
 
   @Test
-  void credentialsExpiringAgainAfterARefreshFailTheRunAsAuthFailed() {
+  void credentialsExpiringAgainRightAfterARefreshAreRefreshedAgainNotAuthFailed() {
     h.source.addSample(3);
     h.gateway.failNextUploads(
         new com.meterit.sync.api.AuthenticationExpiredException("expired", 401, null),
@@ -237,8 +237,28 @@ class SyncManagerTest {
     SyncManager manager = h.builder().build();
     manager.start();
 
-    assertEquals(1, h.gateway.authentications());
-    assertEquals(SyncState.AUTH_FAILED, manager.getStatus().state());
+    assertEquals(2, h.gateway.authentications());
+    assertEquals(3, h.source.syncedIds().size());
+    assertEquals(SyncState.IDLE, manager.getStatus().state());
+    assertEquals(List.of(), h.sleeps, "refreshed at once, within the burst's bound");
+  }
+
+  @Test
+  void credentialsThatExpireOnEveryCallCostABoundedBurstOfRefreshesThenBackoffNotAuthFailed() {
+    h.source.addSample(3);
+    com.meterit.sync.api.AuthenticationExpiredException[] expiries =
+        new com.meterit.sync.api.AuthenticationExpiredException[50];
+    java.util.Arrays.fill(expiries,
+        new com.meterit.sync.api.AuthenticationExpiredException("expired", 401, null));
+    h.gateway.failNextUploads(expiries);
+    SyncManager manager = h.builder().setMaxRetries(1).build();
+    manager.start();
+
+    // Two attempts (one retry after a backoff), each a send and three refreshes with a send.
+    assertEquals(8, h.gateway.uploads().size());
+    assertEquals(6, h.gateway.authentications());
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps);
+    assertEquals(SyncState.IDLE, manager.getStatus().state());
     assertEquals(3, h.source.pendingCount());
     assertEquals(0, h.source.heldBatches());
   }
@@ -511,7 +531,7 @@ class SyncManagerTest {
     assertEquals(1, lastHour.runs());
     assertEquals(1, lastHour.failures());
     assertEquals(0, lastHour.readingsSynced());
-    assertEquals(3, lastHour.pendingReadings());
+    assertEquals(3, lastHour.pendingReadings().getAsLong());
     assertEquals(Duration.ofSeconds(50), lastHour.maxRunDuration(), "five 10 s backoffs");
 
     SyncStats day = manager.getSyncStats(24);

@@ -205,7 +205,7 @@ class UploadWindowTest {
 
           @Override
           public void resumed() {}
-        }, window);
+        }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES);
     h.source.addSample(10);
     Claim claim = h.source.claim(10);
     List<Claim> unsent = new CopyOnWriteArrayList<>();

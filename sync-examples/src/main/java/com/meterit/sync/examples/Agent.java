@@ -5,9 +5,11 @@ import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.core.SyncConfig;
+import com.meterit.sync.core.Scheduler;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.jdbc.JdbcReadingSource;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,16 +73,25 @@ final class Agent {
       return t;
     });
     ProgressReporter reporter = new ProgressReporter(source, log::info);
+    AtomicInteger brokenStore = new AtomicInteger(SyncAgent.EXIT_OK);
+    AtomicReference<SyncManager> built = new AtomicReference<>();
+    StoreWatch storeWatch = new StoreWatch(storeOf(source), Scheduler.of(agentThread),
+        () -> built.get().triggerSync(), code -> {
+          brokenStore.set(code);
+          stop.countDown();
+        }, log::warn);
     SyncManager manager = SyncManager.builder()
         .setSource(source)
         .setGateway(gateway)
         .setConfig(config)
         .setHistory(source.history())
         .addListener(reporter)
+        .addListener(storeWatch)
         .addListener(new Narrator(new Reachability(config.clientApiUrl(), Reachability.DEFAULT_TIMEOUT),
             agentThread))
         .build();
     reporter.attach(manager);
+    built.set(manager);
     agentThread.scheduleWithFixedDelay(() -> {
       try {
         source.purge();
@@ -92,12 +105,36 @@ final class Agent {
         config.batchSize());
     manager.start();
     awaitStop();
-    log.info("Stopping: finishing or releasing the batch in flight");
+    log.info(brokenStore.get() == SyncAgent.EXIT_OK
+        ? "Stopping: finishing or releasing the batch in flight"
+        : "Stopping: the Sync Database stays broken; releasing what the agent holds");
     manager.close();
     agentThread.shutdownNow();
-    log.info("Stopped; {} readings stay queued", manager.getStatus().pendingReadings());
+    log.info("Stopped; {} readings stay queued",
+        ProgressReporter.pending(manager.getStatus().pendingReadings()));
+    // Gives up the pool and, on H2 and SQLite, the drainer lock, before a supervisor restarts.
     source.close();
-    return SyncAgent.EXIT_OK;
+    int code = brokenStore.get();
+    if (code == SyncAgent.EXIT_DATABASE) {
+      return fail(code, "the Sync Database is damaged (corrupted, not a database, or a schema "
+          + "this agent cannot use) and stays so after reopening; an operator must look");
+    }
+    return code == SyncAgent.EXIT_OK ? code
+        : fail(code, "the Sync Database stays unavailable after reopening; a restart may cure it");
+  }
+
+  private static StoreWatch.Store storeOf(JdbcReadingSource source) {
+    return new StoreWatch.Store() {
+      @Override
+      public void reopen() {
+        source.reopen();
+      }
+
+      @Override
+      public void probe() {
+        source.pendingCount(0);
+      }
+    };
   }
 
   /**
@@ -108,6 +145,8 @@ final class Agent {
   private JdbcReadingSource openDatabase() {
     String url = SyncDatabase.url(env);
     H2Files.prepare(url);
+    // Before the probe opens it: SQLite would make the file with the process's umask.
+    SqliteSettings.createPrivateFile(url);
     while (true) {
       try {
         if (!DatabaseWait.await(() -> probe(url), stop, DatabaseWait.DEFAULT_FIRST_DELAY,

@@ -1,15 +1,20 @@
 package com.meterit.sync.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStats;
+import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.QuarantinedReading;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +31,8 @@ import java.util.Optional;
  * The operator's command line in the agent jar: {@code status [--json]},
  * {@code quarantine list [N] [--json]}, {@code quarantine requeue ID...} and
  * {@code quarantine requeue --all}. It reads the Sync Database of the same {@code SYNC_DB_*}
- * variables as the agent, and works while the agent runs (an H2 file needs
- * {@code ;AUTO_SERVER=TRUE} in both URLs).
+ * variables as the agent, and works while the agent runs (on SQLite, the default, and on
+ * PostgreSQL; H2 opens its file in one process at a time).
  *
  * <p>Exit codes: 0 done, 1 the command failed (for example the database is unreachable, or
  * some ids were not quarantined), 2 a usage or configuration error.
@@ -38,11 +43,21 @@ final class OperatorCommand {
       + "quarantine requeue --all]";
   /** Readings listed by {@code quarantine list} without a number: {@value}. */
   static final int DEFAULT_LIST_LIMIT = 20;
+  private static final String NO_DATABASE =
+      "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
   /** Runs shown by {@code status}: {@value}. */
   static final int RECENT_RUNS = 5;
 
+  /** The longest stranger's value printed in a human-readable line: {@value} characters. */
+  static final int MAX_SHOWN = 1000;
+
+  /**
+   * Strings escape every character outside ASCII, so that C1 controls and line separators a row
+   * or a server put in a value reach the terminal as JSON escapes, not as themselves.
+   */
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -92,10 +107,15 @@ final class OperatorCommand {
   }
 
   private int withSource(Command command) {
-    String url = embeddedMustExist(SyncDatabase.url(env));
+    String url;
     Map<String, String> variables = new HashMap<>(env);
-    variables.put(JdbcReadingSource.SYNC_DB_URL, url);
     try {
+      url = embeddedMustExist(SyncDatabase.url(env));
+      variables.put(JdbcReadingSource.SYNC_DB_URL, url);
+      Path sqlite = SqliteSettings.fileOf(url);
+      if (sqlite != null && !Files.exists(sqlite)) {
+        return fail(SyncAgent.EXIT_FAILURE, NO_DATABASE);
+      }
       SyncDatabase.probe(url, variables);
     } catch (ConfigurationException e) {
       return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage());
@@ -109,7 +129,7 @@ final class OperatorCommand {
     }
   }
 
-  /** An H2 file that is not there is a wrong URL, not a new database to create. */
+  /** An embedded file that is not there is a wrong URL, not a new database to create. */
   private static String embeddedMustExist(String url) {
     return H2Files.fileOf(url) != null && !url.toUpperCase(Locale.ROOT).contains("IFEXISTS=")
         ? url + ";IFEXISTS=TRUE" : url;
@@ -117,11 +137,12 @@ final class OperatorCommand {
 
   private static String unreachable(SQLException e) {
     if ("90020".equals(e.getSQLState())) {
-      return "the H2 file is open in another process, such as the running agent; put "
-          + ";AUTO_SERVER=TRUE in SYNC_DB_URL, for the agent and for this command";
+      return "the H2 file is open in another process, such as the running agent: H2 opens a "
+          + "file in one process at a time; run the command while the agent is stopped, or use "
+          + "SQLite, the default, which the agent shares";
     }
     if ("90146".equals(e.getSQLState())) {
-      return "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
+      return NO_DATABASE;
     }
     return "the Sync Database is not reachable: " + DatabaseWait.reason(e);
   }
@@ -174,7 +195,7 @@ final class OperatorCommand {
     for (SyncRun run : runs) {
       out.println("  " + run.startedAt() + "  " + String.format(Locale.ROOT, "%-11s", run.outcome())
           + " synced=" + run.readingsSynced() + " rejected=" + run.readingsRejected() + " in "
-          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + e).orElse(""));
+          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + shown(e)).orElse(""));
     }
     return SyncAgent.EXIT_OK;
   }
@@ -205,8 +226,8 @@ final class OperatorCommand {
         "read at", "value", "unit", "reason"));
     for (QuarantinedReading q : readings) {
       out.println(String.format(Locale.ROOT, "%-10d %-16s %-26s %-14s %-6s %s", q.id(),
-          q.meterId().orElse("-"), q.readAt().orElse("-"), q.value().orElse("-"),
-          q.unit().orElse("-"), q.reason()));
+          shown(q.meterId().orElse("-")), shown(q.readAt().orElse("-")),
+          shown(q.value().orElse("-")), shown(q.unit().orElse("-")), shown(q.reason())));
     }
     return SyncAgent.EXIT_OK;
   }
@@ -234,6 +255,14 @@ final class OperatorCommand {
       throw new IllegalArgumentException("expected a number from " + min + " to " + max + ": " + value);
     }
     return value;
+  }
+
+  /**
+   * A value a stranger wrote (a collector's row, a server's answer in the history) as it may be
+   * printed to a terminal: control characters escaped, bearer tokens masked, bounded.
+   */
+  private static String shown(String value) {
+    return Redaction.untrusted(value, MAX_SHOWN);
   }
 
   /** A duration as an operator reads it: {@code 3d 4h}, {@code 2h 5m}, {@code 40s}. */

@@ -2,6 +2,7 @@ package com.meterit.sync.examples;
 
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.UploadBatch;
@@ -9,6 +10,7 @@ import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +30,7 @@ public final class ProgressReporter implements SyncListener {
   private final long progressEveryNanos;
   private volatile SyncManager manager;
   private long runStartNanos;
+  /** The backlog when the run started; negative when it could not be read. */
   private long backlogAtStart;
   private long syncedThisRun;
   private long lastProgressNanos;
@@ -105,9 +108,19 @@ public final class ProgressReporter implements SyncListener {
   static String statusLine(SyncRun run, SyncStatus status, String why) {
     long millis = Math.max(1, run.duration().toMillis());
     return "run " + run.outcome() + " | state=" + status.state() + " | pending="
-        + status.pendingReadings() + " | synced=" + run.readingsSynced() + " | rejected="
+        + pending(status.pendingReadings()) + " | synced=" + run.readingsSynced() + " | rejected="
         + run.readingsRejected() + " | " + run.readingsSynced() * 1000 / millis + " readings/s | "
-        + (status.isConnected() ? "online" : "OFFLINE") + (why == null ? "" : " | failed: " + why);
+        + (status.isConnected() ? "online" : "OFFLINE")
+        + (why == null ? "" : run.outcome() == SyncOutcome.SUCCEEDED ? " | note: " + why
+            : " | failed: " + why);
+  }
+
+  /**
+   * A pending count for a person: the number, or {@code unknown} when the queue could not be
+   * read; never -1.
+   */
+  public static String pending(OptionalLong pending) {
+    return pending.isPresent() ? String.valueOf(pending.getAsLong()) : "unknown";
   }
 
   /**

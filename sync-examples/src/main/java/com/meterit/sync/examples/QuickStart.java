@@ -36,7 +36,9 @@ public final class QuickStart {
 
       SyncStatus status = manager.getStatus();            // state, pending, sync lag, last success
       SyncStats stats = manager.getSyncStats(24);         // runs, readings synced and rejected, bytes
-      System.out.println(status.state() + ": " + status.pendingReadings() + " pending, "
+      String pending = status.pendingReadings().isPresent()   // empty when the queue cannot be read
+          ? String.valueOf(status.pendingReadings().getAsLong()) : "unknown";
+      System.out.println(status.state() + ": " + pending + " pending, "
           + stats.readingsSynced() + " synced in the last 24 hours");
 
       manager.close();                                    // graceful: the batch in flight is finished or released

@@ -20,13 +20,22 @@ import java.util.concurrent.CountDownLatch;
  * <p>Exit codes, and what a supervisor does with them:
  * <ul>
  *   <li>{@value #EXIT_OK}: stopped on request, or the command succeeded. Nothing to do.
- *   <li>{@value #EXIT_FAILURE}: an unexpected failure; or a command failed. Restart the agent.
+ *   <li>{@value #EXIT_FAILURE}: an unexpected failure; a command failed; or the Sync Database
+ *       broke while the agent ran and stayed unavailable after {@value
+ *       StoreWatch#DEFAULT_REOPEN_ATTEMPTS} reopens (closed, read-only, I/O errors, out of
+ *       memory). Restart the agent.
  *   <li>{@value #EXIT_CONFIGURATION}: bad configuration, named in one line. Do not restart: fix
  *       the variable.
- *   <li>{@value #EXIT_DATABASE}: the Sync Database answered but cannot be used (an H2 directory
- *       that cannot be created, a schema newer than this agent, missing rights). Do not restart
- *       until an operator has looked.
+ *   <li>{@value #EXIT_DATABASE}: the Sync Database cannot be used: corrupted or not a database
+ *       (at start, or after the reopens while running), a schema newer than this agent or not
+ *       its own, an H2 directory that cannot be created, missing rights. Do not restart until an
+ *       operator has looked.
  * </ul>
+ *
+ * <p>A full disk under the Sync Database never ends the agent: it is waited out (see {@link
+ * StoreWatch}). Run the JVM with {@code -XX:OnOutOfMemoryError="kill -9 %p"} beside {@code
+ * -XX:+ExitOnOutOfMemoryError}: the exit flag alone ends the JVM with 3, this class's code for a
+ * damaged database, which supervisors do not restart.
  */
 public final class SyncAgent {
   /** Stopped on request (SIGTERM, SIGINT), or the command succeeded: {@value}. */
@@ -35,7 +44,7 @@ public final class SyncAgent {
   public static final int EXIT_FAILURE = 1;
   /** Bad configuration or usage; the message names the variable: {@value}. */
   public static final int EXIT_CONFIGURATION = 2;
-  /** The Sync Database answered but cannot be used: {@value}. */
+  /** The Sync Database cannot be used: damaged, or a schema this agent cannot use: {@value}. */
   public static final int EXIT_DATABASE = 3;
 
   private SyncAgent() {}

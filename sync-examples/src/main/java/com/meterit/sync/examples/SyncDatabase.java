@@ -12,10 +12,14 @@ import java.util.Properties;
 final class SyncDatabase {
   private SyncDatabase() {}
 
-  /** {@code SYNC_DB_URL}, or the default. */
+  /**
+   * {@code SYNC_DB_URL}, or the default ({@link JdbcReadingSource#databaseUrl}).
+   *
+   * @throws ConfigurationException naming {@code SYNC_DB_URL} when it is unset and the former
+   *     default's H2 file is there; checked before anything creates the default's file
+   */
   static String url(Map<String, String> env) {
-    String url = env.get(JdbcReadingSource.SYNC_DB_URL);
-    return url == null || url.isBlank() ? JdbcReadingSource.DEFAULT_DB_URL : url.trim();
+    return JdbcReadingSource.databaseUrl(env);
   }
 
   /**

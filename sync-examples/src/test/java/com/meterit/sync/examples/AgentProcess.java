@@ -22,7 +22,10 @@ final class AgentProcess {
     this.err = err;
   }
 
-  /** Starts {@code mainClass} with only {@code env} as its environment. */
+  /**
+   * Starts {@code mainClass} with only {@code env} as its environment, in {@code dir}, so that
+   * the default Sync Database ({@code ./data}) lands there.
+   */
   static AgentProcess start(Path dir, String name, Map<String, String> env, String mainClass,
       String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -32,6 +35,7 @@ final class AgentProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().putAll(env);
+    builder.directory(dir.toFile());
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     builder.redirectOutput(out.toFile());

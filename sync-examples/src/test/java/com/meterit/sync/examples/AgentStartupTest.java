@@ -120,6 +120,18 @@ class AgentStartupTest {
   }
 
   @Test
+  void aCaFileThatIsNotACertificateExitsTwoNamingTheVariable() throws Exception {
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+    Map<String, String> env = env("https://127.0.0.1:9/api", "jdbc:h2:mem:x");
+    env.put("CLIENT_API_CA_FILE", notPem.toString());
+    AgentProcess agent = AgentProcess.agent(dir, "agent", env);
+    assertTrue(agent.process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, agent.exitValue(), agent.output());
+    assertEquals("meter-sync-agent: CLIENT_API_CA_FILE names a file without a PEM certificate: "
+        + notPem, agent.stderr().trim());
+  }
+
+  @Test
   void saysWhyTheClientSystemIsUnreachableAndLogsAtTheLevelAsked() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

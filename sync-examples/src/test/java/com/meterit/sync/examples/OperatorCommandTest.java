@@ -29,10 +29,9 @@ class OperatorCommandTest {
 
   @Test
   void statusAndQuarantineWorkWhileTheAgentRuns() throws Exception {
-    // AUTO_SERVER: the agent holds the file; the commands reach it through the agent's process.
-    String dbUrl = "jdbc:h2:file:" + dir.resolve("sync") + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE";
+    // The default store, SQLite under ./data: the agent and the commands share the file.
+    String dbUrl = "jdbc:sqlite:" + dir.resolve("data").resolve("meter-sync.db");
     Map<String, String> env = new HashMap<>();
-    env.put("SYNC_DB_URL", dbUrl);
     try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
       Map<String, String> agentEnv = new HashMap<>(env);
       agentEnv.put("CLIENT_API_URL", server.url().toString());
@@ -43,9 +42,10 @@ class OperatorCommandTest {
       AgentProcess agent = AgentProcess.agent(dir, "agent", agentEnv);
       await().atMost(Duration.ofSeconds(60)).until(() -> agent.stdout().contains("Syncing"));
       try (Connection c = DriverManager.getConnection(dbUrl); Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 5000");
         s.executeUpdate("INSERT INTO meter_readings (meter_id, read_at, value, unit) VALUES "
-            + "('meter-1', TIMESTAMP WITH TIME ZONE '2026-01-01 00:15:00+00', '1.500', 'kWh'), "
-            + "('meter-2', TIMESTAMP WITH TIME ZONE '2026-01-01 00:15:00+00', '2.000', 'furlongs')");
+            + "('meter-1', '2026-01-01T00:15:00Z', '1.500', 'kWh'), "
+            + "('meter-2', '2026-01-01T00:15:00Z', '2.000', 'furlongs')");
       }
       assertTrue(server.awaitAccepted(1, Duration.ofSeconds(60)), agent::output);
       await().atMost(Duration.ofSeconds(60)).until(() -> server.rejected().size() == 1);
@@ -95,6 +95,17 @@ class OperatorCommandTest {
     assertEquals("meter-sync-agent: there is no Sync Database at SYNC_DB_URL; is it the agent's?",
         status.stderr().trim());
     assertFalse(Files.exists(dir.resolve("nothing-here.mv.db")), "status must not create one");
+  }
+
+  @Test
+  void statusNeverCreatesAnSqliteFile() throws Exception {
+    Map<String, String> env = Map.of("SYNC_DB_URL",
+        "jdbc:sqlite:" + dir.resolve("nowhere").resolve("nothing-here.db"));
+    AgentProcess status = AgentProcess.command(dir, "status", env, "status");
+    assertEquals(1, status.exitValue());
+    assertEquals("meter-sync-agent: there is no Sync Database at SYNC_DB_URL; is it the agent's?",
+        status.stderr().trim());
+    assertFalse(Files.exists(dir.resolve("nowhere")), "status must not create one");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.BackoffPolicy;
+import com.meterit.sync.api.GatewayTimeoutException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
@@ -16,6 +17,7 @@ import com.meterit.sync.examples.simulator.Fault;
 import com.meterit.sync.examples.simulator.SimulatedClientSystem;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The simulator's faults, as the real HTTP gateway and engine meet them. */
@@ -73,6 +75,65 @@ class SimulatedClientSystemTest {
       assertEquals(written.size(), server.acceptedCount());
       assertTrue(server.uploadRequests() > 20, "a third of the answers were lost");
       assertTrue(server.acceptedUnderSeveralBatches().isEmpty());
+      assertEquals(0, server.conflicts());
+    }
+  }
+
+  /** Deadlines shorter than the server's work on an upload, and a token already fetched. */
+  private static HttpClientSystemGateway slowServersGateway(SimulatedClientSystem server) {
+    HttpClientSystemGateway gateway = HttpClientSystemGateway.builder(server.url(), KEY, "gw-sim")
+        .setRequestTimeout(Duration.ofSeconds(1)).setExchangeTimeout(Duration.ofSeconds(1))
+        .build();
+    gateway.authenticate();
+    return gateway;
+  }
+
+  @Test
+  void aRequestWhoseKeyIsStillBeingProcessedIsAnswered409ThenTheFirstAnswerIsReplayed()
+      throws Exception {
+    try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
+      server.setProcessingTime(Duration.ofSeconds(3));
+      HttpClientSystemGateway gateway = slowServersGateway(server);
+      UploadBatch batch = UploadBatch.of(new InMemoryReadingSource().addSample(3));
+
+      assertThrows(GatewayTimeoutException.class, () -> gateway.uploadBatch(batch));
+      TransientGatewayException busy =
+          assertThrows(TransientGatewayException.class, () -> gateway.uploadBatch(batch));
+      assertEquals(409, busy.statusCode().orElse(-1), busy.getMessage());
+      assertEquals(Duration.ofSeconds(1), busy.retryAfter().orElseThrow());
+      assertEquals(1, server.inProgressAnswers());
+
+      assertTrue(server.awaitAccepted(3, Duration.ofSeconds(20)));
+      // Recorded: a replay is answered at once, from the first outcome.
+      assertEquals(3, gateway.uploadBatch(batch).acceptedCount());
+      assertEquals(3, server.acceptedCount());
+      assertEquals(Set.of(), server.acceptedUnderSeveralBatches());
+      assertEquals(0, server.conflicts());
+    }
+  }
+
+  @Test
+  void aManagerWhoseRetriesOvertakeASlowServerSendsEachReadingUnderOneKey() throws Exception {
+    try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
+      server.setProcessingTime(Duration.ofSeconds(2));
+      InMemoryReadingSource source = new InMemoryReadingSource();
+      source.addSample(8);
+      HttpClientSystemGateway gateway = slowServersGateway(server);
+      SyncManager manager = SyncManager.builder().setSource(source).setGateway(gateway)
+          .setBackoffPolicy(BackoffPolicy.none())
+          .setSleeper(d -> { })
+          .build();
+      manager.start();
+      manager.triggerSync().join();
+      assertTrue(server.inProgressAnswers() >= 1, "a retry met the first attempt in processing");
+
+      assertTrue(server.awaitAccepted(8, Duration.ofSeconds(20)));
+      manager.triggerSync().join();
+      manager.close();
+
+      assertEquals(0, source.pendingCount());
+      assertEquals(8, server.acceptedCount());
+      assertEquals(Set.of(), server.acceptedUnderSeveralBatches());
       assertEquals(0, server.conflicts());
     }
   }

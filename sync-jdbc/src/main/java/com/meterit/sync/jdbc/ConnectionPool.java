@@ -2,6 +2,7 @@ package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.ConfigurationException;
 import java.time.Duration;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -35,7 +36,9 @@ final class ConnectionPool {
   private ConnectionPool() {}
 
   /**
-   * Opens a pool and its first connection.
+   * Opens a pool and its first connection. Every connection to SQLite gets {@link
+   * SqliteSettings#PRAGMAS}, and a missing SQLite file is made private first ({@link
+   * SqliteSettings#createPrivateFile}).
    *
    * @throws ConfigurationException naming HikariCP when it is not on the class path
    * @throws com.meterit.sync.api.ReadingSourceException when the first connection fails
@@ -47,7 +50,13 @@ final class ConnectionPool {
           + "connections with it. Add com.zaxxer:HikariCP 7.x, or build the source on your own "
           + "DataSource with JdbcReadingSource.builder(dataSource)");
     }
-    return HikariPool.open(jdbcUrl, user, password);
+    if (SqliteSettings.fileOf(jdbcUrl) != null) {
+      // Before the driver opens it, or it would make the file with the process's umask.
+      SqliteSettings.createPrivateFile(jdbcUrl);
+    }
+    Properties driverProperties = isSqlite(jdbcUrl) ? SqliteSettings.pragmasUnder(jdbcUrl)
+        : new Properties();
+    return HikariPool.open(jdbcUrl, user, password, driverProperties);
   }
 
   static boolean available(ClassLoader loader) {
@@ -57,6 +66,10 @@ final class ConnectionPool {
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
+  }
+
+  static boolean isSqlite(String jdbcUrl) {
+    return jdbcUrl.regionMatches(true, 0, "jdbc:sqlite:", 0, "jdbc:sqlite:".length());
   }
 
   /** The URL with any password parameter masked, for messages. */

@@ -55,6 +55,11 @@ enum Dialect {
       // H2's VARCHAR holds up to 1,000,000 characters: a fragmented batch of 100,000 ids fits.
       return "VARCHAR";
     }
+
+    @Override
+    long maxDeclaredTextLength() {
+      return 1_000_000;
+    }
   },
 
   /**
@@ -225,6 +230,16 @@ enum Dialect {
    * selected; null where SUBSTR and LENGTH take any type as it is (SQLite).
    */
   abstract String textCast();
+
+  /**
+   * The longest a mapped text column may be declared, in characters. H2 keeps a row's values in
+   * the row and rewrites all of them to change one column (a quarantine, an added column): rows
+   * of 5-million-character values exhausted a 256 MB heap, however little a claim reads. Elsewhere
+   * a claim's bounded read is enough: PostgreSQL keeps large values apart, SQLite steps row by row.
+   */
+  long maxDeclaredTextLength() {
+    return Long.MAX_VALUE;
+  }
 
   /** The type of unbounded text columns, such as a batch's id ranges. */
   abstract String longTextType();

@@ -1,8 +1,11 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.StoreFault;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -15,6 +18,15 @@ final class HikariPool {
   private HikariPool() {}
 
   static DataSource open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, new Properties());
+  }
+
+  /**
+   * @param driverProperties passed to the driver with every connection it opens; settings in the
+   *     URL win over them (sqlite-jdbc reads both)
+   */
+  static DataSource open(String jdbcUrl, String user, String password,
+      Properties driverProperties) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("meter-sync");
     config.setJdbcUrl(jdbcUrl);
@@ -24,6 +36,7 @@ final class HikariPool {
     if (password != null && !password.isEmpty()) {
       config.setPassword(password);
     }
+    config.setDataSourceProperties(driverProperties);
     config.setMaximumPoolSize(ConnectionPool.MAX_SIZE);
     config.setMinimumIdle(ConnectionPool.MIN_IDLE);
     config.setMaxLifetime(ConnectionPool.MAX_LIFETIME.toMillis());
@@ -40,8 +53,10 @@ final class HikariPool {
       // driver's exception is not attached: a host that logs this one with its causes would
       // print the driver's own message, password and all.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      StoreFault fault = cause instanceof SQLException
+          ? SqlFaults.classify(null, (SQLException) cause) : StoreFault.TRANSIENT;
       throw new ReadingSourceException("connecting failed: " + cause.getClass().getName() + ": "
-          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), null);
+          + ConnectionPool.mask(String.valueOf(cause.getMessage()), password), null, fault);
     }
   }
 }

@@ -1,13 +1,17 @@
 package com.meterit.sync.jdbc;
 
 import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.StoreFault;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs work in one transaction on a borrowed connection, and maps failures to the API's. */
+/**
+ * Runs work in one transaction on a borrowed connection, and maps failures to the API's, each
+ * with its {@link StoreFault}.
+ */
 final class Jdbc {
   private static final Logger log = LoggerFactory.getLogger(Jdbc.class);
 
@@ -15,10 +19,22 @@ final class Jdbc {
     T run(Connection connection) throws SQLException;
   }
 
-  private final DataSource dataSource;
+  private final Dialect dialect;
+  private volatile DataSource dataSource;
 
-  Jdbc(DataSource dataSource) {
+  /** @param dialect the database, or null while it is being recognized */
+  Jdbc(DataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** Borrows from {@code fresh} from now on: a reopened pool. */
+  void replace(DataSource fresh) {
+    this.dataSource = fresh;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
   }
 
   /**
@@ -45,8 +61,18 @@ final class Jdbc {
         }
       }
     } catch (SQLException e) {
-      throw new ReadingSourceException(what + " failed: " + e.getMessage(), e);
+      throw failure(what, e, dialect);
     }
+  }
+
+  /**
+   * {@code e} as the API's exception: {@code "settling a batch failed (disk full): ..."}, the
+   * words in brackets naming any fault other than a transient one.
+   */
+  static ReadingSourceException failure(String what, SQLException e, Dialect dialect) {
+    StoreFault fault = SqlFaults.classify(dialect, e);
+    String kind = fault == StoreFault.TRANSIENT ? "" : " (" + SqlFaults.label(fault) + ")";
+    return new ReadingSourceException(what + " failed" + kind + ": " + e.getMessage(), e, fault);
   }
 
   private static void rollbackQuietly(Connection c) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +56,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Durability</h2>
  * A settlement or a journal row must survive a crash of the process before the next send.
  * PostgreSQL and SQLite (in its default synchronous modes) write each commit before it returns.
- * H2 writes commits lazily by default, about a second later; {@link #DEFAULT_DB_URL} sets
- * {@code WRITE_DELAY=0}, which writes every commit to the file before it returns: it survives a
- * killed process, though not a power cut (H2 does not force commits to the disk). Set it in your
- * own H2 URL too.
+ * SQLite survives a power cut too with the settings this library gives every connection it
+ * opens ({@link SqliteSettings#PRAGMAS}); set them on your own SQLite DataSource. H2 writes
+ * commits lazily by default, about a second later; {@link #H2_FILE_URL} sets {@code
+ * WRITE_DELAY=0}, which writes every commit to the file before it returns: it survives a killed
+ * process, though not a power cut (H2 forces its file to the disk only when it closes it). Set
+ * it in your own H2 URL too.
  *
  * <h2>Threads and locks</h2>
  * Thread-safe. Where holds live in the process, one lock guards them, and it is always taken
@@ -89,19 +92,31 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   /** The environment variable of the lease length, in whole seconds. */
   public static final String SYNC_LEASE_SECONDS = "SYNC_LEASE_SECONDS";
   /**
-   * The default Sync Database: an H2 file under {@code ./data}, {@value}. {@code WRITE_DELAY=0}
-   * writes each commit to the file before it returns (H2's default is up to 500 ms later), so a
-   * killed process loses no settlement: it costs one file write per commit, a few per batch.
-   * {@code AUTO_SERVER=TRUE} lets other processes (a meter collector, the agent's operator
-   * commands) open the same file while this one runs: the first process serves it to the others
-   * over a TCP port that only a client holding the random key in the file's lock file can use.
-   * {@code CACHE_SIZE=4096} keeps H2's page cache at 4 MiB: a queue touches few pages at a time,
-   * and a larger cache in a gateway's small heap only makes the collector work harder (a 1M drain
-   * under {@code -Xmx64m}: 78,000 readings/s with H2's default cache, 104,000 with this one; no
-   * slower with a large heap; docs/benchmarks.md).
+   * The environment variable of the unit of reading times a collector writes as a bare number
+   * ({@code seconds}, {@code millis}, {@code micros} or {@code nanos} since 1970); see {@link
+   * ReadingsTable.Builder#setNumericTimestampUnit}.
    */
-  public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/meter-sync;NON_KEYWORDS=VALUE"
-      + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0;AUTO_SERVER=TRUE;CACHE_SIZE=4096";
+  public static final String SYNC_READ_AT_UNIT = "SYNC_READ_AT_UNIT";
+  /**
+   * The default Sync Database: an SQLite file under {@code ./data}, {@value}. Every connection
+   * the library opens to it runs {@link SqliteSettings#PRAGMAS} (WAL, {@code synchronous=FULL},
+   * a 5 s busy timeout), which keep each commit through a power cut and let collectors in other
+   * processes insert while it drains; a missing file and directory are created {@code 0600} and
+   * {@code 0700}.
+   */
+  public static final String DEFAULT_DB_URL = "jdbc:sqlite:./data/meter-sync.db";
+  /**
+   * The H2 file that was the default Sync Database before SQLite, {@value}, for a host that
+   * keeps its H2 queue. {@code WRITE_DELAY=0} writes each commit to the file before it returns
+   * (H2's default is up to 500 ms later), so a killed process loses no settlement; H2 forces its
+   * file to the disk only when it closes the store, so it is <em>not</em> power-safe. {@code
+   * CACHE_SIZE=4096} keeps H2's page cache at 4 MiB: a queue touches few pages at a time, and a
+   * larger cache in a gateway's small heap only makes the collector work harder (a 1M drain under
+   * {@code -Xmx64m}: 78,000 readings/s with H2's default cache, 104,000 with this one;
+   * docs/benchmarks.md). One process opens it at a time.
+   */
+  public static final String H2_FILE_URL = "jdbc:h2:file:./data/meter-sync;NON_KEYWORDS=VALUE"
+      + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0;CACHE_SIZE=4096";
 
   private final Jdbc jdbc;
   private final Statements sql;
@@ -112,14 +127,21 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   private final SyncListener listener;
   private final JdbcSyncHistory history;
   private final String description;
-  private final AutoCloseable ownedPool;
+  private final Supplier<DataSource> reopener;
+  private final Object poolLock = new Object();
+  // Guarded by poolLock.
+  private AutoCloseable ownedPool;
+  private boolean closed;
+  private final RowReader rows;
 
   JdbcReadingSource(JdbcReadingSourceBuilder b, Dialect dialect, String workerId) {
-    this.jdbc = new Jdbc(b.dataSource);
+    this.jdbc = new Jdbc(b.dataSource, dialect);
     this.ownedPool = b.ownedPool;
+    this.reopener = b.reopener;
     this.sql = new Statements(dialect, b.table);
     this.journal = new Journal(dialect, b.table);
-    QueueRows queue = new QueueRows(sql, new RowReader(dialect, b.table));
+    this.rows = new RowReader(dialect, b.table);
+    QueueRows queue = new QueueRows(sql, rows);
     long leaseMillis = b.lease.toMillis();
     this.claims = dialect.sharedClaims()
         ? new TableLeases(jdbc, queue, journal, b.clock, leaseMillis, workerId)
@@ -154,11 +176,26 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     DataSource pool = ConnectionPool.open(jdbcUrl, user, password);
     JdbcReadingSourceBuilder builder = new JdbcReadingSourceBuilder(pool);
     builder.ownedPool = (AutoCloseable) pool;
+    builder.reopener = () -> ConnectionPool.open(jdbcUrl, user, password);
     return builder;
   }
 
   /**
-   * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}), {@code SYNC_DB_USER} and
+   * The JDBC URL that {@link #fromEnv(Map)} opens: {@code SYNC_DB_URL}, or {@link
+   * #DEFAULT_DB_URL} when it is unset or blank.
+   *
+   * @throws ConfigurationException naming {@code SYNC_DB_URL} when it is unset and the file of
+   *     the former default, H2's {@code ./data/meter-sync.mv.db}, is there: starting an empty
+   *     SQLite queue beside it would strand its readings. The message says how to keep H2 or
+   *     move the readings over.
+   */
+  public static String databaseUrl(Map<String, String> env) {
+    return EnvSettings.url(Objects.requireNonNull(env, "env"));
+  }
+
+  /**
+   * A source on {@code SYNC_DB_URL} (default {@link #DEFAULT_DB_URL}; see {@link
+   * #databaseUrl}), {@code SYNC_DB_USER} and
    * {@code SYNC_DB_PASSWORD}, with a small HikariCP pool (see {@link #builder(String, String,
    * String)}; HikariCP must be on the class path): the Java side of the original {@code
    * createDatabaseFromEnv}. {@code SYNC_WORKER_ID} (default: see {@link
@@ -188,9 +225,16 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
    */
   public void createSchema() {
     jdbc.inTransaction("creating the schema", c -> {
+      // Before any column is added: on H2 that rewrites every row, huge ones too.
+      rows.refuseUnboundedColumns(c);
       Schema.create(c, sql, journal);
       return null;
     });
+  }
+
+  /** The DataSource this source borrows its connections from, for tests. */
+  DataSource dataSource() {
+    return jdbc.dataSource();
   }
 
   /** The sync history kept in this database, for {@code SyncManagerBuilder.setHistory}. */
@@ -396,13 +440,47 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
   }
 
   /**
-   * Closes the connections of the pool that {@link #fromEnv()} created. A source built on the
+   * Closes the pool that {@link #fromEnv()} or {@link #builder(String, String, String)} opened
+   * and opens a fresh one, for a database that was closed under it or failed: the old pool's
+   * connections may all be dead, and a pool does not always see it. What this source holds (its
+   * claims, the journal's batches, the drainer lock) stays as it was, so a batch in flight is
+   * still settled or sent again unchanged. A source on the host's DataSource cannot reopen it.
+   *
+   * @return true when a fresh pool connected; false when the DataSource is the host's, or the
+   *     source is closed
+   * @throws ReadingSourceException when the fresh pool cannot connect, with its {@link
+   *     com.meterit.sync.api.StoreFault}; the old pool is closed either way
+   */
+  public boolean reopen() {
+    if (reopener == null) {
+      return false;
+    }
+    synchronized (poolLock) {
+      if (closed) {
+        return false;
+      }
+      closeQuietly(ownedPool);
+      ownedPool = null;
+      DataSource fresh = reopener.get();
+      ownedPool = (AutoCloseable) fresh;
+      jdbc.replace(fresh);
+      return true;
+    }
+  }
+
+  /**
+   * Closes the connections of the pool that {@link #fromEnv()} created, and gives up what the
+   * source holds in this process (on H2 and SQLite, the drainer lock). A source built on the
    * host's DataSource leaves it alone. Idempotent.
    */
   @Override
   public void close() {
     claims.close();
-    closeQuietly(ownedPool);
+    synchronized (poolLock) {
+      closed = true;
+      closeQuietly(ownedPool);
+      ownedPool = null;
+    }
   }
 
   static void closeQuietly(AutoCloseable pool) {

@@ -4,6 +4,7 @@ import com.meterit.sync.api.SyncListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** Builds a {@link JdbcReadingSource}: see {@link JdbcReadingSource#builder}. Not thread-safe. */
@@ -11,6 +12,8 @@ public final class JdbcReadingSourceBuilder {
   final DataSource dataSource;
   /** The pool that builder(jdbcUrl, ...) opened, which the source closes; else null. */
   AutoCloseable ownedPool;
+  /** Opens a fresh pool like the owned one, for {@link JdbcReadingSource#reopen()}; or null. */
+  Supplier<DataSource> reopener;
   ReadingsTable table = ReadingsTable.defaults();
   Clock clock = Clock.systemUTC();
   Duration lease = JdbcReadingSource.DEFAULT_LEASE;
@@ -90,7 +93,9 @@ public final class JdbcReadingSourceBuilder {
   }
 
   /**
-   * Connects once to recognize the database.
+   * Connects once to recognize the database. On SQLite it also reads the journal mode, the
+   * synchronous level and the busy timeout, and warns once when they are not {@link
+   * SqliteSettings#PRAGMAS power-safe}.
    *
    * @throws UnsupportedDatabaseException when it is not H2 2.x, PostgreSQL or SQLite
    * @throws ReadingSourceException when the database cannot be reached
@@ -98,7 +103,13 @@ public final class JdbcReadingSourceBuilder {
   public JdbcReadingSource build() {
     Dialect dialect;
     try {
-      dialect = new Jdbc(dataSource).inTransaction("connecting", Dialect::detect);
+      dialect = new Jdbc(dataSource, null).inTransaction("connecting", c -> {
+        Dialect detected = Dialect.detect(c);
+        if (detected == Dialect.SQLITE) {
+          SqliteSettings.warnIfNotPowerSafe(c);
+        }
+        return detected;
+      });
     } catch (RuntimeException e) {
       JdbcReadingSource.closeQuietly(ownedPool);
       throw e;

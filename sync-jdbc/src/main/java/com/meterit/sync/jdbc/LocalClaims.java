@@ -133,11 +133,19 @@ final class LocalClaims {
     return Math.min(floor(), excluded.first());
   }
 
-  /** Ids that are pending again and in no batch: claimable by the next new batch. */
-  void released(List<long[]> runs) {
-    if (!runs.isEmpty()) {
-      excluded.removeAll(runs);
-      returned(runs.get(0)[0]);
+  /**
+   * Ids of a re-formed batch: those in its parts stay excluded, every other id of the batch is
+   * claimable again. That includes ids that were in the journaled batch but not in the claim (a
+   * row quarantined when the batch resumed), which an operator may re-queue.
+   */
+  void reformed(List<long[]> batch, List<long[]> parts) {
+    IdRangeSet freed = new IdRangeSet();
+    freed.addAll(batch);
+    freed.removeAll(parts);
+    excluded.removeAll(batch);
+    excluded.addAll(parts);
+    if (!freed.isEmpty()) {
+      returned(freed.first());
     }
   }
 

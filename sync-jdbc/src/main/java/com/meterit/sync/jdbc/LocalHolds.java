@@ -25,6 +25,8 @@ final class LocalHolds {
     long leaseUntil;
     /** Being settled or re-formed: not to be expired nor handed out. */
     boolean busy;
+    /** Until when an un-held batch is not handed out: some of its rows did not read. */
+    long setAsideUntil;
 
     Held(Journal.Batch batch) {
       this.batch = batch;
@@ -57,11 +59,11 @@ final class LocalHolds {
     }
   }
 
-  /** The un-held batch with the lowest first id, or null. */
-  Held nextUnheld() {
+  /** The un-held batch with the lowest first id that is not set aside at {@code nowMillis}. */
+  Held nextUnheld(long nowMillis) {
     Held next = null;
     for (Held held : batches.values()) {
-      if (held.token == 0 && !held.busy
+      if (held.token == 0 && !held.busy && held.setAsideUntil <= nowMillis
           && (next == null || held.batch.firstId < next.batch.firstId)) {
         next = held;
       }

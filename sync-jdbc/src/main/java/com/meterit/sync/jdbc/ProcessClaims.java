@@ -74,8 +74,8 @@ final class ProcessClaims implements ClaimModel {
         jdbc.inTransaction("loading the batch journal", this::loadJournal);
       }
       holds.expireLapsed(now);
-      for (Held next = holds.nextUnheld(); next != null; next = holds.nextUnheld()) {
-        Claim resumed = resume(next, now, poisoned);
+      for (Held next = holds.nextUnheld(now); next != null; next = holds.nextUnheld(now)) {
+        Claim resumed = resume(next, now);
         if (resumed != null) {
           return resumed;
         }
@@ -129,18 +129,26 @@ final class ProcessClaims implements ClaimModel {
     return null;
   }
 
-  /** Holds the lock. @return the claim, or null when the batch had nothing left to send */
-  private Claim resume(Held held, long now, List<Rejection> poisoned) {
+  /**
+   * Holds the lock. @return the claim, or null when the batch had nothing left to send or was set
+   * aside
+   */
+  private Claim resume(Held held, long now) {
     List<Rejection> bad = new ArrayList<>();
     List<Reading> readings = jdbc.inTransaction("reading a journaled batch back", c -> {
+      bad.clear();
       queue.beginWrite(c, journal);
       List<Reading> read = queue.readBatch(c, held.batch, Statements.PENDING, bad);
-      if (read.isEmpty()) {
+      if (read.isEmpty() && bad.isEmpty()) {
         journal.deleteHeld(c, held.batch.id, held.batch.token);
       }
       return read;
     });
-    poisoned.addAll(bad);
+    if (!bad.isEmpty()) {
+      held.setAsideUntil = now + leaseMillis;
+      QueueRows.setAside(held.batch, bad);
+      return null;
+    }
     if (readings.isEmpty()) {
       holds.remove(held);
       local.settled(held.batch.ranges);
@@ -275,7 +283,6 @@ final class ProcessClaims implements ClaimModel {
   @Override
   public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
     List<List<Reading>> checked = ClaimModel.checkParts(claim, parts);
-    List<Long> left = ClaimModel.leftOut(claim, checked);
     Held held = hold(claim);
     long now = clock.millis();
     List<Held> formed = new ArrayList<>(checked.size());
@@ -307,8 +314,14 @@ final class ProcessClaims implements ClaimModel {
         held.busy = false;
         if (done) {
           holds.remove(held);
-          formed.forEach(holds::add);
-          local.released(IdRanges.of(left));
+          List<long[]> kept = new ArrayList<>();
+          for (Held part : formed) {
+            holds.add(part);
+            kept.addAll(part.batch.ranges);
+          }
+          // The journaled ranges, not the claim's readings: a row quarantined when the batch
+          // resumed is in the first and not the second, and must not stay excluded for good.
+          local.reformed(held.batch.ranges, kept);
         }
       }
     }

@@ -121,10 +121,12 @@ final class QueueRows {
 
   /**
    * Reads a journaled batch back by its ranges, in the status its readings have while journaled,
-   * ascending by id. A row that is no longer a valid reading is quarantined, in this transaction.
+   * ascending by id. A row that is no longer a valid reading goes into {@code unreadable}, and is
+   * not quarantined: the batch may have reached the server, so its other readings must not go
+   * out in another batch ({@link #setAside}).
    */
-  List<Reading> readBatch(Connection c, Journal.Batch batch, int status, List<Rejection> poisoned)
-      throws SQLException {
+  List<Reading> readBatch(Connection c, Journal.Batch batch, int status,
+      List<Rejection> unreadable) throws SQLException {
     List<Reading> readings = new ArrayList<>(Math.min(batch.size, 10_000));
     try (PreparedStatement select = c.prepareStatement(
         sql.rowsInRange(rows.columns(c, ""), status))) {
@@ -132,11 +134,10 @@ final class QueueRows {
         select.setLong(1, range[0]);
         select.setLong(2, range[1]);
         try (ResultSet rs = select.executeQuery()) {
-          rows.read(rs, id -> true, readings, poisoned);
+          rows.read(rs, id -> true, readings, unreadable);
         }
       }
     }
-    quarantine(c, poisoned);
     return readings;
   }
 
@@ -241,6 +242,22 @@ final class QueueRows {
    * Checks a batch read back against its journaled digest. A difference means rows were changed
    * behind meter-sync's back: the batch goes out under a new id, which a server may count twice.
    */
+  /**
+   * Says why a journaled batch is not sent: some of its rows no longer read as readings (the
+   * read-at unit or the value bounds changed with an upgrade, or a row was edited). It may have
+   * reached the server, so sending the rest under a new id could count them twice, and
+   * quarantining those rows would send them later in another batch. It stays journaled, its
+   * readings pending, and is tried again a lease later: once the rows read as before, it goes out
+   * unchanged.
+   */
+  static void setAside(Journal.Batch batch, List<Rejection> unreadable) {
+    log.error("Journaled {} is set aside, not sent: {} of its readings no longer read as "
+        + "readings, first {}: {}. It may have reached the Client System, so it is sent only "
+        + "as it was; restore those rows (or declare their read-at unit with "
+        + "ReadingsTable.Builder.setNumericTimestampUnit) and it goes out unchanged",
+        batch, unreadable.size(), unreadable.get(0).readingId(), unreadable.get(0).reason());
+  }
+
   static void checkDigest(Journal.Batch batch, Claim claim) {
     if (!claim.batch().batchId().equals(batch.batchId)) {
       log.error("Journaled {} changed in the Sync Database: it now has {} readings and id {}; "

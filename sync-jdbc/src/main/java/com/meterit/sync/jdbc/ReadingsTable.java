@@ -1,6 +1,9 @@
 package com.meterit.sync.jdbc;
 
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class ReadingsTable {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+  private static final Set<ChronoUnit> EPOCH_UNITS =
+      EnumSet.of(ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS, ChronoUnit.NANOS);
 
   /** The default table: {@value}. */
   public static final String DEFAULT_TABLE = "meter_readings";
@@ -30,6 +35,8 @@ public final class ReadingsTable {
   final String quality;
   final String historyTable;
   final String journalTable;
+  /** The unit of a reading time written as a bare number, or null when none is declared. */
+  final ChronoUnit numericTimestampUnit;
 
   private ReadingsTable(Builder b) {
     this.table = b.table;
@@ -40,6 +47,7 @@ public final class ReadingsTable {
     this.unit = b.unit;
     this.quality = b.quality;
     this.historyTable = b.historyTable;
+    this.numericTimestampUnit = b.numericTimestampUnit;
     this.journalTable = b.journalTable != null ? b.journalTable
         : checkIdentifier(b.table + JOURNAL_SUFFIX, "journalTable");
   }
@@ -70,7 +78,9 @@ public final class ReadingsTable {
   public String toString() {
     return "ReadingsTable{table=" + table + ", id=" + id + ", meterId=" + meterId + ", readAt="
         + readAt + ", value=" + value + ", unit=" + unit + ", quality=" + quality
-        + ", historyTable=" + historyTable + ", journalTable=" + journalTable + '}';
+        + ", historyTable=" + historyTable + ", journalTable=" + journalTable
+        + (numericTimestampUnit == null ? "" : ", numericTimestampUnit=" + numericTimestampUnit.name())
+        + '}';
   }
 
   /** Builds a {@link ReadingsTable}. Each setter refuses a name that is not a plain identifier. */
@@ -84,6 +94,7 @@ public final class ReadingsTable {
     private String quality = "quality";
     private String historyTable = "meter_sync_runs";
     private String journalTable;
+    private ChronoUnit numericTimestampUnit;
 
     Builder() {}
 
@@ -142,6 +153,26 @@ public final class ReadingsTable {
      */
     public Builder setJournalTable(String journalTable) {
       this.journalTable = checkIdentifier(journalTable, "journalTable");
+      return this;
+    }
+
+    /**
+     * The unit of a reading time that the read-at column holds as a bare whole number, counted
+     * from 1970-01-01T00:00:00Z: {@code SECONDS}, {@code MILLIS}, {@code MICROS} or {@code
+     * NANOS}. Not set by default, and then such a reading is quarantined, with a reason naming
+     * the column: {@code 1767225600} is 2026 in seconds and January 1970 in milliseconds, and
+     * nothing in the number says which. Times written as ISO-8601 or SQL timestamps, and columns
+     * of a timestamp type, are read as before whatever this says.
+     *
+     * @throws IllegalArgumentException when {@code unit} is not one of those four
+     */
+    public Builder setNumericTimestampUnit(ChronoUnit unit) {
+      Objects.requireNonNull(unit, "numericTimestampUnit");
+      if (!EPOCH_UNITS.contains(unit)) {
+        throw new IllegalArgumentException(
+            "numericTimestampUnit must be SECONDS, MILLIS, MICROS or NANOS: " + unit.name());
+      }
+      this.numericTimestampUnit = unit;
       return this;
     }
 

@@ -1,7 +1,9 @@
 package com.meterit.sync.jdbc;
 
+import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,8 +16,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongPredicate;
@@ -80,6 +82,8 @@ final class RowReader {
   private void introspect(Connection c) throws SQLException {
     String q = ALIAS;
     int[] types = new int[6];
+    String[] typeNames = new String[6];
+    long[] sizes = new long[6];
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT " + q(names.id) + ", " + q(names.meterId) + ", "
             + q(names.readAt) + ", " + q(names.value) + ", " + q(names.unit) + ", "
@@ -87,9 +91,20 @@ final class RowReader {
       ResultSetMetaData meta = rs.getMetaData();
       for (int i = 0; i < types.length; i++) {
         types[i] = meta.getColumnType(i + 1);
+        typeNames[i] = meta.getColumnTypeName(i + 1);
+        sizes[i] = meta.getPrecision(i + 1);
       }
     }
     boolean timestamps = dialect.isTimestampType(types[2]);
+    String[] columnNames = {names.id, names.meterId, names.readAt, names.value, names.unit,
+        names.quality};
+    int[] limits = {0, Reading.MAX_METER_ID_LENGTH, MAX_TEXT_TIMESTAMP_LENGTH, MAX_VALUE_LENGTH,
+        Reading.MAX_UNIT_LENGTH, Reading.MAX_QUALITY_LENGTH};
+    for (int i = 1; i < types.length; i++) {
+      if (Dialect.isTextType(types[i]) && sizes[i] > dialect.maxDeclaredTextLength()) {
+        throw unbounded(columnNames[i], typeNames[i], sizes[i], limits[i]);
+      }
+    }
     String list = q + q(names.id)
         + ", " + bounded(q + q(names.meterId), types[1], Reading.MAX_METER_ID_LENGTH)
         + ", " + (timestamps ? q + q(names.readAt) + ", 0"
@@ -103,6 +118,33 @@ final class RowReader {
 
   private String q(String name) {
     return dialect.quote(name);
+  }
+
+  private ConfigurationException unbounded(String column, String type, long size, int limit) {
+    return new ConfigurationException(names.table + "." + column, "column " + column
+        + " of table " + names.table + " is " + type + " of up to " + size + " characters; on "
+        + dialect + " each mapped text column must be declared with at most "
+        + dialect.maxDeclaredTextLength() + " (for example ALTER TABLE " + names.table
+        + " ALTER COLUMN " + column + " SET DATA TYPE VARCHAR(" + limit + ")): H2 rewrites a "
+        + "whole row to quarantine it, and unbounded values exhaust the heap");
+  }
+
+  /**
+   * Refuses, before anything is written, a table whose text columns are declared larger than the
+   * database can rewrite safely; does nothing where the database has no such limit, or before
+   * the table exists.
+   */
+  void refuseUnboundedColumns(Connection c) throws SQLException {
+    if (dialect.maxDeclaredTextLength() == Long.MAX_VALUE || columns != null) {
+      return;
+    }
+    try (ResultSet tables = c.getMetaData().getTables(null, null,
+        dialect.quote(names.table).replace("\"", ""), null)) {
+      if (!tables.next()) {
+        return;
+      }
+    }
+    introspect(c);
   }
 
   /** A prefix one longer than the limit, so that an oversized value is seen, and the length. */
@@ -177,7 +219,7 @@ final class RowReader {
         at = time == null ? null : time.toInstant();
       } else {
         text = text(rs, 4, MAX_TEXT_TIMESTAMP_LENGTH, names.readAt);
-        at = text == null ? null : parseTimestamp(text);
+        at = text == null ? null : timestamp(text);
       }
     } catch (BadRowException e) {
       throw e;
@@ -197,11 +239,19 @@ final class RowReader {
     if (text == null) {
       return null;
     }
+    BigDecimal value;
     try {
-      return new BigDecimal(text.trim());
+      value = new BigDecimal(text.trim());
     } catch (NumberFormatException e) {
       throw new BadRowException(names.value + " is not a decimal number: '" + excerpt(text) + "'");
     }
+    // A short text can stand for a value no one can write out ('1E+2147483647'): refused here,
+    // by the bounds every Reading keeps, so that the reason names the column.
+    String problem = PlainDecimal.problem(value);
+    if (problem != null) {
+      throw new BadRowException(names.value + " " + problem + ": '" + excerpt(text) + "'");
+    }
+    return value;
   }
 
   /** A connection failure fails the claim; any other failure to convert is the row's. */
@@ -215,12 +265,39 @@ final class RowReader {
     return new BadRowException(column + " cannot be read: " + excerpt(String.valueOf(e.getMessage())));
   }
 
-  /** ISO-8601 instants, SQL timestamps with or without an offset (then UTC), or epoch millis. */
+  /**
+   * A text reading time: a bare number in the unit the table declares, else as {@link
+   * #parseTimestamp}.
+   */
+  private Instant timestamp(String text) throws BadRowException {
+    String t = text.trim();
+    if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return parseTimestamp(t);
+    }
+    ChronoUnit unit = names.numericTimestampUnit;
+    if (unit == null) {
+      // 1767225600 is 2026 in seconds and 1970 in milliseconds: guessing sends a wrong time.
+      throw new BadRowException(names.readAt + " is a number of no declared unit: '"
+          + excerpt(text) + "' (seconds or milliseconds? see "
+          + "ReadingsTable.Builder.setNumericTimestampUnit)");
+    }
+    long count = Long.parseLong(t);
+    switch (unit) {
+      case SECONDS:
+        return Instant.ofEpochSecond(count);
+      case MILLIS:
+        return Instant.ofEpochMilli(count);
+      case MICROS:
+        return Instant.ofEpochSecond(Math.floorDiv(count, 1_000_000L),
+            Math.floorMod(count, 1_000_000L) * 1_000L);
+      default:
+        return Instant.ofEpochSecond(0, count);
+    }
+  }
+
+  /** ISO-8601 instants, or SQL timestamps with or without an offset (then UTC). */
   static Instant parseTimestamp(String text) {
     String t = text.trim();
-    if (!t.isEmpty() && t.length() <= 15 && t.chars().allMatch(Character::isDigit)) {
-      return Instant.ofEpochMilli(Long.parseLong(t));
-    }
     if (t.indexOf('T') > 0) {
       return t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")
           ? OffsetDateTime.parse(t).toInstant()
@@ -257,15 +334,6 @@ final class RowReader {
 
     BadRowException(String reason) {
       super(reason, null, false, false);
-    }
-  }
-
-  /** Parses without throwing checked exceptions, for callers that only display timestamps. */
-  static Instant tryParseTimestamp(String text) {
-    try {
-      return parseTimestamp(text);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      return null;
     }
   }
 }

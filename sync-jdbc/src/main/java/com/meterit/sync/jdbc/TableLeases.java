@@ -71,7 +71,7 @@ final class TableLeases implements ClaimModel {
     // The local time before the statement: the database's lease ends later, never sooner.
     long now = clock.millis();
     if (now >= nextTakeoverAt) {
-      Claim resumed = takeOver(now, poisoned);
+      Claim resumed = takeOver(now);
       if (resumed != null) {
         return resumed;
       }
@@ -91,7 +91,7 @@ final class TableLeases implements ClaimModel {
     }
   }
 
-  private Claim takeOver(long now, List<Rejection> poisoned) {
+  private Claim takeOver(long now) {
     while (true) {
       long token = Journal.newId();
       Object[] taken = jdbc.inTransaction("taking over a journaled batch", c -> {
@@ -99,13 +99,18 @@ final class TableLeases implements ClaimModel {
         if (batch == null) {
           return null;
         }
-        List<Reading> readings = queue.readBatch(c, batch, Statements.CLAIMED, poisoned);
+        List<Rejection> bad = new ArrayList<>();
+        List<Reading> readings = queue.readBatch(c, batch, Statements.CLAIMED, bad);
+        if (!bad.isEmpty()) {
+          // Taken over and not sent: this worker's lease keeps it aside until it lapses.
+          return new Object[] {batch, readings, bad};
+        }
         if (readings.isEmpty()) {
           journal.deleteHeld(c, batch.id, token);
         } else {
           queue.forEachRange(c, sql.countAttempts(Statements.CLAIMED), batch.ranges);
         }
-        return new Object[] {batch, readings};
+        return new Object[] {batch, readings, bad};
       });
       if (taken == null) {
         return null;
@@ -113,6 +118,12 @@ final class TableLeases implements ClaimModel {
       Journal.Batch batch = (Journal.Batch) taken[0];
       @SuppressWarnings("unchecked")
       List<Reading> readings = (List<Reading>) taken[1];
+      @SuppressWarnings("unchecked")
+      List<Rejection> bad = (List<Rejection>) taken[2];
+      if (!bad.isEmpty()) {
+        QueueRows.setAside(batch, bad);
+        continue;
+      }
       if (readings.isEmpty()) {
         log.error("Journaled {} has no pending readings left in {}; dropped from the journal",
             batch, sql.rawTable);

@@ -13,8 +13,11 @@
  *
  * <p>On PostgreSQL, any number of workers drain one table; their leases live in the journal and
  * the database's clock judges them. On H2 and SQLite, one process owns the file and holds its
- * batches in memory. For H2, use {@code WRITE_DELAY=0} in the URL (as {@link
- * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL} does) so that a killed process loses no
- * settlement.
+ * batches in memory. SQLite is the default ({@link
+ * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}); every SQLite connection the library
+ * opens gets {@link com.meterit.sync.jdbc.SqliteSettings#PRAGMAS}, which keep its commits through a
+ * power cut. For H2, use {@code WRITE_DELAY=0} in the URL (as {@link
+ * com.meterit.sync.jdbc.JdbcReadingSource#H2_FILE_URL} does) so that a killed process loses no
+ * settlement; H2 does not survive a power cut.
  */
 package com.meterit.sync.jdbc;

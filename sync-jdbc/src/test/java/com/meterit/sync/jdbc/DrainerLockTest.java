@@ -3,6 +3,7 @@ package com.meterit.sync.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ReadingSourceException;
@@ -12,7 +13,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two processes on one H2 file through {@code AUTO_SERVER}, as two agents with the default URL
- * would be. Batches of an embedded file are held in the memory of the process that drains it, so
+ * Two processes on one H2 file through {@code AUTO_SERVER}, as two agents on a host's H2 URL that
+ * enables it would be. Batches of an embedded file are held in the memory of the process that drains it, so
  * a second drainer would put the same readings in a second batch: it must claim nothing while the
  * first lives, and take over, first batch first, once it is killed. The review's findings are
  * here too: each failed before its mend.
@@ -49,8 +52,8 @@ class DrainerLockTest {
       try (JdbcReadingSource second = JdbcReadingSource.builder(url, null, null).build()) {
         ReadingSourceException refused = assertThrows(ReadingSourceException.class,
             () -> second.claim(100));
-        assertTrue(refused.getMessage().contains("another process is draining"),
-            refused.getMessage());
+        assertTrue(refused.getMessage().contains("another process (pid " + first.pid()
+            + ") is draining"), refused.getMessage());
 
         first.kill();
 
@@ -122,6 +125,46 @@ class DrainerLockTest {
     return url;
   }
 
+  /**
+   * A lock file others could open (0644) let any local user take a shared lock on it, and the
+   * agent's exclusive one failed on every run: the lock is private now, in a directory of its own.
+   */
+  @Test
+  void theLockFileIsPrivateInADirectoryOnlyTheAgentMayWrite() throws Exception {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    String database = dir.resolve("sync").toString();
+    DrainerLock lock = DrainerLock.acquire(database, "meter_readings");
+    try {
+      Path file = DrainerLock.lockFileOf(database, "meter_readings");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      assertEquals("rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+      assertEquals(Long.toString(ProcessHandle.current().pid()),
+          Files.readString(file).trim(), "the holder's pid is in the file");
+    } finally {
+      lock.release();
+    }
+  }
+
+  @Test
+  void looserModesOfAnExistingLockFileAndItsDirectoryAreTightened() throws Exception {
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    String database = dir.resolve("sync").toString();
+    Path file = DrainerLock.lockFileOf(database, "meter_readings");
+    Files.createDirectories(file.getParent());
+    Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.writeString(file, "");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    DrainerLock lock = DrainerLock.acquire(database, "meter_readings");
+    try {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      assertEquals("rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    } finally {
+      lock.release();
+    }
+  }
+
   private static Set<Long> ids(Claim claim) {
     Set<Long> ids = new TreeSet<>();
     claim.readings().forEach(r -> ids.add(r.id()));
@@ -176,6 +219,10 @@ class DrainerLockTest {
         }
       }
       return ids;
+    }
+
+    long pid() {
+      return process.pid();
     }
 
     /** Kills the child and waits until it is gone, and its lock with it. */

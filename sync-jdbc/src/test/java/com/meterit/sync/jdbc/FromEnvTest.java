@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ConfigurationException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +102,32 @@ class FromEnvTest {
   }
 
   @Test
+  void theUnitOfNumericReadingTimesComesFromItsVariable() throws Exception {
+    String url = "jdbc:sqlite:" + directory.resolve("unit.db");
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(
+        Map.of("SYNC_DB_URL", url, "SYNC_READ_AT_UNIT", " Seconds "))) {
+      source.createSchema();
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO meter_readings (meter_id, read_at, value, unit) "
+            + "VALUES ('m-1', '1767225600', '1.5', 'kWh')");
+      }
+      Claim claim = source.claim(10);
+      assertEquals(Instant.parse("2026-01-01T00:00:00Z"), claim.readings().get(0).timestamp());
+    }
+  }
+
+  @Test
+  void aUnitOfNumericReadingTimesThatIsNotAnEpochUnitNamesTheVariable() {
+    for (String bad : new String[] {"minutes", "s", "1000"}) {
+      ConfigurationException e = assertThrows(ConfigurationException.class,
+          () -> JdbcReadingSource.fromEnv(Map.of("SYNC_READ_AT_UNIT", bad)));
+      assertEquals("SYNC_READ_AT_UNIT", e.setting());
+      assertEquals("SYNC_READ_AT_UNIT must be seconds, millis, micros or nanos: '" + bad + "'",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void aWorkerIdTooLongNamesTheVariable() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> JdbcReadingSource.fromEnv(Map.of("SYNC_WORKER_ID", "w".repeat(65))));
@@ -104,19 +135,19 @@ class FromEnvTest {
   }
 
   @Test
-  void theDefaultDatabaseKeepsASmallPageCache() throws Exception {
+  void theH2FileUrlKeepsASmallPageCache() throws Exception {
     assertEquals("4096", defaultDatabaseSetting("cache", "CACHE_SIZE"));
   }
 
   @Test
-  void theDefaultDatabaseWritesEveryCommitBeforeItReturns() throws Exception {
+  void theH2FileUrlWritesEveryCommitBeforeItReturns() throws Exception {
     assertEquals("0", defaultDatabaseSetting("durable", "WRITE_DELAY"));
   }
 
-  /** A setting of an H2 file opened with the options of the default URL. */
+  /** A setting of an H2 file opened with the options of the H2 URL the docs give. */
   private String defaultDatabaseSetting(String file, String setting) throws Exception {
-    String options = JdbcReadingSource.DEFAULT_DB_URL.substring(
-        JdbcReadingSource.DEFAULT_DB_URL.indexOf(';'));
+    String options = JdbcReadingSource.H2_FILE_URL.substring(
+        JdbcReadingSource.H2_FILE_URL.indexOf(';'));
     String url = "jdbc:h2:file:" + directory.resolve(file) + options;
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
         java.sql.PreparedStatement s = c.prepareStatement("SELECT SETTING_VALUE FROM "

@@ -17,7 +17,8 @@ final class H2Database extends Database {
 
   @Override
   String textType() {
-    return "VARCHAR";
+    // Bounded: H2 refuses to map an unbounded text column (RowReader), and 1,000,000 is the most.
+    return "VARCHAR(1000000)";
   }
 
   @Override

@@ -2,7 +2,9 @@ package com.meterit.sync.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.meterit.sync.api.ConfigurationException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -32,6 +34,48 @@ class H2ReadingSourceTest extends JdbcBehaviourTest {
     }
     clock.advance(LEASE);
     assertEquals(java.util.List.of(1L), ids(source.claim(10)));
+  }
+
+  /**
+   * Three 5-million-character values in a host's H2 table exhausted a 256 MB heap on every claim:
+   * reading them is bounded in SQL, but H2 rewrites a whole row to quarantine it (and to add a
+   * column), so a row must not be able to grow that large. A text column declared without a
+   * bound is refused when the table is mapped, naming the column and the fix.
+   */
+  @Test
+  void aHostTextColumnWithoutABoundIsRefusedOnH2NamingTheColumn() throws Exception {
+    db.execute("CREATE TABLE host_unbounded (reading_no BIGINT PRIMARY KEY, meter VARCHAR(64), "
+        + "taken_at TIMESTAMP WITH TIME ZONE, amount VARCHAR(40), uom CLOB, q VARCHAR)");
+    ReadingsTable mapping = ReadingsTable.builder().setTable("host_unbounded")
+        .setIdColumn("reading_no").setMeterIdColumn("meter").setReadAtColumn("taken_at")
+        .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
+        .setHistoryTable(db.historyTable).build();
+    JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
+        .setClock(clock).build();
+    String expected = "column uom of table host_unbounded is CHARACTER LARGE OBJECT of up to "
+        + "2147483647 characters; on H2 each mapped text column must be declared with at most "
+        + "1000000 (for example ALTER TABLE host_unbounded ALTER COLUMN uom SET DATA TYPE "
+        + "VARCHAR(32)): H2 rewrites a whole row to quarantine it, and unbounded values exhaust "
+        + "the heap";
+    ConfigurationException atSchema = assertThrows(ConfigurationException.class,
+        source::createSchema);
+    assertEquals(expected, atSchema.getMessage());
+    assertEquals("host_unbounded.uom", atSchema.setting());
+
+    db.execute("ALTER TABLE host_unbounded ALTER COLUMN uom SET DATA TYPE VARCHAR(32)");
+    db.execute("ALTER TABLE host_unbounded ALTER COLUMN q SET DATA TYPE VARCHAR(1000000)");
+    JdbcReadingSource bounded = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
+        .setClock(clock).build();
+    bounded.createSchema();
+    assertEquals(0, bounded.claim(10).size());
+
+    // A host that owns its DDL, and widens a column later, is told at the first claim.
+    db.execute("ALTER TABLE host_unbounded ALTER COLUMN q SET DATA TYPE VARCHAR");
+    ConfigurationException atClaim = assertThrows(ConfigurationException.class,
+        () -> JdbcReadingSource.builder(db.dataSource).setTable(mapping).setClock(clock).build()
+            .claim(10));
+    assertTrue(atClaim.getMessage().startsWith("column q of table host_unbounded is CHARACTER "
+        + "VARYING of up to 1000000000 characters"), atClaim.getMessage());
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,6 +117,36 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
     assertEquals(List.of(3L), ids(source.claim(5)));
   }
 
+  /**
+   * Issue 22, item 4, and its review: a row of a journaled batch that turns unreadable is not
+   * quarantined when the batch resumes (the batch may have reached the server, and the rest
+   * would go out under a new key): the batch is set aside, still journaled, its ids in no new
+   * batch, and goes out unchanged a lease after the row reads again.
+   */
+  @Test
+  void aJournaledBatchWithARowThatTurnedUnreadableIsSetAsideUntilTheRowReadsAgain()
+      throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    Claim first = source.claim(5);
+    source.release(first);
+    db.execute("UPDATE " + db.table + " SET unit = ' ' WHERE id = 3");
+    assertTrue(source.claim(5).isEmpty(), "sent without reading 3, under a new key");
+    assertEquals(0, source.quarantinedCount());
+    assertEquals(5, source.pendingCount());
+    db.insertReadings(1);
+    assertEquals(List.of(6L), ids(source.claim(5)), "set aside, the batch keeps its readings");
+
+    db.execute("UPDATE " + db.table + " SET unit = 'kWh' WHERE id = 3");
+    assertTrue(source.claim(5).isEmpty(), "tried again before a lease passed");
+    advance(LEASE);
+    Claim again = source.claim(5);
+    assertTrue(again.resumed());
+    assertEquals(first.batch().batchId(), again.batch().batchId());
+    source.settle(again, List.of());
+    assertEquals(5, db.count(db.table, "sync_status = 2 AND id <= 5"));
+  }
+
   @Test
   void anUnreadableRowIsQuarantinedAtClaimAndTheRestFlows() throws Exception {
     List<List<Rejection>> told = new CopyOnWriteArrayList<>();
@@ -139,14 +171,19 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
 
   /** A host's table whose columns are all text, so that writers can put anything in them. */
   JdbcReadingSource hostSource(String name) throws Exception {
+    return hostSource(name, ReadingsTable.builder());
+  }
+
+  /** The host's table, mapped with {@code mapping}'s other settings. */
+  JdbcReadingSource hostSource(String name, ReadingsTable.Builder mapping) throws Exception {
     db.execute("CREATE TABLE " + name + " (reading_no " + db.hostIdType() + ", meter "
         + db.textType() + ", taken_at " + db.textType() + ", amount " + db.textType() + ", uom "
         + db.textType() + ", q " + db.textType() + ")");
-    ReadingsTable mapping = ReadingsTable.builder().setTable(name)
+    mapping.setTable(name)
         .setIdColumn("reading_no").setMeterIdColumn("meter").setReadAtColumn("taken_at")
         .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
-        .setHistoryTable(db.historyTable).build();
-    JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
+        .setHistoryTable(db.historyTable);
+    JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping.build())
         .setClock(clock).build();
     source.createSchema();
     return source;
@@ -182,7 +219,7 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
       insertHost(table, 5, "m-5", "2026-01-01 00:15:00", "NaN");
       insertHost(table, 6, "m-6", "1767225600000", "4.250");
 
-      assertEquals(List.of(1L, 6L), ids(source.claim(10)));
+      assertEquals(List.of(1L), ids(source.claim(10)));
       List<String> reasons = new ArrayList<>();
       source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
       String prefix = "invalid reading in the Sync Database: ";
@@ -190,10 +227,108 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
           prefix + "amount is not a decimal number: 'twelve\\u000a[ERROR] forged'",
           prefix + "taken_at is not a date-time: 'yesterday'",
           prefix + "taken_at is out of range: +300000-01-01T00:00:00Z",
-          prefix + "amount is not a decimal number: 'NaN'"), reasons);
+          prefix + "amount is not a decimal number: 'NaN'",
+          prefix + "taken_at is a number of no declared unit: '1767225600000' (seconds or "
+              + "milliseconds? see ReadingsTable.Builder.setNumericTimestampUnit)"), reasons);
     } finally {
       dropHost(table);
     }
+  }
+
+  /**
+   * Issue 22, items 2 and 3: '1E+2147483647' threw NegativeArraySizeException in every claim's
+   * digest, '1E+100000000' built a 100-million-digit string, and '1E+10000' could not be written
+   * on the wire. Each is short as text; each is now quarantined alone, naming the column.
+   */
+  @Test
+  void valuesTooWideToWriteOutAreQuarantinedNamingTheColumnAndTheRestFlows() throws Exception {
+    String table = "host_wide_" + db.table;
+    try {
+      JdbcReadingSource source = hostSource(table);
+      insertHost(table, 1, "m-1", "2026-01-01T00:00:00Z", "1E+2147483647");
+      insertHost(table, 2, "m-2", "2026-01-01T00:00:00Z", "1.5");
+      insertHost(table, 3, "m-3", "2026-01-01T00:00:00Z", "1E+100000000");
+      insertHost(table, 4, "m-4", "2026-01-01T00:00:00Z", "-1E+10000");
+      insertHost(table, 5, "m-5", "2026-01-01T00:00:00Z", "1" + "0".repeat(38) + "\n");
+      insertHost(table, 6, "m-6", "2026-01-01T00:00:00Z", "1E+37");
+      insertHost(table, 7, "m-7", "2026-01-01T00:00:00Z", "1E-65");
+
+      Claim claim = source.claim(10);
+      assertEquals(List.of(2L, 6L), ids(claim));
+      assertEquals("1" + "0".repeat(37), claim.readings().get(1).value().toPlainString());
+      List<String> reasons = new ArrayList<>();
+      source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
+      String prefix = "invalid reading in the Sync Database: amount ";
+      assertEquals(List.of(
+          prefix + "has 2147483648 digits, more than 38: '1E+2147483647'",
+          prefix + "has 100000001 digits, more than 38: '1E+100000000'",
+          prefix + "has 10001 digits, more than 38: '-1E+10000'",
+          prefix + "has 39 digits, more than 38: '1" + "0".repeat(38) + "\\u000a'",
+          prefix + "is 67 characters long written out, more than 64: '1E-65'"), reasons);
+      source.settle(claim, List.of());
+      assertEquals(0, source.pendingCount());
+    } finally {
+      dropHost(table);
+    }
+  }
+
+  /**
+   * Issue 22, item 5: a number in a text timestamp column was read as epoch milliseconds, so a
+   * collector writing epoch seconds sent January 1970. It is read only in the declared unit.
+   */
+  @Test
+  void numericTimestampsAreReadInTheUnitTheTableDeclares() throws Exception {
+    String table = "host_epoch_" + db.table;
+    try {
+      JdbcReadingSource source = hostSource(table,
+          ReadingsTable.builder().setNumericTimestampUnit(ChronoUnit.SECONDS));
+      insertHost(table, 1, "m-1", "1767225600", "1.5");
+      insertHost(table, 2, "m-2", " 1767225601 ", "1.5");
+      insertHost(table, 3, "m-3", "2026-01-01T00:00:02Z", "1.5");
+      insertHost(table, 4, "m-4", "99999999999999999999", "1.5");
+      insertHost(table, 5, "m-5", "-1", "1.5");
+      insertHost(table, 6, "m-6", "253402300800", "1.5");
+
+      Claim claim = source.claim(10);
+      assertEquals(List.of(1L, 2L, 3L), ids(claim));
+      assertEquals(List.of(Instant.parse("2026-01-01T00:00:00Z"),
+          Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:02Z")),
+          claim.readings().stream().map(r -> r.timestamp()).collect(Collectors.toList()));
+      List<String> reasons = new ArrayList<>();
+      source.listQuarantined(10).forEach(q -> reasons.add(q.reason()));
+      String prefix = "invalid reading in the Sync Database: taken_at ";
+      assertEquals(List.of(prefix + "is not a date-time: '99999999999999999999'",
+          prefix + "is not a date-time: '-1'",
+          prefix + "is out of range: +10000-01-01T00:00:00Z"), reasons);
+    } finally {
+      dropHost(table);
+    }
+  }
+
+  @Test
+  void numericTimestampsInMillisecondsAreReadWhenDeclared() throws Exception {
+    String table = "host_millis_" + db.table;
+    try {
+      JdbcReadingSource source = hostSource(table,
+          ReadingsTable.builder().setNumericTimestampUnit(ChronoUnit.MILLIS));
+      insertHost(table, 1, "m-1", "1767225600250", "1.5");
+      assertEquals(Instant.parse("2026-01-01T00:00:00.250Z"),
+          source.claim(10).readings().get(0).timestamp());
+    } finally {
+      dropHost(table);
+    }
+  }
+
+  @Test
+  void aNumericTimestampUnitMustBeAnEpochUnit() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ReadingsTable.builder().setNumericTimestampUnit(ChronoUnit.DAYS));
+    assertEquals("numericTimestampUnit must be SECONDS, MILLIS, MICROS or NANOS: DAYS",
+        e.getMessage());
+    assertEquals("numericTimestampUnit", assertThrows(NullPointerException.class,
+        () -> ReadingsTable.builder().setNumericTimestampUnit(null)).getMessage());
+    assertTrue(ReadingsTable.builder().setNumericTimestampUnit(ChronoUnit.NANOS).build()
+        .toString().contains("numericTimestampUnit=NANOS"));
   }
 
   @Test

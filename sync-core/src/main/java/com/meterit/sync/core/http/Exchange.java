@@ -47,9 +47,10 @@ final class Exchange {
   private final String userAgent;
   private final String basePath;
   private final Redaction redaction;
+  private final TlsFailures tlsFailures;
 
   Exchange(HttpClient client, Duration requestTimeout, Duration exchangeTimeout, String userAgent,
-      URI baseUrl, int maxResponseBytes, Redaction redaction) {
+      URI baseUrl, int maxResponseBytes, Redaction redaction, TlsFailures tlsFailures) {
     this.client = client;
     this.requestTimeout = requestTimeout;
     this.exchangeTimeout = exchangeTimeout;
@@ -57,6 +58,7 @@ final class Exchange {
     this.basePath = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
     this.maxResponseBytes = maxResponseBytes;
     this.redaction = redaction;
+    this.tlsFailures = tlsFailures;
   }
 
   /** An answer: status, headers, and the complete body (at most the configured size). */
@@ -113,7 +115,7 @@ final class Exchange {
       throw transientFailure(what + " was interrupted", null);
     } catch (ExecutionException e) {
       abort(future, body.get());
-      throw failed(what, target, e.getCause());
+      throw failed(what, target, request.uri(), e.getCause());
     }
     if (!sameOrigin(response.uri(), request.uri())) {
       // Only a host's client follows redirects; the builder refuses those, so this is a client
@@ -124,7 +126,8 @@ final class Exchange {
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
-  private TransientGatewayException failed(String what, String target, Throwable cause) {
+  private TransientGatewayException failed(String what, String target, URI uri,
+      Throwable cause) {
     if (cause instanceof HttpConnectTimeoutException) {
       String deadline = client.connectTimeout().map(Duration::toString).orElse("the client's");
       return timeout(what + ": no connection within the connect deadline (" + deadline
@@ -137,6 +140,12 @@ final class Exchange {
     if (cause instanceof TooLargeException) {
       return transientFailure(what + ": the answer from " + target + " is larger than "
           + maxResponseBytes + " bytes", null);
+    }
+    String tls = tlsFailures.describe(cause, uri.getHost());
+    if (tls != null) {
+      return new TlsFailures.HandshakeFailed(what + " failed: TLS handshake with "
+          + Redaction.escape(uri.getHost()) + ":" + port(uri) + " failed: " + tls,
+          redaction.sanitize(cause));
     }
     return transientFailure(what + " failed: " + redaction.describe(cause, 300), cause);
   }

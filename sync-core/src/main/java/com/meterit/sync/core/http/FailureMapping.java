@@ -56,9 +56,13 @@ final class FailureMapping {
         return new GatewayForbiddenException(
             what + " refused: this gateway is disabled (HTTP 403)", status, excerpt);
       case 409:
-        log.error("{}: the server saw this Idempotency-Key with a different body; batch ids are "
-            + "derived from content, so this is a bug on one side", what);
-        return new BatchRejectedException(message, status, excerpt);
+        // The Idempotency-Key draft's meaning: a request with this key is still being processed,
+        // typically the attempt this one retries after a deadline. Nothing was refused, so the
+        // batch must go out again as it is, under the same key, once the first one is done.
+        return new TransientGatewayException(what + ": a request with the same Idempotency-Key "
+            + "is still being processed (HTTP 409)"
+            + (excerpt == null || excerpt.isEmpty() ? "" : ": " + excerpt),
+            status, excerpt, retryAfter(r), null);
       case 413:
         return new PayloadTooLargeException(message, status, excerpt);
       default:

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * A {@link ClientSystemGateway} speaking Client System API v1 over the JDK's {@link HttpClient}.
  *
  * <p>It authenticates with the API key for a bearer token, keeps the token until shortly before
- * it expires (concurrent callers share one refresh), and on a 401 refreshes once and repeats the
- * call. Upload bodies are streamed into gzip by Jackson; response bodies are read up to
+ * it expires (concurrent callers share one refresh), and on a 401 replaces the token and repeats
+ * the call, a bounded number of times. Upload bodies are streamed into gzip by Jackson; response bodies are read up to
  * {@link #MAX_RESPONSE_BYTES}. Every failure is mapped to the typed exceptions of
  * {@code sync-api}: see {@code docs/client-system-api.md} for the table.
  *
@@ -40,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Plain http is refused unless the host is a literal loopback address or {@code localhost},
  * or {@link HttpClientSystemGatewayBuilder#setAllowInsecureHttp(boolean)} says otherwise. TLS checks are the JDK's and
- * stay on. Redirects are never followed. The API key and the token never appear in a log, an
+ * stay on: a private CA or a client certificate changes what is trusted and presented
+ * ({@link HttpClientSystemGatewayBuilder#setTrustedCertificates},
+ * {@link HttpClientSystemGatewayBuilder#setClientCertificate}), never whether the server's name
+ * is checked. Redirects are never followed. The API key and the token never appear in a log, an
  * exception message, a rejection reason or {@link #toString()}: server text is masked, escaped
  * and bounded before it is used. Thread-safe.
  */
@@ -70,6 +74,12 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   /** The longest deadline accepted: 10 minutes. */
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * The most times one call replaces its token after a 401: {@value}. Two revocations in a burst
+   * (a token revoked while requests carrying its successor were in flight) cost two; a server
+   * that refuses every token costs this many token requests per call, then a backoff.
+   */
+  static final int MAX_TOKEN_REPLACEMENTS = 3;
   /** The largest response body read: {@value} bytes. A larger one is an error. */
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -91,8 +101,10 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI configUri;
   private final URI heartbeatUri;
   private volatile String configEtag;
+  // The TLS failure last logged as a warning, so that a probe every few seconds warns once.
+  private final AtomicReference<String> lastTlsWarning = new AtomicReference<>();
 
-  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b) {
+  HttpClientSystemGateway(HttpClientSystemGatewayBuilder b, ClientTls tls) {
     this.baseUrl = b.baseUrl;
     this.apiKey = b.apiKey;
     this.gatewayId = b.gatewayId;
@@ -102,9 +114,14 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     this.requestTimeout = b.requestTimeout.compareTo(b.exchangeTimeout) > 0
         ? b.exchangeTimeout
         : b.requestTimeout;
+    HttpClient.Builder own = HttpClient.newBuilder();
+    if (tls.context != null) {
+      // Only what is trusted and presented changes: the client still checks the server's name.
+      own.sslContext(tls.context);
+    }
     HttpClient client = b.httpClient != null
         ? b.httpClient
-        : HttpClient.newBuilder()
+        : own
             .connectTimeout(b.connectTimeout)
             // Over TLS the server may offer HTTP/2 (ALPN), and the batches in flight then share one
             // connection; otherwise each batch in flight has an HTTP/1.1 connection of its own.
@@ -115,7 +132,8 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
             .build();
     this.redaction = new Redaction(apiKey);
     this.exchange = new Exchange(client, requestTimeout, exchangeTimeout,
-        "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction);
+        "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction,
+        new TlsFailures(redaction, tls, b.caRemedy, b.clientCertificateRemedy));
     this.failures = new FailureMapping(redaction, b.clock);
     String base = baseUrl.toString().replaceAll("/+$", "");
     String gateway = pathSegment(gatewayId);
@@ -155,8 +173,10 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY}, {@code GATEWAY_ID}
-   * and {@code CLIENT_API_ALLOW_INSECURE_HTTP}, as read by {@link SyncConfig#fromEnv()}.
+   * A gateway configured from {@code CLIENT_API_URL}, {@code CLIENT_API_KEY}, {@code GATEWAY_ID},
+   * {@code CLIENT_API_ALLOW_INSECURE_HTTP} and the TLS variables ({@code CLIENT_API_CA_FILE},
+   * {@code CLIENT_API_CA_MODE}, {@code CLIENT_API_CERT_FILE}, {@code CLIENT_API_CERT_KEY_FILE}),
+   * as read by {@link SyncConfig#fromEnv()}.
    *
    * @throws ConfigurationException naming a missing or malformed variable
    */
@@ -165,19 +185,34 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * A gateway for the URL, key, id and insecure-http choice of {@code config}, with the default
-   * deadlines. Its errors name the environment variables.
+   * A gateway for the URL, key, id, insecure-http choice and TLS files of {@code config}, with
+   * the default deadlines. Its errors name the environment variables.
    *
    * @throws ConfigurationException when the URL is plain http to a host other than loopback and
-   *     {@code CLIENT_API_ALLOW_INSECURE_HTTP} is not true
+   *     {@code CLIENT_API_ALLOW_INSECURE_HTTP} is not true; when a TLS file is refused (the
+   *     exception's setting is that file's variable)
    */
   public static HttpClientSystemGateway fromConfig(SyncConfig config) {
     HttpClientSystemGatewayBuilder builder = builder(config.clientApiUrl(), config.apiKey(), config.gatewayId())
         .setAllowInsecureHttp(config.allowInsecureHttp());
     builder.urlSetting = SyncConfig.CLIENT_API_URL;
     builder.insecureHttpRemedy = "set " + SyncConfig.CLIENT_API_ALLOW_INSECURE_HTTP + "=true";
+    builder.caSetting = SyncConfig.CLIENT_API_CA_FILE;
+    builder.chainSetting = SyncConfig.CLIENT_API_CERT_FILE;
+    builder.keySetting = SyncConfig.CLIENT_API_CERT_KEY_FILE;
+    builder.caRemedy = "set " + SyncConfig.CLIENT_API_CA_FILE;
+    builder.clientCertificateRemedy = "set " + SyncConfig.CLIENT_API_CERT_FILE + " and "
+        + SyncConfig.CLIENT_API_CERT_KEY_FILE;
+    config.clientApiCaFile().ifPresent(file -> builder.setTrustedCertificates(file,
+        config.clientApiCaReplacesSystemTrust() ? TrustMode.REPLACE : TrustMode.ADD));
+    if (config.clientApiCertFile().isPresent()) {
+      builder.setClientCertificate(config.clientApiCertFile().get(),
+          config.clientApiCertKeyFile().orElseThrow());
+    }
     try {
       return builder.build();
+    } catch (PemFiles.FileRefused e) {
+      throw new ConfigurationException(e.setting, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(SyncConfig.CLIENT_API_URL, e.getMessage());
     }
@@ -187,7 +222,16 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   public boolean testConnection() {
     try {
       Exchange.Response r = exchange.send(HttpRequest.newBuilder(healthUri).GET(), "health probe");
+      lastTlsWarning.set(null);
       return r.status == 200;
+    } catch (TlsFailures.HandshakeFailed e) {
+      // Unlike a dropped link, this needs an operator: say it where they look, once per cause.
+      if (!e.getMessage().equals(lastTlsWarning.getAndSet(e.getMessage()))) {
+        log.warn("{}", e.getMessage());
+      } else {
+        log.debug("Health probe failed: {}", e.getMessage());
+      }
+      return false;
     } catch (TransientGatewayException e) {
       log.debug("Health probe failed: {}", e.getMessage());
       return false;
@@ -299,21 +343,25 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   }
 
   /**
-   * Sends a request that carries the token. On a 401 the token is replaced once (shared with
-   * concurrent callers) and the request repeated; a second 401 means the credentials are bad.
+   * Sends a request that carries the token. A 401 says only that this token is no good (expired,
+   * revoked, rotated): the token is replaced (shared with concurrent callers, see {@link
+   * TokenCache#replace}) and the request repeated, at most {@value #MAX_TOKEN_REPLACEMENTS} times
+   * per call, so a server that refuses every token cannot make a call loop. Past that the call
+   * fails as transient, and is retried with backoff. Only the token endpoint refusing the API key
+   * is an {@link AuthenticationFailedException}.
    */
   private Exchange.Response authorized(String what, Function<String, HttpRequest.Builder> request) {
     String token = tokens.get();
     Exchange.Response r = exchange.send(request.apply(token), what);
-    if (r.status != 401) {
-      return r;
-    }
-    log.debug("{}: token refused (HTTP 401); refreshing it once", what);
-    r = exchange.send(request.apply(tokens.replace(token)), what);
-    if (r.status == 401) {
-      throw new AuthenticationFailedException(
-          what + ": the Client System refused a freshly issued token (HTTP 401)", 401,
-          failures.excerpt(r));
+    for (int replaced = 0; r.status == 401; replaced++) {
+      if (replaced == MAX_TOKEN_REPLACEMENTS) {
+        throw new TransientGatewayException(what + ": the Client System refused "
+            + (replaced + 1) + " tokens in a row (HTTP 401) though it issues them; "
+            + "trying again later", 401, failures.excerpt(r), null, null);
+      }
+      log.debug("{}: token refused (HTTP 401); replacing it", what);
+      token = tokens.replace(token);
+      r = exchange.send(request.apply(token), what);
     }
     return r;
   }

@@ -5,9 +5,13 @@ import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Builds an {@link HttpClientSystemGateway}; obtained from {@link HttpClientSystemGateway#builder}.
@@ -28,6 +32,18 @@ public final class HttpClientSystemGatewayBuilder {
   // How errors name the URL and the way to allow plain http; fromConfig names the variables.
   String urlSetting = "baseUrl";
   String insecureHttpRemedy = "setAllowInsecureHttp(true)";
+  Path caFile;
+  TrustMode trustMode;
+  Path certificateChain;
+  Path privateKey;
+  // How errors name the TLS files, and what a TLS failure suggests; fromConfig names variables.
+  String caSetting = "trustedCertificates";
+  String chainSetting = "clientCertificate chain";
+  String keySetting = "clientCertificate key";
+  String caRemedy = "setTrustedCertificates";
+  String clientCertificateRemedy = "setClientCertificate";
+  // What ADD adds to; tests give a CA of their own here.
+  Supplier<List<X509Certificate>> systemTrust = ClientTls::jvmTrust;
 
   HttpClientSystemGatewayBuilder(URI baseUrl, String apiKey, String gatewayId) {
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -108,9 +124,10 @@ public final class HttpClientSystemGatewayBuilder {
   }
 
   /**
-   * The host's own client, for a proxy, an {@code SSLContext} or client certificates. Its own
-   * connect timeout then applies instead of {@link #setConnectTimeout}; the request and
-   * exchange deadlines still apply to every call.
+   * The host's own client, for a proxy or an {@code SSLContext} of the host's making (for PEM
+   * files, {@link #setTrustedCertificates} and {@link #setClientCertificate} are enough, and
+   * cannot be combined with this). Its own connect timeout then applies instead of
+   * {@link #setConnectTimeout}; the request and exchange deadlines still apply to every call.
    *
    * <p>The client must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
    * default). The JDK re-sends a request's headers to wherever a redirect points, so a client
@@ -127,6 +144,37 @@ public final class HttpClientSystemGatewayBuilder {
           + "whatever host a redirect names; build it with followRedirects(Redirect.NEVER)");
     }
     this.httpClient = httpClient;
+    return this;
+  }
+
+  /**
+   * Trusts the certificates of a PEM file (one or more {@code CERTIFICATE} blocks, at most
+   * {@value PemFiles#MAX_FILE_BYTES} bytes), such as the root of a utility's private PKI: in
+   * addition to the JVM's trust ({@link TrustMode#ADD}), or instead of it
+   * ({@link TrustMode#REPLACE}). The JVM's trust is the JDK's {@code cacerts}, or the store
+   * {@code -Djavax.net.ssl.trustStore} names. The file is read by {@link #build()}. Whatever is
+   * trusted, the server's certificate must still be issued for the URL's host: hostname checks
+   * are always on. Default: the JVM's trust alone.
+   */
+  public HttpClientSystemGatewayBuilder setTrustedCertificates(Path pemFile, TrustMode mode) {
+    this.caFile = Objects.requireNonNull(pemFile, "pemFile");
+    this.trustMode = Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /**
+   * Authenticates this gateway to a server that asks for a client certificate: the chain, leaf
+   * first, as PEM {@code CERTIFICATE} blocks, and the leaf's private key, RSA or EC, as an
+   * unencrypted PKCS#8 PEM {@code PRIVATE KEY} block (convert others with
+   * {@code openssl pkcs8 -topk8 -nocrypt}). Each file is at most
+   * {@value PemFiles#MAX_FILE_BYTES} bytes. {@link #build()} reads both, refuses a key that does
+   * not match the certificate, and warns, naming the mode, when others than the owner can read
+   * the key file. Default: no client certificate.
+   */
+  public HttpClientSystemGatewayBuilder setClientCertificate(Path certificateChain,
+      Path privateKey) {
+    this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
+    this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
     return this;
   }
 
@@ -148,17 +196,39 @@ public final class HttpClientSystemGatewayBuilder {
   }
 
   /**
+   * Reads and checks the certificate and key files, if any, and builds the gateway.
+   *
    * @throws IllegalArgumentException when the URL is plain http to a host other than loopback
-   *     and insecure http was not allowed
+   *     and insecure http was not allowed; when a certificate or key file cannot be read, is
+   *     larger than {@value PemFiles#MAX_FILE_BYTES} bytes or holds no usable certificate or key
+   *     (the message names the file, never its content); when the key does not match the
+   *     certificate; when certificates are set with {@link #setHttpClient} or plain http
    */
   public HttpClientSystemGateway build() {
-    if (baseUrl.getScheme().equalsIgnoreCase("http") && !allowInsecureHttp
-        && !Loopback.isLiteralLoopback(baseUrl.getHost())) {
+    boolean plain = baseUrl.getScheme().equalsIgnoreCase("http");
+    if (plain && !allowInsecureHttp && !Loopback.isLiteralLoopback(baseUrl.getHost())) {
       throw new IllegalArgumentException(urlSetting + " uses plain http to "
           + Redaction.escape(baseUrl.getHost()) + ", which would send the API key in the clear; "
           + "use https, or " + insecureHttpRemedy + " on a trusted network");
     }
-    return new HttpClientSystemGateway(this);
+    ClientTls tls = ClientTls.none();
+    if (caFile != null || certificateChain != null) {
+      if (httpClient != null) {
+        throw new IllegalArgumentException("trustedCertificates and clientCertificate configure "
+            + "the gateway's own HTTP client; with setHttpClient, give that client an SSLContext "
+            + "instead");
+      }
+      if (plain) {
+        String setting = caFile != null ? caSetting : chainSetting;
+        throw new PemFiles.FileRefused(setting, setting + " is set but " + urlSetting
+            + " uses plain http, which has no TLS");
+      }
+    }
+    if (httpClient == null && !plain) {
+      tls = ClientTls.of(caFile, trustMode, certificateChain, privateKey, caSetting,
+          chainSetting, keySetting, systemTrust);
+    }
+    return new HttpClientSystemGateway(this, tls);
   }
 
   private static Duration checkTimeout(Duration value, String name) {

@@ -14,6 +14,7 @@ import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.internal.IsoInstant;
+import com.meterit.sync.api.internal.PlainDecimal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,6 @@ final class WireFormat {
   static final int MAX_ETAG_LENGTH = 256;
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
       .build();
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
@@ -69,7 +69,9 @@ final class WireFormat {
         } else {
           json.writeUTF8String(time, 0, length);
         }
-        json.writeNumberField("value", r.value());
+        json.writeFieldName("value");
+        // The text the batch digest hashed, so that the batch id names exactly what is sent.
+        json.writeNumber(PlainDecimal.text(r.value()));
         json.writeStringField("unit", r.unit());
         if (r.quality().isPresent()) {
           json.writeStringField("quality", r.quality().get());
@@ -100,7 +102,11 @@ final class WireFormat {
       json.writeStringField("sentAt", beat.sentAt().toString());
       json.writeStringField("sdkVersion", sdkVersion);
       json.writeStringField("state", beat.state().name());
-      json.writeNumberField("pendingReadings", beat.pendingReadings());
+      if (beat.pendingReadings().isPresent()) {
+        json.writeNumberField("pendingReadings", beat.pendingReadings().getAsLong());
+      } else {
+        json.writeNullField("pendingReadings");
+      }
       if (beat.lastSuccessfulSyncAt().isPresent()) {
         json.writeStringField("lastSuccessfulSyncAt", beat.lastSuccessfulSyncAt().get().toString());
       } else {

@@ -164,7 +164,8 @@ public final class SyncMetrics implements MeterBinder {
   }
 
   private static double pending(SyncStatus status) {
-    return status.pendingReadings() < 0 ? Double.NaN : status.pendingReadings();
+    // An unknown backlog is no number: NaN, which a scrape shows as absent, never -1.
+    return status.pendingReadings().isPresent() ? status.pendingReadings().getAsLong() : Double.NaN;
   }
 
   private static double lagSeconds(SyncStatus status) {

@@ -44,6 +44,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,7 +116,7 @@ class HostileServerTest {
   private static final String CONFIG = "/api/v1/gateways/" + GATEWAY + "/config";
 
   private Heartbeat beat() {
-    return new Heartbeat(clock.instant(), SyncState.IDLE, 0, null, Duration.ofSeconds(1), "7");
+    return new Heartbeat(clock.instant(), SyncState.IDLE, OptionalLong.of(0), null, Duration.ofSeconds(1), "7");
   }
 
   @ParameterizedTest

@@ -49,6 +49,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -174,7 +175,7 @@ class HttpClientSystemGatewayTest {
     BAD_REQUEST(400, BatchRejectedException.class),
     UNPROCESSABLE(422, BatchRejectedException.class),
     FORBIDDEN(403, GatewayForbiddenException.class),
-    CONFLICT(409, BatchRejectedException.class),
+    IN_PROGRESS(409, TransientGatewayException.class),
     TOO_LARGE(413, PayloadTooLargeException.class),
     TOO_MANY(429, TransientGatewayException.class),
     SERVER_ERROR(500, TransientGatewayException.class),
@@ -211,6 +212,22 @@ class HttpClientSystemGatewayTest {
     TransientGatewayException e =
         assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch()));
     assertEquals(Duration.ofSeconds(120), e.retryAfter().orElseThrow());
+  }
+
+  @Test
+  void a409SaysTheKeyIsStillBeingProcessedAndCarriesItsRetryAfter() {
+    stubToken(wm, TOKEN, 3600);
+    UploadBatch batch = batch();
+    wm.stubFor(post(urlEqualTo("/api/v1/readings/batches"))
+        .willReturn(aResponse().withStatus(409).withHeader("Retry-After", "7")
+            .withBody("{\"error\":\"in progress\"}")));
+    TransientGatewayException e =
+        assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch));
+    assertEquals("upload of batch " + batch.batchId() + ": a request with the same "
+        + "Idempotency-Key is still being processed (HTTP 409): {\"error\":\"in progress\"}",
+        e.getMessage());
+    assertEquals(409, e.statusCode().getAsInt());
+    assertEquals(Duration.ofSeconds(7), e.retryAfter().orElseThrow());
   }
 
   @Test
@@ -261,11 +278,20 @@ class HttpClientSystemGatewayTest {
   }
 
   @Test
-  void aSecond401IsAnAuthenticationFailure() {
+  void aServerThatRefusesEveryTokenCostsABoundedBurstAndATransientFailureNotAnAuthFailure() {
     stubToken(wm, TOKEN, 3600);
-    stubUpload(401, "");
-    assertThrows(AuthenticationFailedException.class, () -> gateway().uploadBatch(batch()));
-    wm.verify(2, postRequestedFor(urlEqualTo("/api/v1/auth/token")));
+    stubUpload(401, "{\"error\":\"invalid token\"}");
+    UploadBatch batch = batch();
+    TransientGatewayException e =
+        assertThrows(TransientGatewayException.class, () -> gateway().uploadBatch(batch));
+    assertEquals("upload of batch " + batch.batchId() + ": the Client System refused 4 tokens in "
+        + "a row (HTTP 401) though it issues them; trying again later", e.getMessage());
+    assertEquals(401, e.statusCode().getAsInt());
+    assertEquals("{\"error\":\"invalid token\"}", e.bodyExcerpt().orElseThrow());
+    wm.verify(1 + HttpClientSystemGateway.MAX_TOKEN_REPLACEMENTS,
+        postRequestedFor(urlEqualTo("/api/v1/auth/token")));
+    wm.verify(1 + HttpClientSystemGateway.MAX_TOKEN_REPLACEMENTS,
+        postRequestedFor(urlEqualTo("/api/v1/readings/batches")));
   }
 
   @Test
@@ -387,7 +413,7 @@ class HttpClientSystemGatewayTest {
     String path = "/api/v1/gateways/" + GATEWAY + "/heartbeat";
     wm.stubFor(post(urlEqualTo(path))
         .willReturn(aResponse().withStatus(200).withBody("{\"configVersion\":\"9\"}")));
-    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, 42,
+    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, OptionalLong.of(42),
         Instant.parse("2026-05-01T09:55:00Z"), Duration.ofSeconds(3600), "8");
 
     HeartbeatReply reply = gateway().sendHeartbeat(beat);
@@ -404,6 +430,21 @@ class HttpClientSystemGatewayTest {
 
     wm.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
     assertTrue(gateway().sendHeartbeat(beat).configVersion().isEmpty());
+  }
+
+  @Test
+  void anUnknownBacklogIsSentAsNullNeverAsMinusOne() {
+    stubToken(wm, TOKEN, 3600);
+    String path = "/api/v1/gateways/" + GATEWAY + "/heartbeat";
+    wm.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+    Heartbeat beat = new Heartbeat(clock.instant(), SyncState.IDLE, OptionalLong.empty(), null,
+        Duration.ofSeconds(60), null);
+
+    gateway().sendHeartbeat(beat);
+
+    JsonNode sent = json(wm.findAll(postRequestedFor(urlEqualTo(path))).get(0).getBody());
+    assertTrue(sent.has("pendingReadings"), sent.toString());
+    assertTrue(sent.get("pendingReadings").isNull(), sent.toString());
   }
 
   @Test

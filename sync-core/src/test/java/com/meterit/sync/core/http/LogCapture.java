@@ -33,6 +33,17 @@ final class LogCapture implements AutoCloseable {
     return lines;
   }
 
+  /** The formatted messages of the WARN events. */
+  List<String> warnings() {
+    List<String> lines = new ArrayList<>();
+    for (ILoggingEvent event : new ArrayList<>(appender.list)) {
+      if (event.getLevel() == Level.WARN) {
+        lines.add(event.getFormattedMessage());
+      }
+    }
+    return lines;
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -166,7 +167,7 @@ class SecretsTest {
     wm.stubFor(get(urlEqualTo("/api/v1/health"))
         .willReturn(aResponse().withStatus(503).withBody(echo)));
     texts.add(String.valueOf(gateway.testConnection()));
-    Heartbeat beat = new Heartbeat(Instant.parse("2026-05-01T10:00:00Z"), SyncState.IDLE, 0, null,
+    Heartbeat beat = new Heartbeat(Instant.parse("2026-05-01T10:00:00Z"), SyncState.IDLE, OptionalLong.of(0), null,
         Duration.ofSeconds(1), null);
 
     // Upload: a 401 that echoes, then an answer whose rejection reason echoes.

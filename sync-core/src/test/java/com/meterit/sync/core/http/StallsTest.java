@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -84,7 +85,7 @@ class StallsTest {
     SEND_HEARTBEAT(HEARTBEAT) {
       @Override
       void run(HttpClientSystemGateway gateway, UploadBatch batch) {
-        Heartbeat beat = new Heartbeat(Instant.parse("2026-05-01T10:00:00Z"), SyncState.IDLE, 0,
+        Heartbeat beat = new Heartbeat(Instant.parse("2026-05-01T10:00:00Z"), SyncState.IDLE, OptionalLong.of(0),
             null, Duration.ofSeconds(1), null);
         assertEquals("7", gateway.sendHeartbeat(beat).configVersion().orElseThrow());
       }

@@ -35,11 +35,11 @@ import java.util.stream.Stream;
  * judged against, each the given number of times, interleaved, and prints their medians and
  * spreads instead of writing the report: the comparison of two versions of the code, run
  * alternately on a noisy machine. {@code --h2-write=durable} (the default, as {@link
- * com.meterit.sync.jdbc.JdbcReadingSource#DEFAULT_DB_URL}: {@code WRITE_DELAY=0}) or {@code
+ * com.meterit.sync.jdbc.JdbcReadingSource#H2_FILE_URL}: {@code WRITE_DELAY=0}) or {@code
  * lazy} (H2's own default, commits written up to 500 ms later) or {@code both}. {@code
  * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
  * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain;
- * {@code --h2-settings=CACHE_SIZE=4096} (the default, as the library's default URL) adds
+ * {@code --h2-settings=CACHE_SIZE=4096} (the default, as the library's H2 URL) adds
  * settings to every H2 URL; an empty value leaves H2's own.
  */
 public final class Benchmark {

@@ -6,8 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,13 +14,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Meters that keep writing readings into the Sync Database the way a collector in any language
- * would: a plain {@code INSERT INTO meter_readings}. Values rise per meter, with three decimals.
+ * would: a plain {@code INSERT INTO meter_readings}, on connections that wait for the write lock
+ * as the README tells collectors ({@code busy_timeout}). Values rise per meter, with three
+ * decimals; times are ISO-8601 text, as SQLite keeps them.
  */
 final class MeterSimulator implements AutoCloseable {
   private static final String INSERT =
       "INSERT INTO meter_readings (meter_id, read_at, value, unit) VALUES (?, ?, ?, ?)";
 
   private final String url;
+  private final Properties collector = new Properties();
   private final int meters;
   private final long[] totals;
   private final AtomicLong written = new AtomicLong();
@@ -34,6 +36,8 @@ final class MeterSimulator implements AutoCloseable {
 
   MeterSimulator(String url, int meters) {
     this.url = url;
+    // A collector waits for the agent's short write transactions instead of failing at once.
+    collector.setProperty("busy_timeout", "5000");
     this.meters = meters;
     this.totals = new long[meters];
   }
@@ -51,7 +55,7 @@ final class MeterSimulator implements AutoCloseable {
 
   /** Writes {@code count} readings at once, round-robin over the meters. */
   synchronized void write(int count) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url);
+    try (Connection c = DriverManager.getConnection(url, collector);
         PreparedStatement insert = c.prepareStatement(INSERT)) {
       c.setAutoCommit(false);
       for (int i = 0; i < count; i++) {
@@ -61,7 +65,7 @@ final class MeterSimulator implements AutoCloseable {
         }
         totals[meter] += 100 + (written.get() * 7919) % 900;
         insert.setString(1, String.format("meter-%04d", meter));
-        insert.setObject(2, OffsetDateTime.ofInstant(clock, ZoneOffset.UTC));
+        insert.setString(2, clock.toString());
         insert.setString(3, BigDecimal.valueOf(totals[meter], 3).toPlainString());
         insert.setString(4, "kWh");
         insert.addBatch();
@@ -77,10 +81,10 @@ final class MeterSimulator implements AutoCloseable {
 
   /** Writes one reading with exactly these values, as a faulty collector might. */
   synchronized void writeRaw(String meterId, String value, String unit) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url);
+    try (Connection c = DriverManager.getConnection(url, collector);
         PreparedStatement insert = c.prepareStatement(INSERT)) {
       insert.setString(1, meterId);
-      insert.setObject(2, OffsetDateTime.ofInstant(clock, ZoneOffset.UTC));
+      insert.setString(2, clock.toString());
       insert.setString(3, value);
       insert.setString(4, unit);
       insert.executeUpdate();

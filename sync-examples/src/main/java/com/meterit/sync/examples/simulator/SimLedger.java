@@ -93,6 +93,11 @@ final class SimLedger {
     return null;
   }
 
+  /** Whether a batch was recorded under this key. */
+  boolean has(String batchId) {
+    return batches.containsKey(batchId);
+  }
+
   Map<Long, BigDecimal> accepted() {
     return new LinkedHashMap<>(accepted);
   }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,10 @@ import java.util.zip.GZIPInputStream;
  * authentication with expiring tokens, deduplication by {@code Idempotency-Key} and by reading
  * id, per-reading rejection of invalid readings, configuration with an ETag, heartbeats, and the
  * {@link Fault faults} a cellular link meets. Values are parsed as exact decimals.
+ *
+ * <p>As the IETF Idempotency-Key draft says, a request whose key is still being processed (a
+ * retry that overtook a slow first attempt, see {@link #setProcessingTime}) is answered {@code
+ * 409} with {@code Retry-After: 1}, and a key reused with a different body {@code 422}.
  *
  * <p>It keeps everything it accepted, so a test or the demo can check that every reading arrived
  * exactly once. Thread-safe.
@@ -61,6 +66,9 @@ public final class SimulatedClientSystem implements AutoCloseable {
 
   // Guarded by this.
   private final Map<String, Instant> tokens = new HashMap<>();
+  private final Set<String> inProcessing = new HashSet<>();
+  private Duration processingTime = Duration.ZERO;
+  private int inProgressAnswers;
   private final SimLedger ledger = new SimLedger();
   private final List<JsonNode> heartbeats = new ArrayList<>();
   private Fault fault = Fault.NONE;
@@ -120,6 +128,23 @@ public final class SimulatedClientSystem implements AutoCloseable {
     this.fault = fault;
   }
 
+  /**
+   * How long the server works on a batch it has not recorded yet before it records and answers
+   * it; zero (the default) answers at once. A request with the same key meanwhile is answered
+   * 409.
+   */
+  public synchronized void setProcessingTime(Duration processingTime) {
+    if (processingTime.isNegative()) {
+      throw new IllegalArgumentException("processingTime must not be negative: " + processingTime);
+    }
+    this.processingTime = processingTime;
+  }
+
+  /** Requests answered 409 because a request with their key was still being processed. */
+  public synchronized int inProgressAnswers() {
+    return inProgressAnswers;
+  }
+
   /** How long new tokens live. */
   public synchronized void setTokenLifetime(Duration lifetime) {
     this.tokenLifetime = lifetime;
@@ -162,7 +187,7 @@ public final class SimulatedClientSystem implements AutoCloseable {
     return ledger.acceptedUnderSeveralBatches();
   }
 
-  /** Batch ids replayed with different content (answered 409): must stay 0. */
+  /** Batch ids replayed with different content (answered 422): must stay 0. */
   public synchronized int conflicts() {
     return ledger.conflicts();
   }
@@ -269,7 +294,7 @@ public final class SimulatedClientSystem implements AutoCloseable {
     }
   }
 
-  private void upload(HttpExchange exchange, Fault now) throws IOException {
+  private void upload(HttpExchange exchange, Fault now) throws IOException, InterruptedException {
     int n = uploads.incrementAndGet();
     byte[] raw = readBody(exchange);
     if (!authorized(exchange)) {
@@ -297,14 +322,42 @@ public final class SimulatedClientSystem implements AutoCloseable {
       send(exchange, 400, "{\"error\":\"batchId, Idempotency-Key and readings are required\"}");
       return;
     }
-    byte[] answer;
+    Duration work;
     synchronized (this) {
       bytesReceived += raw.length;
+      if (inProcessing.contains(batchId)) {
+        inProgressAnswers++;
+        work = null;
+      } else {
+        work = ledger.has(batchId) ? Duration.ZERO : processingTime;
+        inProcessing.add(batchId);
+      }
+    }
+    if (work == null) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(exchange, 409, "{\"error\":\"a request with this Idempotency-Key is still being "
+          + "processed\"}");
+      return;
+    }
+    byte[] answer;
+    try {
+      if (!work.isZero()) {
+        // The work goes on even if the gateway stops waiting for its answer.
+        TimeUnit.NANOSECONDS.sleep(work.toNanos());
+      }
+    } catch (InterruptedException e) {
+      synchronized (this) {
+        inProcessing.remove(batchId);
+      }
+      throw e;
+    }
+    synchronized (this) {
       answer = ledger.record(batchId, readings);
+      inProcessing.remove(batchId);
       notifyAll();
     }
     if (answer == null) {
-      send(exchange, 409, "{\"error\":\"Idempotency-Key reused with a different body\"}");
+      send(exchange, 422, "{\"error\":\"Idempotency-Key reused with a different body\"}");
       return;
     }
     if (now == Fault.RESET && n % 3 == 0) {

@@ -44,8 +44,8 @@ public final class OsgiHost implements Function<String, String> {
       SyncRun run = manager.triggerSync().join();
       SyncStatus status = manager.getStatus();
       manager.close();
-      return run.outcome() + " " + status.pendingReadings() + " " + status.health().health()
-          + " " + SyncManager.class.getClassLoader().getClass().getName();
+      return run.outcome() + " " + status.pendingReadings().getAsLong() + " "
+          + status.health().health() + " " + SyncManager.class.getClassLoader().getClass().getName();
     }
   }
 

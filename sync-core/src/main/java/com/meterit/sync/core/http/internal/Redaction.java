@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one place where text from outside (a server's answer, a JDK or driver exception message, a
@@ -20,7 +21,11 @@ import java.util.Set;
  * <p>An instance knows the API key and the last few tokens the server issued (also ones it
  * refused, since a server may echo those too). Thread-safe.
  *
- * <p>Not public API: it is public only so that {@code SyncConfig} can mask URLs.
+ * <p>Text that carries a bearer credential ({@code Bearer} and a token) has the token masked
+ * even when it is no token this gateway was issued: a server may echo another client's.
+ *
+ * <p>Not public API: it is public so that the engine, {@code SyncConfig} and the agent's operator
+ * commands use this one path for text from outside.
  */
 public final class Redaction {
   /** What a masked secret is replaced with: {@value}. */
@@ -28,6 +33,13 @@ public final class Redaction {
 
   /** Tokens remembered for masking; a server may echo an old one after a refresh: {@value}. */
   static final int REMEMBERED_TOKENS = 8;
+
+  /**
+   * {@code Bearer} and the token after it, the space perhaps written as a JSON escape; the token
+   * is what RFC 6750 allows in one. Only the token is masked, so the text still says what it was.
+   */
+  private static final Pattern BEARER = Pattern.compile(
+      "(?i)\\b(bearer)(?:\\s|\\\\[tnr]|\\\\u0020)+[A-Za-z0-9._~+/-]+=*");
 
   private final List<String> keyForms;
   // Each remembered token with the forms it may be echoed in; newest first.
@@ -50,7 +62,10 @@ public final class Redaction {
     tokenForms.addFirst(forms(token));
   }
 
-  /** The text with every known secret masked, raw or as JSON would escape it; null stays null. */
+  /**
+   * The text with every known secret masked, raw or as JSON would escape it, and every bearer
+   * credential masked; null stays null.
+   */
   public String redact(String text) {
     if (text == null || text.isEmpty()) {
       return text;
@@ -66,7 +81,27 @@ public final class Redaction {
         masked = form.isEmpty() ? masked : masked.replace(form, MASK);
       }
     }
-    return masked;
+    return maskBearer(masked);
+  }
+
+  private static String maskBearer(String text) {
+    return BEARER.matcher(text).replaceAll("$1 " + MASK);
+  }
+
+  /**
+   * Text from outside fit for a log line, an exception message or a terminal where no secret of
+   * this gateway is known (a server's batch id in the engine, a database row in the operator's
+   * commands): bearer credentials masked, control characters escaped, cut to {@code maxLength}
+   * characters. A megabyte costs no more than {@code maxLength}: escaping only lengthens, so the
+   * text is cut before. Null stays null.
+   */
+  public static String untrusted(String text, int maxLength) {
+    if (text == null) {
+      return null;
+    }
+    // A little past the cut, so that "..." still marks it, and a token cut in half is masked.
+    String head = text.length() > maxLength + 1 ? text.substring(0, maxLength + 1) : text;
+    return bounded(escape(maskBearer(head)), maxLength);
   }
 
   /**

@@ -27,6 +27,28 @@ class RedactionTest {
     assertEquals("plain ü text", Redaction.escape("plain ü text"));
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Authorization: Bearer abc.def-_~+/xyz==; more|Authorization: Bearer ****; more",
+      "bearer\\u0020abc.def|bearer ****",
+      "BEARER\\tabc.def|BEARER ****",
+      "tokenType is not Bearer|tokenType is not Bearer"})
+  void anyBearerCredentialIsMaskedEvenOneNeverIssuedHere(String text, String masked) {
+    assertEquals(masked, new Redaction("key").redact(text));
+    assertEquals(masked, Redaction.untrusted(text, 100));
+  }
+
+  @Test
+  void untrustedTextIsMaskedEscapedAndBoundedWithoutEscapingAMegabyte() {
+    assertEquals("b-1\\n12:00 [INFO] FORGED \\u001B]0;t\\u0007 Bearer ****",
+        Redaction.untrusted("b-1\n12:00 [INFO] FORGED \u001b]0;t\u0007 Bearer abc.def", 100));
+    String cut = Redaction.untrusted("\u001b".repeat(1 << 20), 80);
+    assertEquals(80, cut.length());
+    assertEquals("\\u001B".repeat(12) + "\\u001...", cut);
+    assertEquals("x Bearer ****", Redaction.untrusted("x Bearer abc.defghijklmnop", 12 + 3));
+    assertEquals(null, Redaction.untrusted(null, 10));
+  }
+
   @Test
   void boundedNeverSplitsASurrogatePair() {
     String text = "ab\uD83D\uDE00cdef";
