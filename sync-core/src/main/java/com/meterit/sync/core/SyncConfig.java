@@ -1,6 +1,7 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.core.http.internal.CredentialFiles;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
 import java.math.BigDecimal;
@@ -59,6 +60,8 @@ public final class SyncConfig {
    * mode. Setting it and {@link #CLIENT_API_KEY} is an error.
    */
   public static final String CLIENT_API_KEY_FILE = "CLIENT_API_KEY_FILE";
+  /** The largest {@link #CLIENT_API_KEY_FILE} read: {@value} bytes; a key is far shorter. */
+  static final int MAX_KEY_FILE_BYTES = 4096;
   /** The variable of the gateway id. */
   public static final String GATEWAY_ID = "GATEWAY_ID";
   /** The variable of the sync interval, in minutes. */
@@ -265,7 +268,7 @@ public final class SyncConfig {
 
   /** The key from {@code CLIENT_API_KEY} or from the file {@code CLIENT_API_KEY_FILE} names. */
   private static String apiKey(Map<String, String> env) {
-    String file = optional(env, CLIENT_API_KEY_FILE);
+    Path file = path(env, CLIENT_API_KEY_FILE);
     if (file == null) {
       return required(env, CLIENT_API_KEY);
     }
@@ -273,16 +276,17 @@ public final class SyncConfig {
       throw new ConfigurationException(CLIENT_API_KEY_FILE, CLIENT_API_KEY + " and "
           + CLIENT_API_KEY_FILE + " are both set; set only one of them");
     }
-    String key = SecretFile.read(file, CLIENT_API_KEY_FILE, SecretFile.MAX_KEY_BYTES).trim();
+    String key = CredentialFiles.readSecretText(file, CLIENT_API_KEY_FILE, MAX_KEY_FILE_BYTES)
+        .trim();
     if (key.isEmpty()) {
-      throw new ConfigurationException(CLIENT_API_KEY_FILE,
-          CLIENT_API_KEY_FILE + " names an empty file: " + file);
+      throw CredentialFiles.refused(CLIENT_API_KEY_FILE,
+          "names an empty file: " + CredentialFiles.name(file));
     }
     // Named here, not by sendable(): the fix is in the file, not in CLIENT_API_KEY.
     String problem = Values.unsendable(key);
     if (problem != null) {
-      throw new ConfigurationException(CLIENT_API_KEY_FILE,
-          CLIENT_API_KEY_FILE + " names a file whose key " + problem + ": " + file);
+      throw CredentialFiles.refused(CLIENT_API_KEY_FILE,
+          "names a file whose key " + problem + ": " + CredentialFiles.name(file));
     }
     return key;
   }

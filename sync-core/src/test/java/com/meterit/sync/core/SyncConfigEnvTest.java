@@ -127,6 +127,23 @@ class SyncConfigEnvTest {
     assertFalse(e.getMessage().contains("s3cr3t"));
   }
 
+  @Test
+  void aKeyFileThatIsNotUtf8IsRefusedNamingTheFileVariable() throws Exception {
+    Path key = Files.write(dir.resolve("api-key"), new byte[] {'k', (byte) 0xff, 'y'});
+    ConfigurationException e = refused(env("CLIENT_API_KEY_FILE", key.toString()));
+    assertEquals("CLIENT_API_KEY_FILE", e.setting());
+    assertEquals("CLIENT_API_KEY_FILE names a file that is not UTF-8 text: " + key,
+        e.getMessage());
+  }
+
+  @Test
+  void aKeyFilePathIsEscapedInTheMessageSoThatItStaysOneLine() {
+    Path forged = dir.resolve("nope\n12:00:00 [INFO] all clear");
+    assertEquals("CLIENT_API_KEY_FILE names a file that cannot be read: " + dir
+        + "/nope\\n12:00:00 [INFO] all clear (NoSuchFileException)",
+        refused(env("CLIENT_API_KEY_FILE", forged.toString())).getMessage());
+  }
+
   private static List<String> warnings(Runnable action) {
     Logger logger = (Logger) LoggerFactory.getLogger("com.meterit.sync");
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

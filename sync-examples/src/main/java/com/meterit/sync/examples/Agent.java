@@ -87,7 +87,7 @@ final class Agent {
         .setHistory(source.history())
         .addListener(reporter)
         .addListener(storeWatch)
-        .addListener(new Narrator(new Reachability(config.clientApiUrl(), Reachability.DEFAULT_TIMEOUT),
+        .addListener(new Narrator(new Reachability(config.clientApiUrl(), gateway.sslContext(), Reachability.DEFAULT_TIMEOUT),
             agentThread))
         .build();
     reporter.attach(manager);

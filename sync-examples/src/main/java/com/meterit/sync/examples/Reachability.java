@@ -6,11 +6,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * Finds out why the Client System cannot be reached, with one health request of its own: the
- * engine's connectivity monitor knows only that its probe failed. Blocks up to the timeout, so
- * it runs on the agent's own thread, never on the engine's scheduler.
+ * engine's connectivity monitor knows only that its probe failed. The request uses the gateway's
+ * TLS context, so that it trusts the same CAs and presents the same client certificate: a
+ * handshake the gateway completes is never blamed. Blocks up to the timeout, so it runs on the
+ * agent's own thread, never on the engine's scheduler.
  */
 final class Reachability {
   /** How long the diagnosis waits for each step of the health request. */
@@ -20,11 +23,12 @@ final class Reachability {
   private final Duration timeout;
   private final HttpClient client;
 
-  Reachability(URI clientApiUrl, Duration timeout) {
+  /** @param tls the gateway's TLS context ({@code HttpClientSystemGateway.sslContext()}) */
+  Reachability(URI clientApiUrl, SSLContext tls, Duration timeout) {
     String base = clientApiUrl.toString();
     this.health = URI.create((base.endsWith("/") ? base : base + "/") + "v1/health");
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
   }
 
   /** Why a health request to the Client System fails now, or that it answers after all. */

@@ -9,14 +9,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /** Why a real request on loopback failed, in the words an operator acts on. */
 class FailuresTest {
   private static String diagnose(String url, Duration timeout) {
-    return new Reachability(URI.create(url), timeout).diagnose();
+    try {
+      return new Reachability(URI.create(url), SSLContext.getDefault(), timeout).diagnose();
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("the JVM has no default TLS context", e);
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package com.meterit.sync.core.http;
 
+import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.core.http.internal.CredentialFiles;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ final class ClientTls {
    * JVM's default would; if {@code -Djavax.net.ssl.keyStore} gives the JVM a client key, the
    * default context itself is kept so that it still applies.
    *
-   * @throws PemFiles.FileRefused naming the setting of the file refused
+   * @throws ConfigurationException naming the setting of the file refused
    */
   static ClientTls of(Path caFile, TrustMode mode, Path chainFile, Path keyFile,
       String caSetting, String chainSetting, String keySetting,
@@ -155,13 +157,13 @@ final class ClientTls {
       String chainSetting) {
     String algorithm = leaf.getPublicKey().getAlgorithm();
     if (!PemFiles.KEY_ALGORITHMS.contains(algorithm)) {
-      throw new PemFiles.FileRefused(chainSetting, chainSetting + " holds a certificate for a "
+      throw CredentialFiles.refused(chainSetting, "holds a certificate for a "
           + algorithm + " key; only RSA and EC keys are supported");
     }
     PrivateKey key = PemFiles.privateKey(keyFile, keySetting, algorithm);
     if (!key.getAlgorithm().equals(algorithm) || !signsFor(key, leaf)) {
-      throw new PemFiles.FileRefused(keySetting, keySetting + " does not hold the private key of "
-          + "the first certificate in " + chainSetting + ": " + PemFiles.name(keyFile));
+      throw CredentialFiles.refused(keySetting, "does not hold the private key of the first "
+          + "certificate in " + chainSetting + ": " + CredentialFiles.name(keyFile));
     }
     return key;
   }

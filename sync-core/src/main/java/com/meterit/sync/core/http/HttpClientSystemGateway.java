@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI batchesUri;
   private final URI configUri;
   private final URI heartbeatUri;
+  private final SSLContext sslContext;
   private volatile String configEtag;
   // The TLS failure last logged as a warning, so that a probe every few seconds warns once.
   private final AtomicReference<String> lastTlsWarning = new AtomicReference<>();
@@ -130,6 +132,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
                 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.sslContext = client.sslContext();
     this.redaction = new Redaction(apiKey);
     this.exchange = new Exchange(client, requestTimeout, exchangeTimeout,
         "meter-sync/" + SdkVersion.get(), baseUrl, MAX_RESPONSE_BYTES, redaction,
@@ -211,11 +214,23 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     }
     try {
       return builder.build();
-    } catch (PemFiles.FileRefused e) {
-      throw new ConfigurationException(e.setting, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(SyncConfig.CLIENT_API_URL, e.getMessage());
     }
+  }
+
+  /**
+   * The TLS context of this gateway's connections: what it trusts and which client certificate
+   * it presents. It is the one built from
+   * {@link HttpClientSystemGatewayBuilder#setTrustedCertificates} and
+   * {@link HttpClientSystemGatewayBuilder#setClientCertificate}, the one of the client given to
+   * {@link HttpClientSystemGatewayBuilder#setHttpClient}, or the JVM's default. It is for a tool
+   * that must meet the Client System as this gateway does, such as a diagnosis of why it cannot
+   * be reached. When a client certificate is set, the context holds its private key: give it
+   * only to code trusted with this gateway's identity.
+   */
+  public SSLContext sslContext() {
+    return sslContext;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package com.meterit.sync.core.http;
 
+import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.core.Ticker;
+import com.meterit.sync.core.http.internal.CredentialFiles;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
 import java.net.URI;
@@ -198,11 +200,16 @@ public final class HttpClientSystemGatewayBuilder {
   /**
    * Reads and checks the certificate and key files, if any, and builds the gateway.
    *
+   * @throws ConfigurationException when a certificate or key file cannot be read, is larger
+   *     than {@value PemFiles#MAX_FILE_BYTES} bytes or holds no usable certificate or key (the
+   *     message names the file, never its content); when the key does not match the
+   *     certificate; when certificates are set with a plain http URL. Its
+   *     {@link ConfigurationException#setting() setting} is the setter of the file refused:
+   *     {@code trustedCertificates}, {@code clientCertificate chain} or
+   *     {@code clientCertificate key}
    * @throws IllegalArgumentException when the URL is plain http to a host other than loopback
-   *     and insecure http was not allowed; when a certificate or key file cannot be read, is
-   *     larger than {@value PemFiles#MAX_FILE_BYTES} bytes or holds no usable certificate or key
-   *     (the message names the file, never its content); when the key does not match the
-   *     certificate; when certificates are set with {@link #setHttpClient} or plain http
+   *     and insecure http was not allowed; when certificates are set with
+   *     {@link #setHttpClient}
    */
   public HttpClientSystemGateway build() {
     boolean plain = baseUrl.getScheme().equalsIgnoreCase("http");
@@ -220,7 +227,7 @@ public final class HttpClientSystemGatewayBuilder {
       }
       if (plain) {
         String setting = caFile != null ? caSetting : chainSetting;
-        throw new PemFiles.FileRefused(setting, setting + " is set but " + urlSetting
+        throw CredentialFiles.refused(setting, "is set but " + urlSetting
             + " uses plain http, which has no TLS");
       }
     }

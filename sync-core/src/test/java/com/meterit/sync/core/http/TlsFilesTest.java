@@ -2,6 +2,8 @@ package com.meterit.sync.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +49,11 @@ class TlsFilesTest {
   }
 
   private static String refusal(HttpClientSystemGatewayBuilder builder) {
-    return assertThrows(IllegalArgumentException.class, builder::build).getMessage();
+    return refused(builder).getMessage();
+  }
+
+  private static ConfigurationException refused(HttpClientSystemGatewayBuilder builder) {
+    return assertThrows(ConfigurationException.class, builder::build);
   }
 
   private Path chain() throws Exception {
@@ -65,9 +72,18 @@ class TlsFilesTest {
   @Test
   void aMissingFileIsNamedWithItsSetting() {
     Path missing = dir.resolve("nope.pem");
+    ConfigurationException e = refused(builder().setTrustedCertificates(missing, TrustMode.ADD));
+    assertEquals("trustedCertificates", e.setting());
     assertEquals("trustedCertificates names a file that cannot be read: " + missing
-        + " (NoSuchFileException)",
-        refusal(builder().setTrustedCertificates(missing, TrustMode.ADD)));
+        + " (NoSuchFileException)", e.getMessage());
+  }
+
+  @Test
+  void aFilePathIsEscapedInTheMessageSoThatItStaysOneLine() {
+    Path forged = dir.resolve("nope\n12:00:00 [INFO] all clear");
+    assertEquals("trustedCertificates names a file that cannot be read: " + dir
+        + "/nope\\n12:00:00 [INFO] all clear (NoSuchFileException)",
+        refusal(builder().setTrustedCertificates(forged, TrustMode.ADD)));
   }
 
   @Test
@@ -76,8 +92,10 @@ class TlsFilesTest {
     Files.write(huge, new byte[PemFiles.MAX_FILE_BYTES + 1]);
     assertEquals("trustedCertificates names a file larger than 65536 bytes: " + huge,
         refusal(builder().setTrustedCertificates(huge, TrustMode.ADD)));
+    ConfigurationException key = refused(builder().setClientCertificate(chain(), huge));
+    assertEquals("clientCertificate key", key.setting());
     assertEquals("clientCertificate key names a file larger than 65536 bytes: " + huge,
-        refusal(builder().setClientCertificate(chain(), huge)));
+        key.getMessage());
   }
 
   @Test
@@ -165,13 +183,28 @@ class TlsFilesTest {
     HttpClient own = HttpClient.newHttpClient();
     assertEquals("trustedCertificates and clientCertificate configure the gateway's own HTTP "
         + "client; with setHttpClient, give that client an SSLContext instead",
-        refusal(builder().setHttpClient(own).setClientCertificate(chain(), key())));
+        assertThrows(IllegalArgumentException.class,
+            builder().setHttpClient(own).setClientCertificate(chain(), key())::build)
+            .getMessage());
     HttpClientSystemGatewayBuilder plain = HttpClientSystemGateway.builder(
         URI.create("http://127.0.0.1:8080"), "api-key", "gw-1")
         .setTrustedCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.chain),
             TrustMode.ADD);
+    ConfigurationException e = refused(plain);
+    assertEquals("trustedCertificates", e.setting());
     assertEquals("trustedCertificates is set but baseUrl uses plain http, which has no TLS",
-        refusal(plain));
+        e.getMessage());
+  }
+
+  @Test
+  void theGatewayHandsOutTheTlsContextItsConnectionsUse() throws Exception {
+    SSLContext hosts = SSLContext.getInstance("TLS");
+    hosts.init(null, null, null);
+    HttpClient own = HttpClient.newBuilder().sslContext(hosts).build();
+    assertSame(hosts, builder().setHttpClient(own).build().sslContext());
+    HttpClientSystemGateway withCa = builder().setTrustedCertificates(
+        TestPki.writeCertificates(dir.resolve("ca.pem"), ca.chain), TrustMode.ADD).build();
+    assertNotSame(SSLContext.getDefault(), withCa.sslContext());
   }
 
   @Test
