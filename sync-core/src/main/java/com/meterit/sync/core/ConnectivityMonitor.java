@@ -38,6 +38,7 @@ public final class ConnectivityMonitor {
   private final Scheduler scheduler;
   private final Executor executor;
   private final Clock clock;
+  private final Ticker ticker;
   private final DoubleSupplier random;
   private final Duration probeInterval;
   private final BackoffPolicy offlineBackoff;
@@ -50,7 +51,10 @@ public final class ConnectivityMonitor {
   /** probeSoon() was called since the last probe started. */
   private boolean probeRequested;
   private boolean connected = true;
+  /** A stamp for the status: when the link last changed, as the wall clock read then. */
   private Instant since;
+  /** The same moment on the ticker, which times the outage. */
+  private long sinceNanos;
   private Instant lastProbeAt;
   private int failures;
   private Duration lastOfflineDelay = Duration.ZERO;
@@ -61,6 +65,8 @@ public final class ConnectivityMonitor {
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.clock = b.clock;
+    this.ticker = b.ticker != null ? b.ticker
+        : b.clock instanceof Ticker ? (Ticker) b.clock : Ticker.system();
     this.random = b.random;
     this.probeInterval = b.probeInterval;
     this.offlineBackoff = b.offlineBackoff;
@@ -116,6 +122,14 @@ public final class ConnectivityMonitor {
   /** A snapshot of the monitor. */
   public synchronized ConnectivityStatus getStatus() {
     return new ConnectivityStatus(connected, since, lastProbeAt, failures);
+  }
+
+  /**
+   * How long the Client System has been unreachable, on the ticker (a step of the wall clock would
+   * turn a minute's outage into a day's), or null while it is reachable.
+   */
+  synchronized Duration offlineFor() {
+    return connected ? null : Duration.ofNanos(ticker.nanos() - sinceNanos);
   }
 
   private synchronized void scheduleProbe(Duration delay) {
@@ -177,6 +191,7 @@ public final class ConnectivityMonitor {
       if (!connected) {
         connected = true;
         since = now;
+        sinceNanos = ticker.nanos();
         transition = Boolean.TRUE;
         log.info("Client System reachable again");
       }
@@ -186,6 +201,7 @@ public final class ConnectivityMonitor {
       if (connected) {
         connected = false;
         since = now;
+        sinceNanos = ticker.nanos();
         transition = Boolean.FALSE;
         log.info("Client System unreachable; readings queue locally until it returns");
       }
@@ -215,6 +231,7 @@ public final class ConnectivityMonitor {
     private Scheduler scheduler;
     private Executor executor = Runnable::run;
     private Clock clock = Clock.systemUTC();
+    private Ticker ticker;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
     private BackoffPolicy offlineBackoff = DEFAULT_OFFLINE_BACKOFF;
@@ -242,6 +259,15 @@ public final class ConnectivityMonitor {
     /** The clock for timestamps. Default: UTC system clock. */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The monotonic time outages are timed on. Default: the clock when it is a {@link Ticker},
+     * else {@link Ticker#system()}. The manager passes its own.
+     */
+    Builder setTicker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 

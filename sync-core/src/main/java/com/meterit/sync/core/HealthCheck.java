@@ -7,7 +7,6 @@ import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Judges the engine's health from its state and backlog: a pure function, so each reason is
@@ -18,8 +17,8 @@ final class HealthCheck {
 
   /** As below, with no trouble known of the store. */
   static HealthVerdict judge(HealthThresholds limits, SyncState state, long pending,
-      Duration lag, Instant offlineSince, Instant now) {
-    return judge(limits, state, null, null, pending, lag, offlineSince, now);
+      Duration lag, Duration offline) {
+    return judge(limits, state, null, null, pending, lag, offline);
   }
 
   /**
@@ -31,10 +30,11 @@ final class HealthCheck {
    * @param unreadable why the backlog could not be read, or null
    * @param pending readings waiting, or negative when they could not be counted
    * @param lag the age of the oldest pending reading, or null when none is pending
-   * @param offlineSince since when the Client System is unreachable, or null while reachable
+   * @param offline how long the Client System has been unreachable, on monotonic time, or null
+   *     while it is reachable
    */
   static HealthVerdict judge(HealthThresholds limits, SyncState state, StoreTrouble store,
-      String unreadable, long pending, Duration lag, Instant offlineSince, Instant now) {
+      String unreadable, long pending, Duration lag, Duration offline) {
     switch (state) {
       case STOPPED:
       case STOPPING:
@@ -59,8 +59,6 @@ final class HealthCheck {
           ? "the pending readings could not be counted: " + unreadable
           : "the pending readings could not be counted; is the Sync Database reachable?");
     }
-    Duration offline = offlineSince == null || offlineSince.isAfter(now)
-        ? null : Duration.between(offlineSince, now);
     if (lag != null && lag.compareTo(limits.lagFailing()) > 0) {
       return failing(HealthReason.SYNC_LAG,
           "sync lag " + lag + " is over " + limits.lagFailing());

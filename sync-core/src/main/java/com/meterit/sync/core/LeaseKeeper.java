@@ -24,6 +24,16 @@ import org.slf4j.LoggerFactory;
  * heartbeat). Before each send the
  * uploader asks {@link #ensureHeld}: a claim whose lease is running short is renewed there and
  * then, and a claim that lost its batch is neither sent nor settled. Thread-safe.
+ *
+ * <p>The source stamps a lease's expiry on the wall clock, because the database and other workers
+ * compare it there; this keeper also turns it into a deadline on the ticker the moment it learns
+ * it, and times every renewal on the ticker, so that a step of this gateway's clock never delays a
+ * renewal (a step back made a lease look a day longer). Before a send, a lease short on either
+ * clock is renewed: a source that judges leases on this same clock (H2, SQLite, in memory) sees a
+ * lease lapse early after a forward step. A step of the judging clock can still let another claim
+ * take a batch over between renewals; this worker then finds at its next renewal or
+ * {@link #ensureHeld} that the lease is gone, and neither sends nor settles it; the journaled batch
+ * goes out again unchanged, under the same Idempotency-Key (docs/architecture.md).
  */
 final class LeaseKeeper {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -31,21 +41,37 @@ final class LeaseKeeper {
   /** Renewals run no more often than this, whatever the lease. */
   static final Duration MIN_RENEWAL_PERIOD = Duration.ofSeconds(1);
 
-  private static final class Held {
+  /** Beyond any lease: keeps a far expiry from overflowing the ticker's nanoseconds. */
+  private static final Duration FAR = Duration.ofDays(365 * 100);
+
+  private final class Held {
     final Claim claim;
     final Duration length;
-    volatile Instant expiresAt;
+    /** When the lease lapses, on the ticker. */
+    volatile long expiresAt;
+    /** When the lease lapses, as the source stamped it on the wall clock. */
+    volatile Instant wallExpiresAt;
     volatile boolean lost;
 
-    Held(Claim claim, Duration length) {
+    Held(Claim claim) {
+      Duration left = untilExpiry(claim.leaseExpiresAt());
       this.claim = claim;
-      this.length = length;
-      this.expiresAt = claim.leaseExpiresAt();
+      this.length = left.isNegative() ? Duration.ZERO : left;
+      this.expiresAt = ticker.nanos() + left.toNanos();
+      this.wallExpiresAt = claim.leaseExpiresAt();
+    }
+
+    /** Less than half the lease left, on the ticker or on the wall clock. */
+    boolean runningShort() {
+      Duration half = length.dividedBy(2);
+      return expiresAt - ticker.nanos() < half.toNanos()
+          || untilExpiry(wallExpiresAt).compareTo(half) < 0;
     }
   }
 
   private final ReadingSource source;
   private final Clock clock;
+  private final Ticker ticker;
   private final Scheduler scheduler;
   private final Executor executor;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
@@ -54,9 +80,11 @@ final class LeaseKeeper {
   private Scheduler.Cancellable timer;
   private boolean stopped;
 
-  LeaseKeeper(ReadingSource source, Clock clock, Scheduler scheduler, Executor executor) {
+  LeaseKeeper(ReadingSource source, Clock clock, Ticker ticker, Scheduler scheduler,
+      Executor executor) {
     this.source = source;
     this.clock = clock;
+    this.ticker = ticker;
     this.scheduler = scheduler;
     this.executor = executor;
   }
@@ -66,8 +94,7 @@ final class LeaseKeeper {
     if (claim.isEmpty()) {
       return;
     }
-    Duration length = Duration.between(clock.instant(), claim.leaseExpiresAt());
-    Held h = new Held(claim, length.isNegative() ? Duration.ZERO : length);
+    Held h = new Held(claim);
     held.put(claim.key(), h);
     scheduleRenewal(renewalPeriod(h));
   }
@@ -79,17 +106,16 @@ final class LeaseKeeper {
 
   /**
    * Makes sure the claim still holds its batch before it is sent, renewing a lease that has less
-   * than half of its length left.
+   * than half of its length left on either clock.
    *
    * @throws LeaseLostException when another claim took the batch over
    */
   void ensureHeld(Claim claim) {
     Held h = held.get(claim.key());
     if (h == null) {
-      h = new Held(claim, Duration.between(clock.instant(), claim.leaseExpiresAt()));
+      h = new Held(claim);
     }
-    if (!h.lost && Duration.between(clock.instant(), h.expiresAt)
-        .compareTo(h.length.dividedBy(2)) < 0) {
+    if (!h.lost && h.runningShort()) {
       renew(List.of(h));
     }
     if (h.lost) {
@@ -107,6 +133,12 @@ final class LeaseKeeper {
         timer = null;
       }
     }
+  }
+
+  /** How long until a lease stamped on the wall clock lapses, read once, now. */
+  private Duration untilExpiry(Instant expiresAt) {
+    Duration left = Duration.between(clock.instant(), expiresAt);
+    return left.compareTo(FAR) > 0 ? FAR : left.compareTo(FAR.negated()) < 0 ? FAR.negated() : left;
   }
 
   private Duration renewalPeriod(Held h) {
@@ -179,7 +211,8 @@ final class LeaseKeeper {
               h.claim.batch().batchId());
         }
       } else {
-        h.expiresAt = until;
+        h.expiresAt = ticker.nanos() + untilExpiry(until).toNanos();
+        h.wallExpiresAt = until;
       }
     }
   }

@@ -59,6 +59,7 @@ final class RunLoop {
   private final LeaseKeeper leases;
   private final SyncListener listeners;
   private final Clock clock;
+  private final Ticker ticker;
   private final BooleanSupplier stopRequested;
   private final Executor prefetcher;
   private final UploadWindow window;
@@ -76,6 +77,7 @@ final class RunLoop {
       LeaseKeeper leases,
       SyncListener listeners,
       Clock clock,
+      Ticker ticker,
       BooleanSupplier stopRequested,
       Executor prefetcher,
       UploadWindow window,
@@ -85,6 +87,7 @@ final class RunLoop {
     this.leases = leases;
     this.listeners = listeners;
     this.clock = clock;
+    this.ticker = ticker;
     this.stopRequested = stopRequested;
     this.prefetcher = prefetcher;
     this.window = window;
@@ -93,6 +96,7 @@ final class RunLoop {
 
   Result run(Settings settings) {
     Instant startedAt = clock.instant();
+    long startedNanos = ticker.nanos();
     Counters counters = new Counters();
     Refusals refusals = new Refusals(settings.batchSize);
     ClaimAhead claims = new ClaimAhead(source, leases, prefetcher);
@@ -177,7 +181,11 @@ final class RunLoop {
       error = stillInProgress + " batch(es) set aside, still journaled: the Client System was "
           + "still processing them (HTTP 409); a later run sends them again under the same key";
     }
-    SyncRun run = new SyncRun(startedAt, clock.instant(), outcome, counters.synced(),
+    // The end is the start plus the run's length on the ticker: read off the wall clock, a step
+    // back during the run would end it before it began (SyncRun refuses that), and a step forward
+    // would count a day of work.
+    SyncRun run = new SyncRun(startedAt, startedAt.plusNanos(ticker.nanos() - startedNanos),
+        outcome, counters.synced(),
         counters.rejected(), counters.bytes(), counters.batches(), error);
     return new Result(run, cause);
   }

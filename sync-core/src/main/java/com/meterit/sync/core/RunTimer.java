@@ -10,28 +10,38 @@ import java.util.function.DoubleSupplier;
  * jittered, after a full server ended one ({@link OverloadPacing}), and then no sooner for a
  * reconnection; at a random point of the reconnection spread after the link comes back.
  *
+ * <p>Every time here is kept on the ticker, as the scheduler keeps its timers: a wall-clock
+ * instant would let a step of the clock end the pacing early (and a reconnection bring a paced
+ * run forward) or hold it for a day. Only {@link #next()} is told on the wall clock, as it reads
+ * when asked.
+ *
  * <p>Not thread-safe: the manager calls it holding its own lock, which also guards whether a run
  * is in progress.
  */
 final class RunTimer {
   private final Scheduler scheduler;
   private final Clock clock;
+  private final Ticker ticker;
   private final DoubleSupplier random;
   private final Duration reconnectSpread;
   private final OverloadPacing pacing;
   private final Runnable run;
   private Scheduler.Cancellable timer;
-  private Instant next;
+  /** When the next run is due, on the ticker; meaningful only while {@code timer} is set. */
+  private long next;
   /** Set after a full server ended a run: no reconnection brings the next run sooner. */
-  private Instant pacedUntil;
+  private boolean pacedRun;
+  /** Until when, on the ticker, while {@code pacedRun}. */
+  private long pacedUntil;
 
   /**
    * @param run what the timer starts: the manager's run
    */
-  RunTimer(Scheduler scheduler, Clock clock, DoubleSupplier random, Duration reconnectSpread,
-      Runnable run) {
+  RunTimer(Scheduler scheduler, Clock clock, Ticker ticker, DoubleSupplier random,
+      Duration reconnectSpread, Runnable run) {
     this.scheduler = scheduler;
     this.clock = clock;
+    this.ticker = ticker;
     this.random = random;
     this.reconnectSpread = reconnectSpread;
     this.pacing = new OverloadPacing(random);
@@ -41,7 +51,7 @@ final class RunTimer {
   /** Schedules the next run {@code delay} from now, replacing the one scheduled. */
   void scheduleIn(Duration delay) {
     cancel();
-    next = clock.instant().plus(delay);
+    next = ticker.nanos() + delay.toNanos();
     timer = scheduler.schedule(run, delay);
   }
 
@@ -51,12 +61,14 @@ final class RunTimer {
       timer.cancel();
       timer = null;
     }
-    next = null;
   }
 
-  /** When the next scheduled run starts, or null when none is scheduled. */
+  /**
+   * When the next scheduled run starts, on the wall clock as it reads now, or null when none is
+   * scheduled.
+   */
   Instant next() {
-    return next;
+    return timer == null ? null : clock.instant().plusNanos(next - ticker.nanos());
   }
 
   /**
@@ -65,7 +77,8 @@ final class RunTimer {
    */
   void afterRun(Throwable cause, Duration interval) {
     Duration paced = pacing.nextRunAfter(cause, interval);
-    pacedUntil = paced != null ? clock.instant().plus(paced) : null;
+    pacedRun = paced != null;
+    pacedUntil = paced != null ? ticker.nanos() + paced.toNanos() : 0;
     scheduleIn(paced != null ? paced : interval);
   }
 
@@ -78,8 +91,7 @@ final class RunTimer {
    * @return whether the run is scheduled; if not, the caller starts it now
    */
   boolean deferAfterReconnect(Duration interval) {
-    Instant now = clock.instant();
-    if (pacedUntil != null && pacedUntil.isAfter(now)) {
+    if (pacedRun && pacedUntil - ticker.nanos() > 0) {
       return true;
     }
     Duration spread = interval.compareTo(reconnectSpread) < 0 ? interval : reconnectSpread;

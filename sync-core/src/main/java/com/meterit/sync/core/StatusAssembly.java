@@ -40,8 +40,8 @@ final class StatusAssembly {
     Instant offlineSince = connectivity.isConnected()
         ? null : connectivity.since().orElse(null);
     Duration lag = backlog.lagAt(now);
-    HealthVerdict health = HealthCheck.judge(
-        healthThresholds, state, store, backlog.failure, backlog.pending, lag, offlineSince, now);
+    HealthVerdict health = HealthCheck.judge(healthThresholds, state, store, backlog.failure,
+        backlog.pending, lag, offlineSince == null ? null : monitor.offlineFor());
     SyncStatus.Builder status = SyncStatus.builder();
     if (backlog.known()) {
       status.setBacklog(backlog.pending, lag);
@@ -61,10 +61,13 @@ final class StatusAssembly {
         .build();
   }
 
-  /** The heartbeat now, in {@code state}, of a manager started at {@code startedAt}. */
-  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Instant startedAt) {
+  /**
+   * The heartbeat now, in {@code state}, of a manager that has run for {@code uptime} (measured on
+   * the ticker: off the wall clock, a step back would send a negative uptime).
+   */
+  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Duration uptime) {
     Instant now = clock.instant();
     return new Heartbeat(now, state, backlog.pendingReadings(), reports.lastSuccessAt(),
-        Duration.between(startedAt, now), configuration.current().configVersion);
+        uptime, configuration.current().configVersion);
   }
 }

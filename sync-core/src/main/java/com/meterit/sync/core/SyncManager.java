@@ -79,6 +79,7 @@ public final class SyncManager implements AutoCloseable {
   private final ReadingSource source;
   private final ClientSystemGateway gateway;
   private final Clock clock;
+  private final Ticker ticker;
   private final Executor executor;
   private final EngineThreads threads;
   private final UploadWindow window;
@@ -101,7 +102,8 @@ public final class SyncManager implements AutoCloseable {
   private Lifecycle lifecycle = Lifecycle.NEW;
   private CompletableFuture<SyncRun> currentRun;
   private CompletableFuture<Void> stopFuture;
-  private Instant startedAt;
+  /** When start() was called, on the ticker: the heartbeat's uptime is measured from it. */
+  private long startedNanos;
 
   private volatile boolean stopRequested;
   private final EngineState state;
@@ -110,9 +112,11 @@ public final class SyncManager implements AutoCloseable {
     this.source = b.source;
     this.gateway = b.gateway;
     this.clock = b.clock;
+    this.ticker = b.ticker();
     this.threads = new EngineThreads(b);
     Scheduler scheduler = threads.scheduler;
-    this.timer = new RunTimer(scheduler, clock, b.random, b.reconnectSpread, this::triggerSync);
+    this.timer = new RunTimer(scheduler, clock, ticker, b.random, b.reconnectSpread,
+        this::triggerSync);
     this.executor = threads.runs;
     Executor background = threads.background;
     this.listeners = new Listeners(b.listeners);
@@ -125,6 +129,7 @@ public final class SyncManager implements AutoCloseable {
     this.monitor = ConnectivityMonitor.builder(gateway)
         .setScheduler(scheduler)
         .setClock(clock)
+        .setTicker(ticker)
         .setRandom(b.random)
         .setProbeInterval(b.probeInterval)
         .setOfflineBackoff(b.offlineBackoff)
@@ -141,7 +146,7 @@ public final class SyncManager implements AutoCloseable {
           }
         })
         .build();
-    this.window = new UploadWindow(b.maxInFlight, clock, sleeper, () -> stopRequested);
+    this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, () -> stopRequested);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
         () -> stopRequested, state, window, b.maxInProgressRetries);
     this.configuration = new RemoteConfiguration(gateway,
@@ -149,12 +154,13 @@ public final class SyncManager implements AutoCloseable {
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
-    this.leases = new LeaseKeeper(source, clock, scheduler, threads.leases);
+    this.leases = new LeaseKeeper(source, clock, ticker, scheduler, threads.leases);
     this.reports = new RunReporter(board, history, listeners, monitor, state::set,
         () -> stopRequested);
     this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
         b.healthThresholds);
-    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, () -> stopRequested,
+    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker,
+        () -> stopRequested,
         threads.prefetch, window, threads.uploads);
   }
 
@@ -201,7 +207,7 @@ public final class SyncManager implements AutoCloseable {
         throw new IllegalStateException("a stopped SyncManager cannot start again");
       }
       lifecycle = Lifecycle.RUNNING;
-      startedAt = clock.instant();
+      startedNanos = ticker.nanos();
     }
     try {
       int recovered = source.recoverClaims();
@@ -265,6 +271,7 @@ public final class SyncManager implements AutoCloseable {
   private void execute(CompletableFuture<SyncRun> future) {
     SyncRun run = null;
     Throwable ended = null;
+    long runStartedNanos = ticker.nanos();
     try {
       reports.started(clock.instant());
       state.set(SyncState.SYNCING);
@@ -274,8 +281,10 @@ public final class SyncManager implements AutoCloseable {
       reports.finished(result);
       ended = result.cause;
     } catch (Throwable t) {
-      run = new SyncRun(reports.lastAttemptAt(), clock.instant(), SyncOutcome.FAILED, 0, 0, 0, 0,
-          String.valueOf(t));
+      // Its length on the ticker, as RunLoop measures it: a clock step must not make it negative.
+      Instant startedAt = reports.lastAttemptAt();
+      run = new SyncRun(startedAt, startedAt.plusNanos(ticker.nanos() - runStartedNanos),
+          SyncOutcome.FAILED, 0, 0, 0, 0, String.valueOf(t));
       reports.failedUnexpectedly(run, t);
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
@@ -454,11 +463,11 @@ public final class SyncManager implements AutoCloseable {
     if (!monitor.isConnected()) {
       return Optional.empty();
     }
-    Instant since;
+    Duration uptime;
     synchronized (lock) {
-      since = startedAt;
+      uptime = Duration.ofNanos(ticker.nanos() - startedNanos);
     }
-    return Optional.of(statusAssembly.heartbeat(state.get(), backlog, since));
+    return Optional.of(statusAssembly.heartbeat(state.get(), backlog, uptime));
   }
 
   private void onConnected() {

@@ -33,6 +33,7 @@ public final class SyncManagerBuilder {
   BackoffPolicy offlineBackoff = ConnectivityMonitor.DEFAULT_OFFLINE_BACKOFF;
   final List<SyncListener> listeners = new ArrayList<>();
   Clock clock = Clock.systemUTC();
+  Ticker ticker;
   Scheduler scheduler;
   Executor executor;
   Executor backgroundExecutor;
@@ -160,9 +161,26 @@ public final class SyncManagerBuilder {
     return this;
   }
 
-  /** The clock for timestamps and statistics windows. Default: the UTC system clock. */
+  /**
+   * The wall clock for timestamps and statistics windows. Default: the UTC system clock. Waits,
+   * deadlines and timers never read it: they run on the {@link #setTicker ticker}.
+   */
   public SyncManagerBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * The monotonic time that every wait, deadline and timer of the engine is measured on (a
+   * {@code Retry-After} pause, lease renewals, the pacing of runs), so that a step of the wall
+   * clock never stretches or cuts one. Default {@link Ticker#system()}, or the {@link #setClock
+   * clock} itself when it is also a {@code Ticker}, as a
+   * {@link com.meterit.sync.core.testing.ManualClock} is: a test that steps the wall clock alone
+   * then sees every wait keep to monotonic time. A host's {@link #setScheduler scheduler} must time
+   * its tasks on the same monotonic time.
+   */
+  public SyncManagerBuilder setTicker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     return this;
   }
 
@@ -270,6 +288,14 @@ public final class SyncManagerBuilder {
     }
     this.reconnectSpread = reconnectSpread;
     return this;
+  }
+
+  /** The ticker set, or the default: the clock when it is one, else the system's. */
+  Ticker ticker() {
+    if (ticker != null) {
+      return ticker;
+    }
+    return clock instanceof Ticker ? (Ticker) clock : Ticker.system();
   }
 
   /** Where runs are recorded. Default: an {@link InMemorySyncHistory}. */

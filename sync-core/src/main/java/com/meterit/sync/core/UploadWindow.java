@@ -1,8 +1,6 @@
 package com.meterit.sync.core;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,7 +21,7 @@ import java.util.function.BooleanSupplier;
  */
 final class UploadWindow {
   private final int max;
-  private final Clock clock;
+  private final Ticker ticker;
   private final Sleeper sleeper;
   private final BooleanSupplier stopRequested;
   private final ReentrantLock lock = new ReentrantLock();
@@ -33,12 +31,17 @@ final class UploadWindow {
   private int inFlight;
   private int answeredAtThisSize;
   private boolean slowStart = true;
-  private Instant pausedUntil = Instant.MIN;
+  /**
+   * The end of the pause, on the ticker: a wall-clock instant would stretch it by a backward step
+   * of the clock (a 30 s pause became 24 h), and cut it by a forward one.
+   */
+  private long pausedUntil;
 
-  UploadWindow(int max, Clock clock, Sleeper sleeper, BooleanSupplier stopRequested) {
+  UploadWindow(int max, Ticker ticker, Sleeper sleeper, BooleanSupplier stopRequested) {
     this.max = max;
     this.size = Math.min(2, max);
-    this.clock = clock;
+    this.ticker = ticker;
+    this.pausedUntil = ticker.nanos();
     this.sleeper = sleeper;
     this.stopRequested = stopRequested;
   }
@@ -126,10 +129,10 @@ final class UploadWindow {
 
   /** The server asked for a pause: no new send until it has passed. */
   void pauseFor(Duration retryAfter) {
-    Instant until = clock.instant().plus(retryAfter);
+    long until = ticker.nanos() + retryAfter.toNanos();
     lock.lock();
     try {
-      if (until.isAfter(pausedUntil)) {
+      if (until - pausedUntil > 0) {
         pausedUntil = until;
       }
     } finally {
@@ -144,21 +147,21 @@ final class UploadWindow {
    */
   void awaitPause() {
     while (true) {
-      Duration left;
+      long left;
       lock.lock();
       try {
-        left = Duration.between(clock.instant(), pausedUntil);
+        left = pausedUntil - ticker.nanos();
       } finally {
         lock.unlock();
       }
-      if (left.isNegative() || left.isZero()) {
+      if (left <= 0) {
         return;
       }
       if (stopRequested.getAsBoolean()) {
         throw new StopRequestedException();
       }
       try {
-        sleeper.sleep(left);
+        sleeper.sleep(Duration.ofNanos(left));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StopRequestedException();

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A manager wired to fakes with time under the test's control: a manual clock and scheduler, runs
+ * A manager wired to fakes with time under the test's control: a manual clock (wall and
+ * monotonic) and scheduler, runs
  * and background work executed on the calling thread, and backoff waits that are recorded and
  * spent on the manual scheduler, so that timers (lease renewals among them) fire during them.
  * Pipelining stays on, as in production: the next batch is claimed on the prefetch thread.
@@ -26,6 +27,7 @@ final class Harness {
   SyncManagerBuilder builder() {
     return SyncManager.builder().setSource(source).setGateway(gateway)
         .setClock(clock)
+        .setTicker(clock)
         .setScheduler(scheduler)
         .setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run)

@@ -108,7 +108,7 @@ class LeaseRenewalTest {
       }
       task.run();
     };
-    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.scheduler, refusesTheFirst);
+    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.clock, h.scheduler, refusesTheFirst);
     Claim claim = h.source.claim(1_000);
     leases.hold(claim);
     // Past the original five-minute lease, the claim still holds its batch.
@@ -134,7 +134,7 @@ class LeaseRenewalTest {
       }
       return h.scheduler.schedule(task, delay);
     };
-    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, refusesWhileAsked, Runnable::run);
+    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.clock, refusesWhileAsked, Runnable::run);
     Claim first = h.source.claim(1_000);
     leases.hold(first);
 

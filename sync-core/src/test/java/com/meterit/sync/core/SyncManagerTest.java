@@ -627,6 +627,8 @@ class SyncManagerTest {
             () -> b.setHeartbeatInterval(Duration.ofDays(2))).getMessage());
     assertEquals("listener",
         assertThrows(NullPointerException.class, () -> b.addListener(null)).getMessage());
+    assertEquals("ticker",
+        assertThrows(NullPointerException.class, () -> b.setTicker(null)).getMessage());
   }
 
   @Test

@@ -145,7 +145,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     this.batchesUri = URI.create(base + "/v1/readings/batches");
     this.configUri = URI.create(base + "/v1/gateways/" + gateway + "/config");
     this.heartbeatUri = URI.create(base + "/v1/gateways/" + gateway + "/heartbeat");
-    this.tokens = new TokenCache(this::issueToken, b.clock, exchangeTimeout);
+    this.tokens = new TokenCache(this::issueToken, b.ticker(), exchangeTimeout);
   }
 
   /** Percent-encodes everything but RFC 3986's unreserved characters. */

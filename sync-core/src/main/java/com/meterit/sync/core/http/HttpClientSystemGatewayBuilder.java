@@ -1,6 +1,7 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.core.Ticker;
 import com.meterit.sync.core.http.internal.CredentialFiles;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.core.http.internal.Values;
@@ -185,10 +186,21 @@ public final class HttpClientSystemGatewayBuilder {
     return this;
   }
 
-  /** The clock for token expiry and Retry-After dates. Default: the UTC system clock. */
+  /**
+   * The wall clock that reads {@code Retry-After} dates. Default: the UTC system clock. The
+   * token's lifetime and every deadline run on monotonic time, which a step of the wall clock
+   * never moves: {@link com.meterit.sync.core.Ticker#system()}, or this clock when it is also a
+   * {@link com.meterit.sync.core.Ticker}, as a {@link com.meterit.sync.core.testing.ManualClock}
+   * is.
+   */
   public HttpClientSystemGatewayBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
+  }
+
+  /** The token's monotonic time: the clock when it is a ticker, else the system's. */
+  Ticker ticker() {
+    return clock instanceof Ticker ? (Ticker) clock : Ticker.system();
   }
 
   /**

@@ -1,13 +1,11 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.Ticker;
 import com.meterit.sync.core.http.internal.Values;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,33 +47,36 @@ final class TokenCache {
     WireFormat.Token issue();
   }
 
-  /** A usable token and when to refresh it; immutable, so it is never seen half-set. */
+  /**
+   * A usable token and when to refresh it, on the ticker (a step of the wall clock would drop it
+   * early, or keep it a day past its expiry); immutable, so it is never seen half-set.
+   */
   private static final class Held {
     final String value;
-    final Instant refreshAt;
+    final long refreshAt;
 
-    Held(String value, Instant refreshAt) {
+    Held(String value, long refreshAt) {
       this.value = value;
       this.refreshAt = refreshAt;
     }
   }
 
   private final Issuer issuer;
-  private final Clock clock;
+  private final Ticker ticker;
   private final Duration waitLimit;
   private final Object lock = new Object();
   private Held held; // guarded by lock
   private CompletableFuture<Held> refreshing; // guarded by lock
 
-  TokenCache(Issuer issuer, Clock clock, Duration waitLimit) {
+  TokenCache(Issuer issuer, Ticker ticker, Duration waitLimit) {
     this.issuer = issuer;
-    this.clock = clock;
+    this.ticker = ticker;
     this.waitLimit = waitLimit;
   }
 
   /** A valid token, refreshed first if it is missing or about to expire. */
   String get() {
-    return obtain(h -> clock.instant().isBefore(h.refreshAt));
+    return obtain(h -> h.refreshAt - ticker.nanos() > 0);
   }
 
   /** A freshly issued token, whatever the age of the current one. */
@@ -88,7 +89,7 @@ final class TokenCache {
    * new one. So a burst of 401s on the same token costs one refresh.
    */
   String replace(String rejected) {
-    return obtain(h -> !h.value.equals(rejected) && clock.instant().isBefore(h.refreshAt));
+    return obtain(h -> !h.value.equals(rejected) && h.refreshAt - ticker.nanos() > 0);
   }
 
   private String obtain(Predicate<Held> usable) {
@@ -164,12 +165,8 @@ final class TokenCache {
     Duration margin = lifetime.compareTo(REFRESH_MARGIN.multipliedBy(2)) < 0
         ? lifetime.dividedBy(2)
         : REFRESH_MARGIN;
-    try {
-      return new Held(token, clock.instant().plus(lifetime).minus(margin));
-    } catch (DateTimeException | ArithmeticException e) {
-      throw new TransientGatewayException("authentication: the token's expiry cannot be computed ("
-          + e.getClass().getSimpleName() + "); it was discarded", 0, null, null, null);
-    }
+    // Within MAX_LIFETIME, so no overflow.
+    return new Held(token, ticker.nanos() + lifetime.minus(margin).toNanos());
   }
 
   private static Duration lifetime(BigDecimal expiresIn) {

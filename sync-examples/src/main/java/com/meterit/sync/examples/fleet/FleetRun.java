@@ -39,6 +39,7 @@ final class FleetRun {
       queues[g] = new SimQueue(time.clock(), LEASE, firstPoll, poll, o.meters);
       SyncManagerBuilder b = SyncManager.builder(queues[g], server.gateway(g))
           .setClock(time.clock())
+          .setTicker(time.clock())
           .setScheduler(time)
           .setExecutor(Runnable::run)
           .setBackgroundExecutor(Runnable::run)
