@@ -103,12 +103,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def _send(self, status, body=b""):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the agent was cut while it waited for this answer
 
     def _body(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -215,7 +224,8 @@ class Run:
         # a collector would, and that client closes the file cleanly (the cuts start from there).
         proc = self.start_agent(100, shim=False)
         deadline = time.time() + 60
-        while "run " not in self.log_text(proc) and time.time() < deadline:
+        # "Syncing" is logged once the schema is in place.
+        while "Syncing " not in self.log_text(proc) and time.time() < deadline:
             if proc.poll() is not None:
                 raise SystemExit("the agent exited %s before creating the schema:\n%s"
                                  % (proc.returncode, self.log_text(proc)))
@@ -322,7 +332,9 @@ class Run:
             if check not in ("ok", "n/a"):
                 result["corrupted"] += 1
                 result["integrity"].append(check[:300])
-            batch = self.rng.choice(self.args.batch_sizes)
+            # Never the same size twice in a row: a batch the gateway forgot cannot come back
+            # identical by luck, and so unnoticed.
+            batch = self.rng.choice([b for b in self.args.batch_sizes if b != batch])
             result["batch_sizes"].append(batch)
             last = cut == self.args.cuts - 1
             posts_before = self.ledger.snapshot()[0]
@@ -424,7 +436,7 @@ def main():
     p.add_argument("--cuts", type=int, default=10, help="cuts per run")
     p.add_argument("--readings", type=int, default=20000)
     p.add_argument("--batch-sizes", default="50,80,120",
-                   help="each start draws one, so a forgotten batch comes back under a new key")
+                   help="each start draws another, so a forgotten batch comes back under a new key")
     p.add_argument("--server-delay", type=float, default=0.15,
                    help="the longest pause, in seconds, between recording a batch and answering")
     p.add_argument("--max-cut-delay", type=float, default=1.5,
