@@ -67,7 +67,8 @@ final class BenchBacklog {
     try (Connection c = DriverManager.getConnection(url)) {
       try (Statement s = c.createStatement()) {
         // Settle the writes of the load, so the drain does not pay for them.
-        s.execute(isPostgres(url) ? "VACUUM ANALYZE " + table : "CHECKPOINT SYNC");
+        s.execute(isPostgres(url) ? "VACUUM ANALYZE " + table
+            : isSqlite(url) ? "PRAGMA wal_checkpoint(TRUNCATE)" : "CHECKPOINT SYNC");
       }
     }
   }
@@ -75,6 +76,7 @@ final class BenchBacklog {
   /** Appends {@code count} readings from {@code readings} to a queue, committing every 10,000. */
   static void append(String url, String table, Readings readings, long count) throws Exception {
     boolean postgres = isPostgres(url);
+    boolean sqlite = isSqlite(url);
     try (Connection c = DriverManager.getConnection(url)) {
       c.setAutoCommit(false);
       try (PreparedStatement insert = c.prepareStatement(
@@ -82,7 +84,12 @@ final class BenchBacklog {
         for (long i = 0; i < count; i++) {
           int meter = readings.advance();
           insert.setString(1, readings.meterId(meter));
-          insert.setObject(2, OffsetDateTime.ofInstant(readings.time(), ZoneOffset.UTC));
+          if (sqlite) {
+            // SQLite has no timestamp type: ISO-8601 text, as a collector writes it.
+            insert.setString(2, readings.time().toString());
+          } else {
+            insert.setObject(2, OffsetDateTime.ofInstant(readings.time(), ZoneOffset.UTC));
+          }
           if (postgres) {
             insert.setBigDecimal(3, readings.value(meter));
           } else {
@@ -103,7 +110,7 @@ final class BenchBacklog {
 
   /** Drops a measured table, so that the next measurement starts from an empty database. */
   static void drop(String url, String table) throws Exception {
-    if (url.startsWith("jdbc:h2:") || isPostgres(url)) {
+    if (url.startsWith("jdbc:h2:") || isPostgres(url) || isSqlite(url)) {
       try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
         s.execute("DROP TABLE IF EXISTS " + table);
         s.execute("DROP TABLE IF EXISTS " + table + "_runs");
@@ -114,5 +121,9 @@ final class BenchBacklog {
 
   private static boolean isPostgres(String url) {
     return url.startsWith("jdbc:postgresql:");
+  }
+
+  private static boolean isSqlite(String url) {
+    return url.startsWith("jdbc:sqlite:");
   }
 }

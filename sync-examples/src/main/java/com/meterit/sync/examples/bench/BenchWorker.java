@@ -99,12 +99,14 @@ public final class BenchWorker {
             .build();
     long[] thirdsAt = new long[3];
     AtomicLong synced = new AtomicLong();
+    AtomicLong batches = new AtomicLong();
     AtomicLong wire = new AtomicLong();
     long[] startNanos = {0};
     SyncListener progress = new SyncListener() {
       @Override
       public void onBatchUploaded(UploadBatch b, UploadResult r) {
         long done = synced.addAndGet(r.acceptedCount());
+        batches.incrementAndGet();
         wire.addAndGet(r.bytesSent());
         long now = System.nanoTime();
         for (int t = 0; t < 3; t++) {
@@ -128,10 +130,12 @@ public final class BenchWorker {
     Instruments.HeapSampler heap = new Instruments.HeapSampler();
     Instruments.Allocation allocation = new Instruments.Allocation();
     long cpu0 = Instruments.processCpuNanos();
+    long startEpochMillis = System.currentTimeMillis();
     startNanos[0] = System.nanoTime();
     manager.start();
     manager.triggerSync().join();
     long end = System.nanoTime();
+    long endEpochMillis = System.currentTimeMillis();
     long cpu = Instruments.processCpuNanos() - cpu0;
     long allocated = allocation.since();
     long peak = heap.stop();
@@ -158,6 +162,10 @@ public final class BenchWorker {
     r.put("allocatedBytesPerReading", allocated / (double) Math.max(1, synced.get()));
     r.put("cpuMicrosPerReading", cpu / 1000.0 / Math.max(1, synced.get()));
     r.put("wireBytesPerReading", wire.get() / (double) Math.max(1, synced.get()));
+    r.put("batches", batches.get());
+    // Wall-clock bounds of the measured drain, to match against a system-call trace (fsyncs).
+    r.put("startEpochMillis", startEpochMillis);
+    r.put("endEpochMillis", endEpochMillis);
     return r;
   }
 

@@ -40,7 +40,10 @@ import java.util.stream.Stream;
  * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
  * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain;
  * {@code --h2-settings=CACHE_SIZE=4096} (the default, as the library's H2 URL) adds
- * settings to every H2 URL; an empty value leaves H2's own.
+ * settings to every H2 URL; an empty value leaves H2's own. {@code
+ * --sqlite-settings=journal_mode=WAL&synchronous=FULL&busy_timeout=5000} (the default, the
+ * agent's embedded default) are the SQLite file's settings; {@code --sqlite=false} leaves SQLite
+ * out.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +82,9 @@ public final class Benchmark {
     options.put("jfr", "none");
     // As the library's default URL; --h2-settings= (empty) measures H2's own cache size.
     options.put("h2-settings", "CACHE_SIZE=4096");
+    // The agent's embedded default, chosen by measurement under power cuts (docs/power-cuts.md).
+    options.put("sqlite-settings", "journal_mode=WAL&synchronous=FULL&busy_timeout=5000");
+    options.put("sqlite", "true");
     options.put("warmup", "200000");
     options.put("small-heap", "true");
     ToolOptions.apply("benchmark", options, args);
@@ -110,6 +116,15 @@ public final class Benchmark {
     results.put("drainH2Plain", worker("drain on H2, gzip off", null, "scenario=drain",
         "db=" + h2("plain"), "readings=" + options.get("sweep-readings"), "gzip=false",
         "server=" + server.url()));
+    if (sqliteOn()) {
+      results.put("jdbcSqlite", worker("SQLite queue alone (claim + acknowledge)", null,
+          "scenario=jdbc", "db=" + sqlite("jdbc"), "readings=" + readings));
+      results.put("drainSqlite", worker("drain on SQLite", null, "scenario=drain",
+          "db=" + sqlite("drain"), "readings=" + readings, "server=" + server.url()));
+      results.put("drainSqliteSmall", worker("drain on SQLite under -Xmx64m", "-Xmx64m",
+          "scenario=drain", "db=" + sqlite("small"), "readings=" + readings,
+          "server=" + server.url()));
+    }
     if (!postgres.equals("none")) {
       results.put("jdbcPg", worker("PostgreSQL queue alone", null, "scenario=jdbc",
           "db=" + postgres, "readings=" + readings, "table=bench_queue"));
@@ -156,6 +171,17 @@ public final class Benchmark {
     String settings = options.get("h2-settings");
     return "jdbc:h2:file:" + scratch.resolve(name).resolve("bench") + ";NON_KEYWORDS=VALUE"
         + (durable ? ";WRITE_DELAY=0" : "") + (settings.isEmpty() ? "" : ";" + settings);
+  }
+
+  boolean sqliteOn() {
+    return Boolean.parseBoolean(options.get("sqlite"));
+  }
+
+  /** A SQLite file URL with {@code --sqlite-settings}, which sqlite-jdbc applies per connection. */
+  String sqlite(String name) throws IOException {
+    Path dir = Files.createDirectories(scratch.resolve(name));
+    String settings = options.get("sqlite-settings");
+    return "jdbc:sqlite:" + dir.resolve("bench.db") + (settings.isEmpty() ? "" : "?" + settings);
   }
 
   String serverUrl() {

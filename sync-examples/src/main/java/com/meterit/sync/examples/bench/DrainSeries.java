@@ -45,6 +45,16 @@ final class DrainSeries {
               "db=" + bench.h2("small" + tag + round, durable), readings, server);
         }
       }
+      if (bench.sqliteOn()) {
+        measure(results, "SQLite: queue alone", null, "scenario=jdbc",
+            "db=" + bench.sqlite("jdbc" + round), readings);
+        measure(results, "SQLite: drain", null, "scenario=drain",
+            "db=" + bench.sqlite("drain" + round), readings, server);
+        if (Boolean.parseBoolean(options.get("small-heap"))) {
+          measure(results, "SQLite: drain under -Xmx64m", "-Xmx64m", "scenario=drain",
+              "db=" + bench.sqlite("small" + round), readings, server);
+        }
+      }
       if (!postgres.equals("none")) {
         measure(results, "PostgreSQL: queue alone", null, "scenario=jdbc", "db=" + postgres,
             readings, "table=bench_queue");

@@ -47,7 +47,9 @@ final class Report {
             + "written to the file before it returns, though not forced to the disk")
         + (options.get("h2-settings").isEmpty() ? ""
             : ", and `" + options.get("h2-settings") + "`")
-        + "; PostgreSQL (fsync on) forces each commit to the disk.\n\n");
+        + "; SQLite with `" + options.get("sqlite-settings") + "`, the agent's default, forces "
+        + "each commit to the disk (an fsync of its write-ahead log); PostgreSQL (fsync on) "
+        + "forces each commit to the disk.\n\n");
 
     md.append("## Targets\n\n| what | target | measured | |\n| --- | --- | --- | --- |\n");
     double ratio = drain.get("rate").asDouble() / limit;
@@ -79,6 +81,10 @@ final class Report {
       md.append("| a'. PostgreSQL queue alone | ")
           .append(Benchmark.number(r.get("jdbcPg").get("rate").asDouble())).append(" |\n");
     }
+    if (r.containsKey("jdbcSqlite")) {
+      md.append("| a''. SQLite queue alone | ")
+          .append(Benchmark.number(r.get("jdbcSqlite").get("rate").asDouble())).append(" |\n");
+    }
 
     md.append("\n## Drains\n\n| drain | readings/s | first third | middle third | last third | "
         + "peak heap (MiB) | allocated bytes/reading | CPU µs/reading | wire bytes/reading |\n"
@@ -87,6 +93,10 @@ final class Report {
     drainRow(md, "the same under -Xmx64m", small);
     drainRow(md, "the same with gzip off (" + Benchmark.number(r.get("drainH2Plain").get("readings").asDouble())
         + " readings)", r.get("drainH2Plain"));
+    if (r.containsKey("drainSqlite")) {
+      drainRow(md, "SQLite → SyncManager → HTTP, batch 1,000", r.get("drainSqlite"));
+      drainRow(md, "the same on SQLite under -Xmx64m", r.get("drainSqliteSmall"));
+    }
     if (r.containsKey("drainPg")) {
       drainRow(md, "PostgreSQL → SyncManager → HTTP, batch 1,000", r.get("drainPg"));
     }
