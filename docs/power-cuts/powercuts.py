@@ -17,6 +17,7 @@ docs/power-cuts.md. Standard library only; needs java, and sqlite3 for the SQLit
 """
 
 import argparse
+import collections
 import gzip
 import http.server
 import json
@@ -25,6 +26,7 @@ import random
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -57,6 +59,61 @@ def url_for(mode, db_dir):
 
 def expected_value(i):
     return "%d.%03d" % (i, i % 1000)
+
+
+class UndoWatch:
+    """Follows the shim's undo logs as they grow: which tracked files hold unsynced writes now."""
+
+    HEADER = 24
+    REC = struct.Struct("<IBBHHHIQQQQQQQ")  # the shim's 72-byte record header
+
+    def __init__(self, log_dir):
+        self.log_dir = log_dir
+        self.offsets = {}
+        self.pending = {}  # path -> timestamps of writes no sync covers yet
+
+    def update(self):
+        for name in os.listdir(self.log_dir):
+            path = os.path.join(self.log_dir, name)
+            at = self.offsets.get(name, self.HEADER)
+            with open(path, "rb") as f:
+                f.seek(at)
+                data = f.read()
+            pos = 0
+            while pos + self.REC.size <= len(data):
+                (_, kind, _, plen, p2len, _, _, _, ts, _, old_len, _, sync_ts,
+                 _) = self.REC.unpack_from(data, pos)
+                end = pos + self.REC.size + plen + p2len + old_len
+                if end > len(data):
+                    break  # a record still being written
+                file = data[pos + self.REC.size:pos + self.REC.size + plen].decode(errors="replace")
+                kind = chr(kind)
+                if kind in "WC":
+                    self.pending.setdefault(file, []).append(ts)
+                elif kind == "S":
+                    self.pending[file] = [t for t in self.pending.get(file, []) if t >= sync_ts]
+                elif kind == "A":
+                    self.pending = {f: [t for t in v if t >= sync_ts]
+                                    for f, v in self.pending.items()}
+                elif kind == "D":
+                    self.pending.pop(file, None)
+                pos = end
+            self.offsets[name] = at + pos
+
+    def unsynced(self):
+        """Files, the shared-memory index aside (SQLite rebuilds it), with unsynced writes."""
+        return sorted(f for f, v in self.pending.items() if v and not f.endswith("-shm"))
+
+
+def all_stopped(pid):
+    try:
+        for task in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/stat" % (pid, task)) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] not in ("T", "t"):
+                    return False
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return True
 
 
 class Ledger:
@@ -181,7 +238,7 @@ class Run:
         self.model = model
         self.seed = args.seed * 1000 + index
         self.rng = random.Random(self.seed)
-        name = "%s-%s-%d" % (mode, model, index)
+        name = "%s-%s-%s%d" % (mode, model, "aimed-" if args.aim else "", index)
         self.root = os.path.join(os.path.abspath(args.work), name)
         shutil.rmtree(self.root, ignore_errors=True)
         self.db_dir = os.path.join(self.root, "db")
@@ -293,6 +350,25 @@ class Run:
                              capture_output=True, text=True)
         return (res.stdout + res.stderr).strip()
 
+    def aimed_cut(self, proc):
+        """Freezes the agent (SIGSTOP) again and again until a file holds unsynced writes, and
+        kills it there: a cut at the moment that instant's power loss would roll something back.
+        False when no such moment came within --aim-seconds (the caller kills it anyway)."""
+        watch = UndoWatch(self.undo_dir)
+        deadline = time.time() + self.args.aim_seconds
+        while time.time() < deadline and proc.poll() is None:
+            os.kill(proc.pid, signal.SIGSTOP)
+            frozen_by = time.time() + 0.5
+            while not all_stopped(proc.pid) and time.time() < frozen_by:
+                time.sleep(0.0005)
+            watch.update()
+            if watch.unsynced():
+                proc.kill()
+                return True
+            os.kill(proc.pid, signal.SIGCONT)
+            time.sleep(self.rng.uniform(0, 0.01))
+        return False
+
     def wait_for_progress(self, proc, posts_before, timeout):
         """'ok' once the restarted agent uploads (or finds nothing left), else why not."""
         deadline = time.time() + timeout
@@ -321,8 +397,11 @@ class Run:
         state = self.wait_for_progress(proc, 0, 90)
         if state != "ok":
             raise SystemExit("the first start did not upload (%s): %s" % (state, proc.log_path))
+        result["aimed_hits"] = 0
         for cut in range(self.args.cuts):
             time.sleep(self.rng.uniform(0, self.args.max_cut_delay))
+            if self.args.aim and self.aimed_cut(proc):
+                result["aimed_hits"] += 1
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
@@ -398,6 +477,31 @@ class Run:
         return {"outcome": outcome, "agent_exit": proc.returncode, "pending_after": pending}
 
 
+def cut_table(path):
+    """Where the cuts fell: how many rolled back unsynced writes of each file."""
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            agg = rows.setdefault((r["mode"], r["model"]), collections.Counter())
+            for key, value in r.items():
+                if not key.startswith("restore_"):
+                    continue
+                agg["cuts"] += 1
+                for file in json.loads(value)["files"]:
+                    if file.get("pendingRecords", 0) > 0:
+                        name = os.path.basename(file["path"])
+                        name = re.sub(r"^(meter-sync\.db|meter-sync)", "", name) or "database"
+                        agg[name] += 1
+    print("| mode | roll-back model | cuts | cuts that rolled back unsynced writes, by file |")
+    print("| --- | --- | --- | --- |")
+    order = list(MODES)
+    for (mode, model), agg in sorted(rows.items(), key=lambda kv: (order.index(kv[0][0]),
+                                                                   kv[0][1])):
+        files = ", ".join("%s %d" % (k, v) for k, v in sorted(agg.items()) if k != "cuts")
+        print("| %s | %s | %d | %s |" % (mode, model, agg["cuts"], files or "none"))
+
+
 def table(path):
     rows = {}
     with open(path) as f:
@@ -413,6 +517,8 @@ def table(path):
             agg["ok"] += r["restarts_ok"]
             agg["corrupt"] += r["corrupted"]
             agg["wrong"] += r["wrong_values"] + r["conflicts"] + r["unknown_ids"]
+    cut_table(path)
+    print()
     print("| mode | roll-back model | runs | cuts | lost | in two batches | restarts OK | "
           "corruptions | wrong or conflicting |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -441,6 +547,10 @@ def main():
                    help="the longest pause, in seconds, between recording a batch and answering")
     p.add_argument("--max-cut-delay", type=float, default=1.5,
                    help="a cut falls this many seconds at most after the first upload")
+    p.add_argument("--aim", action="store_true",
+                   help="after the random delay, cut only at a moment with unsynced writes")
+    p.add_argument("--aim-seconds", type=float, default=5,
+                   help="how long --aim looks for such a moment before cutting anyway")
     p.add_argument("--drain-timeout", type=float, default=120)
     p.add_argument("--seed", type=int, default=21)
     p.add_argument("--table", help="print the table of a results.jsonl and stop")
