@@ -517,18 +517,19 @@ def table(path):
             agg["ok"] += r["restarts_ok"]
             agg["corrupt"] += r["corrupted"]
             agg["wrong"] += r["wrong_values"] + r["conflicts"] + r["unknown_ids"]
+            agg["replayed"] = agg.get("replayed", 0) + r["uploads"] - r["batches"] - r["conflicts"]
     cut_table(path)
     print()
     print("| mode | roll-back model | runs | cuts | lost | in two batches | restarts OK | "
-          "corruptions | wrong or conflicting |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "corruptions | wrong or conflicting | uploads replayed under their key |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     order = list(MODES)
     for (mode, model), a in sorted(rows.items(), key=lambda kv: (order.index(kv[0][0]),
                                                                   kv[0][1])):
-        print("| %s | %s | %d | %d | %d | %d | %d of %d | %d | %d |" % (
+        print("| %s | %s | %d | %d | %d | %d | %d of %d | %d | %d | %d |" % (
             mode, "all unsynced writes lost" if model == "full" else "random half of unsynced pages kept",
             a["runs"], a["cuts"], a["lost"], a["two"], a["ok"], a["cuts"], a["corrupt"],
-            a["wrong"]))
+            a["wrong"], a["replayed"]))
 
 
 def main():
