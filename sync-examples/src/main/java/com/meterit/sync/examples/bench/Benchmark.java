@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The benchmark harness. Measures, in one run on one machine: backlog drain speed on H2 and
- * PostgreSQL, the limits that bound it (the queue alone, HTTP alone, serialization alone), wire
- * bytes per reading, memory under {@code -Xmx64m}, idle CPU, and a batch-size sweep. Each
+ * The benchmark harness. Measures, in one run on one machine: backlog drain speed on H2, SQLite
+ * and PostgreSQL, the limits that bound it (the queue alone, HTTP alone, serialization alone),
+ * wire bytes per reading, memory under {@code -Xmx64m}, idle CPU, and a batch-size sweep. Each
  * measurement runs in a fresh JVM; the server runs here. Writes {@code docs/benchmarks.md} and
  * {@code docs/benchmark-throughput.png}.
  *
