@@ -39,6 +39,8 @@ SQLITE_DB = "meter-sync.db"
 
 # The SQLite settings go in the URL: sqlite-jdbc applies them on every connection it opens.
 MODES = {
+    # No SYNC_DB_URL: the agent's own default, ./data/meter-sync.db with the library's PRAGMAs.
+    "sqlite-default": "",
     "sqlite-wal-full": "journal_mode=WAL&synchronous=FULL",
     "sqlite-wal-normal": "journal_mode=WAL&synchronous=NORMAL",
     "sqlite-delete-full": "journal_mode=DELETE&synchronous=FULL",
@@ -53,6 +55,8 @@ MODELS = {"full": None, "half": 0.5}
 def url_for(mode, db_dir):
     if mode == "h2":
         return "jdbc:h2:file:" + os.path.join(db_dir, "meter-sync") + H2_PARAMS
+    if mode == "sqlite-default":
+        return "jdbc:sqlite:" + os.path.join(db_dir, SQLITE_DB)
     return ("jdbc:sqlite:" + os.path.join(db_dir, SQLITE_DB) + "?" + MODES[mode]
             + "&busy_timeout=5000")
 
@@ -241,7 +245,8 @@ class Run:
         name = "%s-%s-%s%d" % (mode, model, "aimed-" if args.aim else "", index)
         self.root = os.path.join(os.path.abspath(args.work), name)
         shutil.rmtree(self.root, ignore_errors=True)
-        self.db_dir = os.path.join(self.root, "db")
+        # The default mode's agent runs in root and finds ./data/meter-sync.db there.
+        self.db_dir = os.path.join(self.root, "data" if mode == "sqlite-default" else "db")
         self.undo_dir = os.path.join(self.root, "undo")
         self.log_dir = os.path.join(self.root, "logs")
         for d in (self.db_dir, self.undo_dir, self.log_dir):
@@ -255,8 +260,11 @@ class Run:
     def env(self, batch_size, shim):
         env = dict(os.environ)
         env.update({"CLIENT_API_URL": self.api, "CLIENT_API_KEY": KEY, "GATEWAY_ID": "gw-powercut",
-                    "SYNC_DB_URL": self.url, "SYNC_INTERVAL_MINUTES": "0.05",
-                    "BATCH_SIZE": str(batch_size), "LOG_LEVEL": "info"})
+                    "SYNC_INTERVAL_MINUTES": "0.05", "BATCH_SIZE": str(batch_size),
+                    "LOG_LEVEL": "info"})
+        env.pop("SYNC_DB_URL", None)
+        if self.mode != "sqlite-default":
+            env["SYNC_DB_URL"] = self.url
         if shim:
             env.update({"LD_PRELOAD": os.path.join(self.args.powercut, "libpowercut.so"),
                         "POWERCUT_DIR": self.db_dir, "POWERCUT_LOG": self.undo_dir})
@@ -320,6 +328,12 @@ class Run:
         """The settings a connection of this URL has in force, read through sqlite-jdbc."""
         if self.mode == "h2":
             return {}
+        if self.mode == "sqlite-default":
+            # The library sets them on its own connections; the journal mode is kept in the file.
+            out = subprocess.run(["sqlite3", os.path.join(self.db_dir, SQLITE_DB),
+                                  "PRAGMA journal_mode"], check=True, capture_output=True,
+                                 text=True).stdout.strip()
+            return {"journal_mode (in the file)": out}
         scratch = os.path.join(self.root, "pragma-check")
         os.makedirs(scratch, exist_ok=True)
         url = url_for(self.mode, scratch)
@@ -344,7 +358,7 @@ class Run:
         shutil.rmtree(copy, ignore_errors=True)
         os.makedirs(copy)
         for name in os.listdir(self.db_dir):
-            if name.startswith(SQLITE_DB):
+            if name.startswith(SQLITE_DB) and os.path.isfile(os.path.join(self.db_dir, name)):
                 shutil.copy(os.path.join(self.db_dir, name), copy)
         res = subprocess.run(["sqlite3", os.path.join(copy, SQLITE_DB), "PRAGMA integrity_check"],
                              capture_output=True, text=True)
@@ -537,7 +551,8 @@ def main():
     p.add_argument("--jar", default="sync-examples/target/meter-sync-agent.jar")
     p.add_argument("--powercut", default="/work/pc", help="a built copy of shared/powercut")
     p.add_argument("--work", default="/tmp/powercuts")
-    p.add_argument("--modes", default=",".join(MODES))
+    p.add_argument("--modes", default=",".join(m for m in MODES if m != "sqlite-default"),
+                   help="any of " + ", ".join(MODES))
     p.add_argument("--models", default="full,half")
     p.add_argument("--runs", type=int, default=2, help="runs per mode and model")
     p.add_argument("--cuts", type=int, default=10, help="cuts per run")

@@ -2,6 +2,7 @@ package com.meterit.sync.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,10 +41,9 @@ import java.util.stream.Stream;
  * --jfr=<dir>} records a JFR profile of each measurement there; {@code --warmup=200000} is the
  * drain each measuring JVM runs first; {@code --small-heap=false} leaves out the -Xmx64m drain;
  * {@code --h2-settings=CACHE_SIZE=4096} (the default, as the library's H2 URL) adds
- * settings to every H2 URL; an empty value leaves H2's own. {@code
- * --sqlite-settings=journal_mode=WAL&synchronous=FULL&busy_timeout=5000} (the default, the
- * agent's embedded default) are the SQLite file's settings; {@code --sqlite=false} leaves SQLite
- * out.
+ * settings to every H2 URL; an empty value leaves H2's own. {@code --sqlite-settings=} sets the
+ * SQLite file's URL settings (the default, {@link com.meterit.sync.jdbc.SqliteSettings#PRAGMAS},
+ * is what the library sets on every connection); {@code --sqlite=false} leaves SQLite out.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,8 +82,8 @@ public final class Benchmark {
     options.put("jfr", "none");
     // As the library's default URL; --h2-settings= (empty) measures H2's own cache size.
     options.put("h2-settings", "CACHE_SIZE=4096");
-    // The agent's embedded default, chosen by measurement under power cuts (docs/power-cuts.md).
-    options.put("sqlite-settings", "journal_mode=WAL&synchronous=FULL&busy_timeout=5000");
+    // The library's own, chosen by measurement under power cuts (docs/power-cuts.md).
+    options.put("sqlite-settings", SqliteSettings.PRAGMAS);
     options.put("sqlite", "true");
     options.put("warmup", "200000");
     options.put("small-heap", "true");

@@ -7,6 +7,7 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.ReadingsTable;
+import com.meterit.sync.jdbc.SqliteSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchBacklogTest {
   @Test
   void queuesASqliteBacklogThatTheSourceClaimsAsWritten(@TempDir Path dir) throws Exception {
-    String url = "jdbc:sqlite:" + dir.resolve("bench.db")
-        + "?journal_mode=WAL&synchronous=FULL&busy_timeout=5000";
+    String url = "jdbc:sqlite:" + dir.resolve("bench.db") + "?" + SqliteSettings.PRAGMAS;
     ReadingsTable names = BenchBacklog.table("bench_queue");
 
     BenchBacklog.populate(url, names, "bench_queue", 2_500);
