@@ -105,8 +105,10 @@ class UndoWatch:
             self.offsets[name] = at + pos
 
     def unsynced(self):
-        """Files, the shared-memory index aside (SQLite rebuilds it), with unsynced writes."""
-        return sorted(f for f, v in self.pending.items() if v and not f.endswith("-shm"))
+        """Database files with unsynced writes: not SQLite's shared-memory index (rebuilt after a
+        crash), not the drainer's lock files (their contents never matter)."""
+        return sorted(f for f, v in self.pending.items()
+                      if v and not f.endswith(("-shm", ".lock")) and ".locks/" not in f)
 
 
 def all_stopped(pid):
