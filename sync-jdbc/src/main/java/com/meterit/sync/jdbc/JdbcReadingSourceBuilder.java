@@ -4,6 +4,7 @@ import com.meterit.sync.api.SyncListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -16,6 +17,8 @@ public final class JdbcReadingSourceBuilder {
   Supplier<DataSource> reopener;
   ReadingsTable table = ReadingsTable.defaults();
   Clock clock = Clock.systemUTC();
+  /** Monotonic nanoseconds, as {@link System#nanoTime()}: see {@link #setTicker}. */
+  LongSupplier ticker = System::nanoTime;
   Duration lease = JdbcReadingSource.DEFAULT_LEASE;
   private String workerId;
   RetentionPolicy retention = RetentionPolicy.defaults();
@@ -38,6 +41,18 @@ public final class JdbcReadingSourceBuilder {
    */
   public JdbcReadingSourceBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Test seam: the monotonic time, in nanoseconds from an arbitrary origin, that this source's own
+   * waits are measured on (how long a hold lasts in this process, when to look again for lapsed
+   * batches or late-committed rows), so that a step of the wall clock neither stretches nor cuts
+   * one. Default {@link System#nanoTime()}. Package-private: a host has nothing to choose here; a
+   * test that moves a {@code ManualClock} passes its {@code nanos}.
+   */
+  JdbcReadingSourceBuilder setTicker(LongSupplier nanos) {
+    this.ticker = Objects.requireNonNull(nanos, "ticker");
     return this;
   }
 
