@@ -320,7 +320,8 @@ abstract class ReadingSourceContractTest {
     db.insertReadings(4);
     AtomicBoolean crash = new AtomicBoolean(false);
     JdbcReadingSource source = JdbcReadingSource.builder(crashingOnCommit(db.dataSource, crash))
-        .setTable(db.names()).setClock(clock).setLease(LEASE).setWorkerId("worker-a").build();
+        .setTable(db.names()).setClock(clock)
+        .setTicker(clock::nanos).setLease(LEASE).setWorkerId("worker-a").build();
     Claim claim = source.claim(4);
 
     crash.set(true);
@@ -372,7 +373,7 @@ abstract class ReadingSourceContractTest {
     db.insertReadings(6);
     AtomicBoolean crashOnCommit = new AtomicBoolean(false);
     JdbcReadingSource dying = JdbcReadingSource.builder(crashingOnCommit(db.dataSource, crashOnCommit))
-        .setTable(db.names()).setClock(clock).build();
+        .setTable(db.names()).setClock(clock).setTicker(clock::nanos).build();
 
     crashOnCommit.set(true);
     assertThrows(ReadingSourceException.class, () -> dying.claim(4));
