@@ -35,9 +35,10 @@ public final class JdbcReadingSourceBuilder {
   }
 
   /**
-   * The clock for leases held in this process, for the times a claim reports, and for
-   * retention. Default: the UTC system clock. On PostgreSQL the database's clock judges
-   * whether a lease lapsed; this one only schedules the look for lapsed batches.
+   * The wall clock that stamps the lease ends a claim reports, settlements, and retention's
+   * cut-offs. Default: the UTC system clock. It times no wait: holds in this process (H2,
+   * SQLite) and the look for lapsed batches run on monotonic time, and on PostgreSQL the
+   * database's clock judges whether a lease lapsed.
    */
   public JdbcReadingSourceBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
