@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * compare it there; this keeper also turns it into a deadline on the ticker the moment it learns
  * it, and times every renewal on the ticker, so that a step of this gateway's clock never delays a
  * renewal (a step back made a lease look a day longer). Before a send, a lease short on either
- * clock is renewed: a source that judges leases on this same clock (H2, SQLite, in memory) sees a
+ * clock is renewed: a source that judges leases on this same clock (the in-memory one) sees a
  * lease lapse early after a forward step. A step of the judging clock can still let another claim
  * take a batch over between renewals; this worker then finds at its next renewal or
  * {@link #ensureHeld} that the lease is gone, and neither sends nor settles it; the journaled batch

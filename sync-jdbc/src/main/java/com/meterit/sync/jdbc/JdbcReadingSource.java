@@ -144,8 +144,8 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     QueueRows queue = new QueueRows(sql, rows);
     long leaseMillis = b.lease.toMillis();
     this.claims = dialect.sharedClaims()
-        ? new TableLeases(jdbc, queue, journal, b.clock, leaseMillis, workerId)
-        : new ProcessClaims(jdbc, queue, journal, b.clock, leaseMillis, workerId);
+        ? new TableLeases(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId)
+        : new ProcessClaims(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId);
     this.listener = b.listener;
     this.retention = new Retention(jdbc, sql, claims, b.retention, b.clock, this::notify);
     this.history = new JdbcSyncHistory(jdbc, sql);

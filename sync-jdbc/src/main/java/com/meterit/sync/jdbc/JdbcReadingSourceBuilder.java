@@ -4,6 +4,7 @@ import com.meterit.sync.api.SyncListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -16,6 +17,8 @@ public final class JdbcReadingSourceBuilder {
   Supplier<DataSource> reopener;
   ReadingsTable table = ReadingsTable.defaults();
   Clock clock = Clock.systemUTC();
+  /** Monotonic nanoseconds, as {@link System#nanoTime()}: see {@link #setTicker}. */
+  LongSupplier ticker = System::nanoTime;
   Duration lease = JdbcReadingSource.DEFAULT_LEASE;
   private String workerId;
   RetentionPolicy retention = RetentionPolicy.defaults();
@@ -32,12 +35,25 @@ public final class JdbcReadingSourceBuilder {
   }
 
   /**
-   * The clock for leases held in this process, for the times a claim reports, and for
-   * retention. Default: the UTC system clock. On PostgreSQL the database's clock judges
-   * whether a lease lapsed; this one only schedules the look for lapsed batches.
+   * The wall clock that stamps the lease ends a claim reports, settlements, and retention's
+   * cut-offs. Default: the UTC system clock. It times no wait: holds in this process (H2,
+   * SQLite) and the look for lapsed batches run on monotonic time, and on PostgreSQL the
+   * database's clock judges whether a lease lapsed.
    */
   public JdbcReadingSourceBuilder setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Test seam: the monotonic time, in nanoseconds from an arbitrary origin, that this source's own
+   * waits are measured on (how long a hold lasts in this process, when to look again for lapsed
+   * batches or late-committed rows), so that a step of the wall clock neither stretches nor cuts
+   * one. Default {@link System#nanoTime()}. Package-private: a host has nothing to choose here; a
+   * test that moves a {@code ManualClock} passes its {@code nanos}.
+   */
+  JdbcReadingSourceBuilder setTicker(LongSupplier nanos) {
+    this.ticker = Objects.requireNonNull(nanos, "ticker");
     return this;
   }
 

@@ -22,11 +22,24 @@ final class LocalHolds {
     final Journal.Batch batch;
     /** The token of the claim that holds the batch; 0 when un-held. */
     long token;
+    /** When the hold lapses, on the monotonic ticker; meaningful while {@link #token} is set. */
     long leaseUntil;
     /** Being settled or re-formed: not to be expired nor handed out. */
     boolean busy;
-    /** Until when an un-held batch is not handed out: some of its rows did not read. */
-    long setAsideUntil;
+    /** Whether an un-held batch is kept back until {@link #setAsideUntil}. */
+    private boolean setAside;
+    /** Until when, on the ticker, an un-held batch is not handed out: some rows did not read. */
+    private long setAsideUntil;
+
+    /** Keeps an un-held batch back until {@code tick}, on the ticker. */
+    void setAside(long tick) {
+      setAside = true;
+      setAsideUntil = tick;
+    }
+
+    boolean setAsideAt(long tick) {
+      return setAside && setAsideUntil - tick > 0;
+    }
 
     Held(Journal.Batch batch) {
       this.batch = batch;
@@ -49,21 +62,21 @@ final class LocalHolds {
     return held != null && held.token == key[1] ? held : null;
   }
 
-  /** Un-holds every batch whose lease lapsed: the next claim returns it. */
-  void expireLapsed(long nowMillis) {
+  /** Un-holds every batch whose lease lapsed by {@code tick}: the next claim returns it. */
+  void expireLapsed(long tick) {
     for (Held held : batches.values()) {
-      if (held.token != 0 && !held.busy && held.leaseUntil <= nowMillis) {
+      if (held.token != 0 && !held.busy && held.leaseUntil - tick <= 0) {
         held.token = 0;
         log.warn("The lease of {} lapsed; it will be sent again", held.batch);
       }
     }
   }
 
-  /** The un-held batch with the lowest first id that is not set aside at {@code nowMillis}. */
-  Held nextUnheld(long nowMillis) {
+  /** The un-held batch with the lowest first id that is not set aside at {@code tick}. */
+  Held nextUnheld(long tick) {
     Held next = null;
     for (Held held : batches.values()) {
-      if (held.token == 0 && !held.busy && held.setAsideUntil <= nowMillis
+      if (held.token == 0 && !held.busy && !held.setAsideAt(tick)
           && (next == null || held.batch.firstId < next.batch.firstId)) {
         next = held;
       }
@@ -87,8 +100,11 @@ final class LocalHolds {
     return held;
   }
 
-  /** Extends the holds of the claims that still hold their batches, to {@code leaseUntil}. */
-  Map<String, Instant> renew(Collection<Claim> claims, long leaseUntil) {
+  /**
+   * Extends the holds of the claims that still hold their batches, to {@code leaseUntil} on the
+   * ticker. @return per renewed claim, {@code reported}: the lease end on the wall clock
+   */
+  Map<String, Instant> renew(Collection<Claim> claims, long leaseUntil, Instant reported) {
     Map<String, Instant> renewed = new HashMap<>();
     for (Claim claim : claims) {
       if (claim.isEmpty()) {
@@ -97,7 +113,7 @@ final class LocalHolds {
       Held held = heldBy(Journal.parseKey(claim));
       if (held != null) {
         held.leaseUntil = leaseUntil;
-        renewed.put(claim.key(), Instant.ofEpochMilli(leaseUntil));
+        renewed.put(claim.key(), reported);
       }
     }
     return renewed;

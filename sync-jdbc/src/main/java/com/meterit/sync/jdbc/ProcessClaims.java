@@ -16,6 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * need both (claiming, the queue floor, work through {@link #withQueue}) take the lock, then
  * borrow. Settling and re-forming mark their batch busy under the lock, release it, and only
  * then borrow a connection. No path borrows a second connection while holding one.
+ *
+ * <p>Holds and the look for late-committed rows are timed on monotonic time, since no other
+ * process judges them: on the wall clock, a step forward lapsed every hold at once (a batch in
+ * flight was handed out again) and a step back kept an abandoned batch, or a late reading, waiting
+ * a day. The lease ends a claim reports, and the one written to the journal row, stay wall-clock
+ * stamps.
  */
 final class ProcessClaims implements ClaimModel {
   /** The most a late-committed reading waits below the floor, unless the lease is shorter. */
@@ -44,7 +52,9 @@ final class ProcessClaims implements ClaimModel {
   private final Statements sql;
   private final Journal journal;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final long leaseMillis;
+  private final long leaseNanos;
   private final String worker;
   private final Object lock = new Object();
   private final LocalClaims local = new LocalClaims();
@@ -52,17 +62,24 @@ final class ProcessClaims implements ClaimModel {
   private boolean journalLoaded;
   /** This process's claim on the file, taken before the journal is loaded; null until then. */
   private DrainerLock drainer;
-  /** When an empty claim may walk the table again for late-committed rows. */
-  private long nextRescanAtMillis;
+  /** When, on the ticker, an empty claim may walk the table again for late-committed rows. */
+  private long nextRescanAt;
 
-  ProcessClaims(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, long leaseMillis,
-      String worker) {
+  /**
+   * @param clock stamps the lease ends a claim reports and the journal keeps
+   * @param ticker monotonic nanoseconds, on which holds and the rescan are timed
+   */
+  ProcessClaims(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, LongSupplier ticker,
+      long leaseMillis, String worker) {
     this.jdbc = jdbc;
     this.queue = queue;
     this.sql = queue.sql;
     this.journal = journal;
     this.clock = clock;
+    this.ticker = ticker;
+    this.nextRescanAt = ticker.getAsLong();
     this.leaseMillis = leaseMillis;
+    this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     this.worker = worker;
   }
 
@@ -73,25 +90,26 @@ final class ProcessClaims implements ClaimModel {
       if (!journalLoaded) {
         jdbc.inTransaction("loading the batch journal", this::loadJournal);
       }
-      holds.expireLapsed(now);
-      for (Held next = holds.nextUnheld(now); next != null; next = holds.nextUnheld(now)) {
-        Claim resumed = resume(next, now);
+      long tick = ticker.getAsLong();
+      holds.expireLapsed(tick);
+      for (Held next = holds.nextUnheld(tick); next != null; next = holds.nextUnheld(tick)) {
+        Claim resumed = resume(next, now, tick);
         if (resumed != null) {
           return resumed;
         }
       }
       while (true) {
         int found = poisoned.size();
-        Claim claim = claimNew(max, now, poisoned);
-        if (claim.isEmpty() && poisoned.size() == found && now >= nextRescanAtMillis) {
+        Claim claim = claimNew(max, now, tick, poisoned);
+        if (claim.isEmpty() && poisoned.size() == found && tick - nextRescanAt >= 0) {
           // The queue looks drained. A writer that committed after a higher id was read leaves
           // rows below the floor; look for them, but not on every empty claim, since it walks
           // the table.
-          nextRescanAtMillis = now + rescanMillis();
+          nextRescanAt = tick + rescanNanos();
           long lowest = jdbc.inTransaction("finding the lowest pending reading", queue::lowestPending);
           if (lowest < local.floor()) {
             local.returned(lowest);
-            claim = claimNew(max, now, poisoned);
+            claim = claimNew(max, now, tick, poisoned);
           }
         }
         if (!claim.isEmpty() || poisoned.size() == found) {
@@ -106,8 +124,8 @@ final class ProcessClaims implements ClaimModel {
    * lease when that is shorter. An idle queue is claimed once a run, so this costs at most one
    * walk of the table per run.
    */
-  private long rescanMillis() {
-    return Math.min(leaseMillis, RESCAN_MILLIS);
+  private long rescanNanos() {
+    return TimeUnit.MILLISECONDS.toNanos(Math.min(leaseMillis, RESCAN_MILLIS));
   }
 
   /** Holds the lock. */
@@ -133,7 +151,7 @@ final class ProcessClaims implements ClaimModel {
    * Holds the lock. @return the claim, or null when the batch had nothing left to send or was set
    * aside
    */
-  private Claim resume(Held held, long now) {
+  private Claim resume(Held held, long now, long tick) {
     List<Rejection> bad = new ArrayList<>();
     List<Reading> readings = jdbc.inTransaction("reading a journaled batch back", c -> {
       bad.clear();
@@ -145,7 +163,7 @@ final class ProcessClaims implements ClaimModel {
       return read;
     });
     if (!bad.isEmpty()) {
-      held.setAsideUntil = now + leaseMillis;
+      held.setAside(tick + leaseNanos);
       QueueRows.setAside(held.batch, bad);
       return null;
     }
@@ -157,15 +175,15 @@ final class ProcessClaims implements ClaimModel {
       return null;
     }
     held.token = Journal.newId();
-    held.leaseUntil = now + leaseMillis;
+    held.leaseUntil = tick + leaseNanos;
     Claim claim = new Claim(Journal.key(held.batch.id, held.token), readings,
-        Instant.ofEpochMilli(held.leaseUntil), true);
+        Instant.ofEpochMilli(now + leaseMillis), true);
     QueueRows.checkDigest(held.batch, claim);
     return claim;
   }
 
   /** Forms a batch of unclaimed pending rows from the floor up, journaled. Holds the lock. */
-  private Claim claimNew(int max, long now, List<Rejection> poisoned) {
+  private Claim claimNew(int max, long now, long tick, List<Rejection> poisoned) {
     long[] taken = {0, 0, 0, 0};  // count, first id, last id, floor
     long rowId = Journal.newId();
     long token = Journal.newId();
@@ -213,7 +231,7 @@ final class ProcessClaims implements ClaimModel {
     if (!claim.isEmpty()) {
       Held held = new Held(journaled[0]);
       held.token = token;
-      held.leaseUntil = now + leaseMillis;
+      held.leaseUntil = tick + leaseNanos;
       holds.add(held);
     }
     return claim;
@@ -223,7 +241,7 @@ final class ProcessClaims implements ClaimModel {
   private void knowLowWater(Connection c) throws SQLException {
     if (!local.lowWaterKnown()) {
       local.setLowWater(queue.lowestPending(c));
-      nextRescanAtMillis = clock.millis() + rescanMillis();
+      nextRescanAt = ticker.getAsLong() + rescanNanos();
     }
   }
 
@@ -285,6 +303,7 @@ final class ProcessClaims implements ClaimModel {
     List<List<Reading>> checked = ClaimModel.checkParts(claim, parts);
     Held held = hold(claim);
     long now = clock.millis();
+    long tick = ticker.getAsLong();
     List<Held> formed = new ArrayList<>(checked.size());
     List<Claim> claims = new ArrayList<>(checked.size());
     boolean done = false;
@@ -301,8 +320,8 @@ final class ProcessClaims implements ClaimModel {
           Held partHeld = new Held(new Journal.Batch(rowId, partClaim.batch().batchId(), worker,
               token, IdRanges.ofReadings(part), part.size()));
           partHeld.token = token;
-          partHeld.leaseUntil = now + leaseMillis;
-          journal.insert(c, partHeld.batch, partHeld.leaseUntil, now);
+          partHeld.leaseUntil = tick + leaseNanos;
+          journal.insert(c, partHeld.batch, now + leaseMillis, now);
           formed.add(partHeld);
           claims.add(partClaim);
         }
@@ -331,7 +350,8 @@ final class ProcessClaims implements ClaimModel {
   @Override
   public Map<String, Instant> renew(Collection<Claim> claims) {
     synchronized (lock) {
-      return holds.renew(claims, clock.millis() + leaseMillis);
+      return holds.renew(claims, ticker.getAsLong() + leaseNanos,
+          Instant.ofEpochMilli(clock.millis() + leaseMillis));
     }
   }
 

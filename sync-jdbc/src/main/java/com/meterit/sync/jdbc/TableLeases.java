@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * workers whose clocks disagree still agree on who holds what. Before forming a new batch, a
  * worker takes over the journaled batch whose lease lapsed or that was given back (lowest first
  * id first), and sends it unchanged. That look runs at the first claim, after this source gave
- * something back, and otherwise at most every quarter lease: a lease cannot lapse sooner.
+ * something back, and otherwise at most every quarter lease: a lease cannot lapse sooner. The
+ * quarter is timed on monotonic time: on the wall clock, a step back of a day stopped the look for
+ * a day, and a dead worker's batches waited that long.
  *
  * <p>Settling deletes the journal row only if the claim's token still holds it, in the
  * transaction that marks the readings; a worker whose batch was taken over changes nothing.
@@ -45,23 +49,31 @@ final class TableLeases implements ClaimModel {
   private final Statements sql;
   private final Journal journal;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final long leaseMillis;
   private final String worker;
-  /** When to look for lapsed or given-back batches; due at once at start. */
-  private volatile long nextTakeoverAt = Long.MIN_VALUE;
+  /** Whether the next claim looks for lapsed or given-back batches whatever the time. */
+  private volatile boolean lookNow = true;
+  /** When to look for lapsed batches again, on the ticker, unless {@link #lookNow}. */
+  private volatile long nextTakeoverAt;
   /**
    * Where this worker's next claim starts its index scan. Below it, rows are claimed or settled
    * (readings freed by a re-formed batch or re-queued lower it); a short claim resets it to 0.
    */
   private long sharedScanFrom;
 
-  TableLeases(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, long leaseMillis,
-      String worker) {
+  /**
+   * @param clock stamps the lease ends a claim reports (the database's clock judges them)
+   * @param ticker monotonic nanoseconds, on which the look for lapsed batches is timed
+   */
+  TableLeases(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, LongSupplier ticker,
+      long leaseMillis, String worker) {
     this.jdbc = jdbc;
     this.queue = queue;
     this.sql = queue.sql;
     this.journal = journal;
     this.clock = clock;
+    this.ticker = ticker;
     this.leaseMillis = leaseMillis;
     this.worker = worker;
   }
@@ -70,12 +82,23 @@ final class TableLeases implements ClaimModel {
   public Claim claim(int max, List<Rejection> poisoned) {
     // The local time before the statement: the database's lease ends later, never sooner.
     long now = clock.millis();
-    if (now >= nextTakeoverAt) {
-      Claim resumed = takeOver(now);
-      if (resumed != null) {
-        return resumed;
+    long tick = ticker.getAsLong();
+    if (takeoverDue(tick)) {
+      // Cleared before the look, so that a batch given back meanwhile is looked for again.
+      lookNow = false;
+      boolean lookAgain = true;
+      try {
+        Claim resumed = takeOver(now);
+        if (resumed != null) {
+          return resumed;
+        }
+        nextTakeoverAt = tick + TimeUnit.MILLISECONDS.toNanos(Math.max(1000, leaseMillis / 4));
+        lookAgain = false;
+      } finally {
+        if (lookAgain) {
+          lookNow = true;
+        }
       }
-      nextTakeoverAt = now + Math.max(1000, leaseMillis / 4);
     }
     while (true) {
       int found = poisoned.size();
@@ -89,6 +112,10 @@ final class TableLeases implements ClaimModel {
         return claim;
       }
     }
+  }
+
+  private boolean takeoverDue(long tick) {
+    return lookNow || tick - nextTakeoverAt >= 0;
   }
 
   private Claim takeOver(long now) {
@@ -154,7 +181,7 @@ final class TableLeases implements ClaimModel {
   public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int max,
       List<Rejection> poisoned) {
     long now = clock.millis();
-    if (now >= nextTakeoverAt) {
+    if (takeoverDue(ticker.getAsLong())) {
       settle(claim, rejected);
       return NextClaimFailedException.afterSettling(() -> claim(max, poisoned));
     }
@@ -258,7 +285,7 @@ final class TableLeases implements ClaimModel {
     }
     long[] key = Journal.parseKey(claim);
     if (jdbc.inTransaction("releasing a batch", c -> journal.release(c, key[0], key[1]))) {
-      nextTakeoverAt = Long.MIN_VALUE;
+      lookNow = true;
     }
   }
 
@@ -323,7 +350,7 @@ final class TableLeases implements ClaimModel {
     int recovered = jdbc.inTransaction("giving back this worker's batches",
         c -> journal.recover(c, worker));
     if (recovered > 0) {
-      nextTakeoverAt = Long.MIN_VALUE;
+      lookNow = true;
       log.info("{} batch(es) that worker {} held before a restart will be sent again first",
           recovered, worker);
     }

@@ -93,6 +93,7 @@ abstract class CrashAtEveryStepTest {
     @Override
     ReadingSource startProcess() {
       return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
+          .setTicker(clock::nanos)
           .setWorkerId("worker-1").build();
     }
 

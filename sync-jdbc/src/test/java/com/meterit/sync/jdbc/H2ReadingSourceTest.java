@@ -51,7 +51,7 @@ class H2ReadingSourceTest extends JdbcBehaviourTest {
         .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
         .setHistoryTable(db.historyTable).build();
     JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
-        .setClock(clock).build();
+        .setClock(clock).setTicker(clock::nanos).build();
     String expected = "column uom of table host_unbounded is CHARACTER LARGE OBJECT of up to "
         + "2147483647 characters; on H2 each mapped text column must be declared with at most "
         + "1000000 (for example ALTER TABLE host_unbounded ALTER COLUMN uom SET DATA TYPE "
@@ -65,14 +65,15 @@ class H2ReadingSourceTest extends JdbcBehaviourTest {
     db.execute("ALTER TABLE host_unbounded ALTER COLUMN uom SET DATA TYPE VARCHAR(32)");
     db.execute("ALTER TABLE host_unbounded ALTER COLUMN q SET DATA TYPE VARCHAR(1000000)");
     JdbcReadingSource bounded = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
-        .setClock(clock).build();
+        .setClock(clock).setTicker(clock::nanos).build();
     bounded.createSchema();
     assertEquals(0, bounded.claim(10).size());
 
     // A host that owns its DDL, and widens a column later, is told at the first claim.
     db.execute("ALTER TABLE host_unbounded ALTER COLUMN q SET DATA TYPE VARCHAR");
     ConfigurationException atClaim = assertThrows(ConfigurationException.class,
-        () -> JdbcReadingSource.builder(db.dataSource).setTable(mapping).setClock(clock).build()
+        () -> JdbcReadingSource.builder(db.dataSource).setTable(mapping).setClock(clock)
+            .setTicker(clock::nanos).build()
             .claim(10));
     assertTrue(atClaim.getMessage().startsWith("column q of table host_unbounded is CHARACTER "
         + "VARYING of up to 1000000000 characters"), atClaim.getMessage());

@@ -184,7 +184,7 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
         .setValueColumn("amount").setUnitColumn("uom").setQualityColumn("q")
         .setHistoryTable(db.historyTable);
     JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping.build())
-        .setClock(clock).build();
+        .setClock(clock).setTicker(clock::nanos).build();
     source.createSchema();
     return source;
   }
@@ -493,7 +493,7 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
       db.execute("INSERT INTO host_" + db.table + " (reading_no, meter, taken_at, amount, uom) "
           + "VALUES (7, 'm-7', '2026-01-01T00:00:00Z', '42.50', 'kWh')");
       JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(mapping)
-          .setClock(clock).build();
+          .setClock(clock).setTicker(clock::nanos).build();
       source.createSchema();
       source.createSchema();
       Claim claim = source.claim(10);
@@ -538,7 +538,7 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
     source();
     db.insertReadings(400);
     JdbcReadingSource source = JdbcReadingSource.builder(new OneConnectionDataSource(db.dataSource))
-        .setTable(db.names()).setClock(clock).setLease(LEASE)
+        .setTable(db.names()).setClock(clock).setTicker(clock::nanos).setLease(LEASE)
         .setRetention(RetentionPolicy.builder()
             .setMaxPendingReadings(250, OverflowPolicy.DROP_OLDEST).setChunkSize(7).build())
         .build();

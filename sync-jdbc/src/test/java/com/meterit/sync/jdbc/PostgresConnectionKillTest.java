@@ -52,7 +52,7 @@ class PostgresConnectionKillTest {
     source = JdbcReadingSource.builder(
             url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + application, null, null)
         .setTable(db.names())
-        .setClock(clock)
+        .setClock(clock).setTicker(clock::nanos)
         .setWorkerId("kill-test")
         .build();
   }

@@ -54,6 +54,7 @@ class PostgresLeaseOutlastTest {
 
   private JdbcReadingSource source(String workerId) {
     return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
+        .setTicker(clock::nanos)
         .setWorkerId(workerId).build();
   }
 

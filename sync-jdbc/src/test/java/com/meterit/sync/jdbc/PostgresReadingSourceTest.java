@@ -170,6 +170,7 @@ class PostgresReadingSourceTest extends JdbcBehaviourTest {
       db.execute("INSERT INTO float_" + db.table + " VALUES (1, 'm', now(), 1.5, 'kWh', NULL), "
           + "(2, 'm', now(), 'NaN', 'kWh', NULL), (3, 'm', now(), '-Infinity', 'kWh', NULL)");
       JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setClock(clock)
+          .setTicker(clock::nanos)
           .setTable(ReadingsTable.builder().setTable("float_" + db.table)
               .setHistoryTable(db.historyTable).build()).build();
       source.createSchema();

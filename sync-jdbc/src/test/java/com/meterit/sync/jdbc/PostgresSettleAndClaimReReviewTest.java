@@ -42,7 +42,8 @@ class PostgresSettleAndClaimReReviewTest {
   @Test
   void aFullBatchOfPoisonedRowsDoesNotEndTheDrain() throws Exception {
     JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(db.names())
-        .setClock(clock).setLease(Duration.ofMinutes(5)).setWorkerId("worker-a").build();
+        .setClock(clock)
+        .setTicker(clock::nanos).setLease(Duration.ofMinutes(5)).setWorkerId("worker-a").build();
     source.createSchema();
     db.insertReadings(12);
     db.execute("UPDATE " + db.table + " SET value = 'NaN' WHERE id BETWEEN 5 AND 8");

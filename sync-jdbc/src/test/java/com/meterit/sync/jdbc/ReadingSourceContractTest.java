@@ -54,7 +54,7 @@ abstract class ReadingSourceContractTest {
 
   JdbcReadingSourceBuilder builder() {
     return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
-        .setLease(LEASE).setWorkerId("worker-a");
+        .setTicker(clock::nanos).setLease(LEASE).setWorkerId("worker-a");
   }
 
   JdbcReadingSource source() {
@@ -212,6 +212,74 @@ abstract class ReadingSourceContractTest {
     assertEquals(0, source.pendingCount());
   }
 
+  /**
+   * A lease is timed in this process on monotonic time: after the wall clock stepped back a day, a
+   * lapsed batch is taken over once its lease has passed, not a day later (the look for lapsed
+   * batches was due at a wall-clock instant, and an in-process hold lapsed at one).
+   */
+  @Test
+  void aLapsedLeaseIsTakenOverOnTimeAfterTheWallClockStepsBackADay() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    Claim old = source.claim(5);
+    assertTrue(source.claim(5).isEmpty(), "the lease holds");
+
+    clock.stepWallClock(Duration.ofDays(-1));
+    advance(LEASE.plusSeconds(1));
+    Claim takeover = source.claim(5);
+    assertEquals(old.batch().batchId(), takeover.batch().batchId(),
+        "taken over once the lease passed, not a day later");
+    assertTrue(takeover.resumed());
+    assertEquals(clock.instant().plus(LEASE), takeover.leaseExpiresAt(),
+        "the lease told to the engine is stamped on the wall clock as it reads now");
+  }
+
+  /**
+   * A step of the wall clock forward does not lapse a lease held in this process (on PostgreSQL
+   * the database's clock, which did not step, judges it): the batch is not handed out a second
+   * time while its holder is still sending it, and the holder renews and settles it.
+   */
+  @Test
+  void aWallClockStepForwardLapsesNoLease() throws Exception {
+    JdbcReadingSource source = source();
+    db.insertReadings(5);
+    Claim held = source.claim(5);
+
+    clock.stepWallClock(Duration.ofDays(1));
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(source.claim(5).isEmpty(), "still held: no time passed for the lease");
+    assertEquals(Map.of(held.key(), clock.instant().plus(LEASE)), source.renew(List.of(held)));
+    source.settle(held, List.of());
+    assertEquals(0, source.pendingCount());
+    assertEquals(0, journaled());
+  }
+
+  /**
+   * A reading committed late, below the rows already claimed, is found once the queue looks
+   * drained, on monotonic time: after the wall clock stepped back a day it was not looked for
+   * until the wall clock caught up.
+   */
+  @Test
+  void aReadingCommittedLateBelowTheClaimsIsFoundAfterTheWallClockStepsBackADay()
+      throws Exception {
+    JdbcReadingSource source = source();
+    insertWithId(10);
+    Claim claim = source.claim(10);
+    assertEquals(List.of(10L), ids(claim));
+    source.settle(claim, List.of());
+    assertTrue(source.claim(10).isEmpty());
+
+    insertWithId(5);
+    clock.stepWallClock(Duration.ofDays(-1));
+    advance(LEASE);
+    assertEquals(List.of(5L), ids(source.claim(10)));
+  }
+
+  private void insertWithId(long id) throws SQLException {
+    db.execute("INSERT INTO " + db.table + " (id, meter_id, read_at, value, unit) VALUES (" + id
+        + ", 'meter-late', '2026-01-01 00:15:00+00', " + db.valueLiteral("1.000") + ", 'kWh')");
+  }
+
   @Test
   void renewKeepsABatchHeldPastItsOriginalLease() throws Exception {
     JdbcReadingSource source = source();
@@ -252,7 +320,8 @@ abstract class ReadingSourceContractTest {
     db.insertReadings(4);
     AtomicBoolean crash = new AtomicBoolean(false);
     JdbcReadingSource source = JdbcReadingSource.builder(crashingOnCommit(db.dataSource, crash))
-        .setTable(db.names()).setClock(clock).setLease(LEASE).setWorkerId("worker-a").build();
+        .setTable(db.names()).setClock(clock)
+        .setTicker(clock::nanos).setLease(LEASE).setWorkerId("worker-a").build();
     Claim claim = source.claim(4);
 
     crash.set(true);
@@ -304,7 +373,7 @@ abstract class ReadingSourceContractTest {
     db.insertReadings(6);
     AtomicBoolean crashOnCommit = new AtomicBoolean(false);
     JdbcReadingSource dying = JdbcReadingSource.builder(crashingOnCommit(db.dataSource, crashOnCommit))
-        .setTable(db.names()).setClock(clock).build();
+        .setTable(db.names()).setClock(clock).setTicker(clock::nanos).build();
 
     crashOnCommit.set(true);
     assertThrows(ReadingSourceException.class, () -> dying.claim(4));

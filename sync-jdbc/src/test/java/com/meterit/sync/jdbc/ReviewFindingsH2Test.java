@@ -64,7 +64,7 @@ class ReviewFindingsH2Test {
     db.insertReadings(READINGS);
     FailingAfter failing = new FailingAfter(db.dataSource);
     JdbcReadingSource jdbc = JdbcReadingSource.builder(failing).setTable(db.names())
-        .setClock(clock).setWorkerId("worker-1").build();
+        .setClock(clock).setTicker(clock::nanos).setWorkerId("worker-1").build();
     AtomicBoolean armed = new AtomicBoolean();
     ReadingSource source = new ForwardingReadingSource(jdbc) {
       @Override
@@ -121,6 +121,7 @@ class ReviewFindingsH2Test {
 
   JdbcReadingSource source() {
     return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
+        .setTicker(clock::nanos)
         .setWorkerId("worker-1").build();
   }
 

@@ -129,6 +129,7 @@ class UnreadableOnResumeTest {
       mapping.setNumericTimestampUnit(unit);
     }
     return JdbcReadingSource.builder(db.dataSource).setTable(mapping.build()).setClock(clock)
+        .setTicker(clock::nanos)
         .setLease(LEASE).setWorkerId("worker-a").build();
   }
 

@@ -99,7 +99,7 @@ class ValuesOnTheWireTest {
     Database db = open(database);
     try (LoopbackClientSystem server = new LoopbackClientSystem()) {
       JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(db.names())
-          .setClock(clock).build();
+          .setClock(clock).setTicker(clock::nanos).build();
       source.createSchema();
       List<String> values = values(!(db instanceof PostgresDatabase));
       Map<Long, String> written = insert(db, values);
@@ -153,7 +153,7 @@ class ValuesOnTheWireTest {
     ManualScheduler scheduler = new ManualScheduler(clock);
     try (LoopbackClientSystem server = new LoopbackClientSystem()) {
       JdbcReadingSource source = JdbcReadingSource.builder(db.dataSource).setTable(db.names())
-          .setClock(clock).build();
+          .setClock(clock).setTicker(clock::nanos).build();
       source.createSchema();
       insert(db, List.of("1.000", "2.000", "1E+10000", "4.000", "5.000"));
 
