@@ -42,7 +42,7 @@ class AgentStartupTest {
   @Test
   void waitsForAPostgresDatabaseCreatedAfterItStartedThenDrainsIt() throws Exception {
     String testUrl = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
-    assumeTrue(testUrl != null, "METER_SYNC_TEST_POSTGRES_URL is not set; PostgreSQL tests are skipped");
+    assumeTrue(testUrl != null, "set METER_SYNC_TEST_POSTGRES_URL to run against PostgreSQL");
     String name = "meter_sync_wait_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     int query = testUrl.indexOf('?');
     String base = testUrl.substring(0, testUrl.lastIndexOf('/', query < 0 ? testUrl.length() : query));
