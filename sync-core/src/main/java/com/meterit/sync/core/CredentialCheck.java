@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * uploads then use: on a good key it costs no extra request.
  *
  * <p>Only a refusal fails the run: a check that could not reach the server leaves the run to go
- * on as it would have, and the check to the next run. Used by the run's thread, one run at a time.
+ * on as it would have, and the check to the next run. Runs call it one at a time.
  */
 final class CredentialCheck {
   private static final Logger log = LoggerFactory.getLogger(CredentialCheck.class);
 
   private final ClientSystemGateway gateway;
-  private boolean accepted;
+  private volatile boolean accepted;
 
   CredentialCheck(ClientSystemGateway gateway) {
     this.gateway = gateway;
