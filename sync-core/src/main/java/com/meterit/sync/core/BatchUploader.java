@@ -374,7 +374,8 @@ final class BatchUploader {
       retries++;
       if (retries > maxRetries) {
         throw new SyncException("upload of batch " + batch.batchId() + " failed after "
-            + maxRetries + " retries: " + failure.getMessage(), failure);
+            + maxRetries + " retries: " + withoutBatch(failure.getMessage(), batch.batchId()),
+            failure);
       }
       Duration delay = backoff.delay(retries, previousDelay, random.getAsDouble());
       previousDelay = delay;
@@ -392,6 +393,20 @@ final class BatchUploader {
           batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
       pause(delay, failure);
     }
+  }
+
+  /**
+   * The gateway's reason without the batch it names again: its HTTP gateway says "upload of batch
+   * 5f49... failed: why", and the run's error already begins so.
+   */
+  static String withoutBatch(String reason, String batchId) {
+    String named = "upload of batch " + batchId;
+    if (reason == null || !reason.startsWith(named)) {
+      return reason;
+    }
+    String rest = reason.substring(named.length());
+    return rest.startsWith(" failed: ") ? rest.substring(" failed: ".length())
+        : rest.startsWith(": ") ? rest.substring(2) : reason;
   }
 
   /** The server's Retry-After, capped at {@link #MAX_RETRY_AFTER}; zero when it gave none. */

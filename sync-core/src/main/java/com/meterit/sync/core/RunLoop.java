@@ -64,12 +64,14 @@ final class RunLoop {
   private final Executor prefetcher;
   private final UploadWindow window;
   private final Executor uploadExecutor;
+  private final CredentialCheck credentials;
 
   /**
    * @param prefetcher claims the next batch while the current one uploads, or null to claim on
    *     the run's own thread, one batch after the other
    * @param window how many batches may be in flight at once
    * @param uploadExecutor where the batches in flight are uploaded, one lane each
+   * @param credentials checked before a run while they are not known to be good
    */
   RunLoop(
       ReadingSource source,
@@ -81,7 +83,8 @@ final class RunLoop {
       BooleanSupplier stopRequested,
       Executor prefetcher,
       UploadWindow window,
-      Executor uploadExecutor) {
+      Executor uploadExecutor,
+      CredentialCheck credentials) {
     this.source = source;
     this.uploader = uploader;
     this.leases = leases;
@@ -92,6 +95,7 @@ final class RunLoop {
     this.prefetcher = prefetcher;
     this.window = window;
     this.uploadExecutor = uploadExecutor;
+    this.credentials = credentials;
   }
 
   Result run(Settings settings) {
@@ -104,8 +108,12 @@ final class RunLoop {
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
-    ClaimAhead.Request next = claims.request(uploader.batchSizeFor(settings.batchSize), false);
+    ClaimAhead.Request next = null;
     try {
+      // Before the first claim: a refused key fails the run with nothing claimed, and even when
+      // the queue is empty, so that it shows as the engine starts.
+      credentials.beforeRun();
+      next = claims.request(uploader.batchSizeFor(settings.batchSize), false);
       while (true) {
         if (stopRequested.getAsBoolean()) {
           throw new StopRequestedException();
@@ -158,6 +166,7 @@ final class RunLoop {
       outcome = SyncOutcome.FAILED;
       cause = t;
     } finally {
+      credentials.afterRun(cause);
       // No upload outlives its run: every lane ends (within its deadlines) before the run does.
       lanes.awaitAll();
       try {

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * Tells how each run ended: to the status board, the sync history, the log (a failure once, then
  * quietly while the same one repeats), the listeners and the engine's state; and keeps the last
  * attempt, the last success and the last error, which the status and the heartbeat report.
+ *
+ * <p>A refusal that needs a person (the credentials refused, the gateway disabled, every upload
+ * refused) is an ERROR once each time the engine enters it, and an INFO line when a run succeeds
+ * again: no run syncs anything until it mends, so it must not read as one more passing failure.
  */
 final class RunReporter {
   private static final Logger log = LoggerFactory.getLogger(RunReporter.class);
@@ -32,6 +36,8 @@ final class RunReporter {
   private volatile String lastError;
   // Only the run's own thread reports, one run at a time.
   private String lastLoggedError;
+  /** The refusal state the last ERROR named, until a run succeeds; null when there is none. */
+  private SyncState refusedAs;
 
   RunReporter(StatusBoard board, SyncHistory history, Listeners listeners,
       ConnectivityMonitor monitor, Consumer<SyncState> state, BooleanSupplier stopRequested) {
@@ -82,6 +88,11 @@ final class RunReporter {
         // A run that succeeded may still name what it left behind (a batch set aside for 409).
         lastError = run.error().orElse(null);
         lastLoggedError = null;
+        if (refusedAs != null) {
+          log.info("The Client System accepts this gateway again (it was {}); syncing resumes",
+              refusedAs);
+          refusedAs = null;
+        }
         state.accept(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
         if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
           log.info("Sync run done: {} synced, {} rejected, {} bytes in {} ms",
@@ -96,8 +107,19 @@ final class RunReporter {
         break;
       default:
         lastError = run.error().orElse("unknown error");
-        state.accept(stateAfterFailure(result.cause));
-        if (!lastError.equals(lastLoggedError)) {
+        SyncState next = stateAfterFailure(result.cause);
+        state.accept(next);
+        if (isRefusal(next)) {
+          // Once per change of state: a network failure in between does not say it mended.
+          if (next != refusedAs) {
+            refusedAs = next;
+            lastLoggedError = lastError;
+            log.error("Sync is blocked ({}): {}; readings stay queued, and each run checks again",
+                next, lastError);
+          } else {
+            log.debug("Sync run failed again ({}): {}", next, lastError);
+          }
+        } else if (!lastError.equals(lastLoggedError)) {
           lastLoggedError = lastError;
           log.warn("Sync run failed; unsent readings stay queued: {}", lastError);
         } else {
@@ -120,6 +142,11 @@ final class RunReporter {
     if (!(cause instanceof VirtualMachineError)) {
       log.error("Sync run failed unexpectedly", cause);
     }
+  }
+
+  private static boolean isRefusal(SyncState state) {
+    return state == SyncState.AUTH_FAILED || state == SyncState.DISABLED
+        || state == SyncState.REFUSED;
   }
 
   private SyncState stateAfterFailure(Throwable cause) {

@@ -161,7 +161,7 @@ public final class SyncManager implements AutoCloseable {
         b.healthThresholds);
     this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker,
         () -> stopRequested,
-        threads.prefetch, window, threads.uploads);
+        threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
   }
 
   /**

@@ -84,7 +84,8 @@ class SyncConfigEnvTest {
 
   @Test
   void aKeyFileOthersCanReadIsUsedWithAWarningNamingItsMode() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "file permissions are checked on a POSIX file system only");
     Path key = Files.writeString(dir.resolve("api-key"), "s3cr3t-from-file\n");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     List<String> warnings = warnings(() -> SyncConfig.fromEnv(env("CLIENT_API_KEY_FILE",
@@ -111,7 +112,7 @@ class SyncConfigEnvTest {
     assertEquals("CLIENT_API_KEY_FILE names a file larger than 4096 bytes: " + huge,
         e.getMessage());
     Path zero = Path.of("/dev/zero");
-    assumeTrue(Files.isReadable(zero));
+    assumeTrue(Files.isReadable(zero), zero + " is not readable here");
     assertEquals("CLIENT_API_KEY_FILE names a file larger than 4096 bytes: /dev/zero",
         refused(env("CLIENT_API_KEY_FILE", "/dev/zero")).getMessage());
   }

@@ -237,7 +237,8 @@ class SyncManagerTest {
     SyncManager manager = h.builder().build();
     manager.start();
 
-    assertEquals(2, h.gateway.authentications());
+    // The check of the credentials before the first run, then the two refreshes.
+    assertEquals(1 + 2, h.gateway.authentications());
     assertEquals(3, h.source.syncedIds().size());
     assertEquals(SyncState.IDLE, manager.getStatus().state());
     assertEquals(List.of(), h.sleeps, "refreshed at once, within the burst's bound");
@@ -256,7 +257,7 @@ class SyncManagerTest {
 
     // Two attempts (one retry after a backoff), each a send and three refreshes with a send.
     assertEquals(8, h.gateway.uploads().size());
-    assertEquals(6, h.gateway.authentications());
+    assertEquals(1 + 6, h.gateway.authentications(), "the check before the run, then the refreshes");
     assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps);
     assertEquals(SyncState.IDLE, manager.getStatus().state());
     assertEquals(3, h.source.pendingCount());
@@ -310,7 +311,8 @@ class SyncManagerTest {
     SyncManager manager = h.builder().build();
     manager.start();
     assertEquals(SyncState.DISABLED, manager.getStatus().state());
-    assertEquals(1, h.gateway.uploads().size(), "no retries against a disabled gateway");
+    assertEquals(0, h.gateway.uploads().size(),
+        "the token request before the first run found it disabled: nothing was sent");
     assertEquals(3, h.source.pendingCount());
 
     h.gateway.setForbidden(false);

@@ -222,14 +222,37 @@ final class OperatorCommand {
       out.println("no quarantined readings");
       return SyncAgent.EXIT_OK;
     }
-    out.println(String.format(Locale.ROOT, "%-10s %-16s %-26s %-14s %-6s %s", "id", "meter",
-        "read at", "value", "unit", "reason"));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"id", "meter", "read at", "value", "unit", "reason"});
     for (QuarantinedReading q : readings) {
-      out.println(String.format(Locale.ROOT, "%-10d %-16s %-26s %-14s %-6s %s", q.id(),
-          shown(q.meterId().orElse("-")), shown(q.readAt().orElse("-")),
-          shown(q.value().orElse("-")), shown(q.unit().orElse("-")), shown(q.reason())));
+      rows.add(new String[] {String.valueOf(q.id()), shown(q.meterId().orElse("-")),
+          shown(q.readAt().orElse("-")), shown(q.value().orElse("-")),
+          shown(q.unit().orElse("-")), shown(q.reason())});
     }
+    table(rows).forEach(out::println);
     return SyncAgent.EXIT_OK;
+  }
+
+  /**
+   * Rows as lines whose columns are each as wide as their widest cell, as printed (escaped), with
+   * one space between; the last column is not padded.
+   */
+  static List<String> table(List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length - 1; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.length - 1; i++) {
+        line.append(row[i]).append(" ".repeat(widths[i] - row[i].length() + 1));
+      }
+      lines.add(line.append(row[row.length - 1]).toString());
+    }
+    return lines;
   }
 
   private int requeue(JdbcReadingSource source, List<Long> ids) {

@@ -1,5 +1,6 @@
 package com.meterit.sync.examples;
 
+import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
@@ -85,7 +86,10 @@ public final class ProgressReporter implements SyncListener {
 
   @Override
   public void onSyncFailed(SyncRun run, Throwable cause) {
-    report(run, cause == null ? run.error().orElse(null) : Failures.why(cause));
+    SyncManager m = manager;
+    if (m != null) {
+      out.accept(failureLine(run, m.getStatus(), cause));
+    }
   }
 
   private void report(SyncRun run) {
@@ -106,13 +110,48 @@ public final class ProgressReporter implements SyncListener {
    * rejected=0 | 5000 readings/s | online}, with {@code | failed: why} after a failure.
    */
   static String statusLine(SyncRun run, SyncStatus status, String why) {
+    return head(run, status, link(status))
+        + (why == null ? "" : run.outcome() == SyncOutcome.SUCCEEDED ? " | note: " + why
+            : " | failed: " + why);
+  }
+
+  /**
+   * The line of a run that failed, with {@code | failed: why}, or that a stop ended, with
+   * {@code | stopped on request; unsent readings stay queued}. A run that failed for want of an
+   * answer says {@code unreachable} where the others say {@code online}: the connectivity probe
+   * that turns the engine OFFLINE only follows it.
+   */
+  static String failureLine(SyncRun run, SyncStatus status, Throwable cause) {
+    if (run.outcome() == SyncOutcome.INTERRUPTED) {
+      return head(run, status, link(status)) + " | stopped on request; unsent readings stay queued";
+    }
+    String why = cause == null ? run.error().orElse("unknown") : Failures.why(cause);
+    return head(run, status, gotNoAnswer(cause) ? "unreachable" : link(status))
+        + " | failed: " + why;
+  }
+
+  private static String head(SyncRun run, SyncStatus status, String link) {
     long millis = Math.max(1, run.duration().toMillis());
     return "run " + run.outcome() + " | state=" + status.state() + " | pending="
         + pending(status.pendingReadings()) + " | synced=" + run.readingsSynced() + " | rejected="
         + run.readingsRejected() + " | " + run.readingsSynced() * 1000 / millis + " readings/s | "
-        + (status.isConnected() ? "online" : "OFFLINE")
-        + (why == null ? "" : run.outcome() == SyncOutcome.SUCCEEDED ? " | note: " + why
-            : " | failed: " + why);
+        + link;
+  }
+
+  private static String link(SyncStatus status) {
+    return status.isConnected() ? "online" : "OFFLINE";
+  }
+
+  /** Whether the run ended because a request got no answer at all: no status, no refusal. */
+  private static boolean gotNoAnswer(Throwable cause) {
+    int depth = 0;
+    for (Throwable t = cause; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof GatewayException) {
+        GatewayException failure = (GatewayException) t;
+        return failure.isTransient() && failure.statusCode().isEmpty();
+      }
+    }
+    return false;
   }
 
   /**

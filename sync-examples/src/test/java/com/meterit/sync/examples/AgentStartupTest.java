@@ -42,7 +42,7 @@ class AgentStartupTest {
   @Test
   void waitsForAPostgresDatabaseCreatedAfterItStartedThenDrainsIt() throws Exception {
     String testUrl = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
-    assumeTrue(testUrl != null, "METER_SYNC_TEST_POSTGRES_URL is not set; PostgreSQL tests are skipped");
+    assumeTrue(testUrl != null, "set METER_SYNC_TEST_POSTGRES_URL to run against PostgreSQL");
     String name = "meter_sync_wait_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     int query = testUrl.indexOf('?');
     String base = testUrl.substring(0, testUrl.lastIndexOf('/', query < 0 ? testUrl.length() : query));
@@ -146,6 +146,42 @@ class AgentStartupTest {
     assertEquals(0, agent.stop(), agent.output());
     assertTrue(agent.stdout().contains("[DEBUG]"), agent.stdout());
     assertFalse(agent.output().contains("\tat "), "no stack trace: " + agent.output());
+  }
+
+  @Test
+  void aWrongApiKeyIsOneErrorWithinSecondsOnAnEmptyQueueAndStatusClaimsNoSuccess()
+      throws Exception {
+    String dbUrl = "jdbc:sqlite:" + dir.resolve("data").resolve("meter-sync.db");
+    try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
+      Map<String, String> env = env(server.url().toString(), dbUrl);
+      env.put("CLIENT_API_KEY", "not-the-key");
+      AgentProcess agent = AgentProcess.agent(dir, "agent", env);
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> agent.stdout().contains("Syncing"));
+        long syncing = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.stdout().contains("[ERROR]"));
+        System.out.printf("wrong key: ERROR %d ms after 'Syncing'%n",
+            (System.nanoTime() - syncing) / 1_000_000);
+        // A run every 1.2 s: several more runs fail the same way, without another ERROR.
+        await().atMost(Duration.ofSeconds(60)).until(
+            () -> agent.stdout().split("run FAILED", -1).length > 4);
+        assertEquals(0, agent.stop(), agent.output());
+      } finally {
+        agent.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      String out = agent.stdout();
+      assertEquals(1, out.split("\\[ERROR\\]", -1).length - 1, "one ERROR, not one per run:\n" + out);
+      assertTrue(out.contains("[ERROR] RunReporter - Sync is blocked (AUTH_FAILED): the Client "
+          + "System refused the API key (HTTP 401)"), out);
+      assertEquals(0, server.acceptedCount());
+
+      AgentProcess status = AgentProcess.command(dir, "status", Map.of("SYNC_DB_URL", dbUrl),
+          "status");
+      assertEquals(0, status.exitValue(), status.output());
+      assertFalse(status.stdout().contains("last success"), status.stdout());
+      assertFalse(status.stdout().contains("SUCCEEDED"), status.stdout());
+      assertTrue(status.stdout().contains("refused the API key"), status.stdout());
+    }
   }
 
   private static void execute(String url, String sql) throws Exception {

@@ -124,6 +124,29 @@ class OperatorOutputTest {
     assertTerminalSafeJson(run("status", "--json"));
   }
 
+  @Test
+  void quarantineListSizesItsColumnsToTheirEscapedContent() throws Exception {
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url()))) {
+      source.createSchema();
+      insert("meter-with-a-long-id-0001", "not a number", "furlongs");
+      insert("m-2", "2" + C1_CSI, "kWh" + C1_CSI);
+      assertEquals(0, source.claim(10).size(), "both rows are quarantined");
+    }
+    String[] lines = run("quarantine", "list").split("\n");
+    assertEquals(3, lines.length, String.join("\n", lines));
+    // Each column starts at the same place on every line, its text right there: the reason too.
+    for (String column : List.of("meter", "read at", "value", "unit", "reason")) {
+      int at = lines[0].indexOf(column);
+      for (String line : lines) {
+        assertEquals(' ', line.charAt(at - 1), column + " in: " + line);
+        assertTrue(line.charAt(at) != ' ', column + " in: " + line);
+      }
+    }
+    int unit = lines[0].indexOf("unit");
+    assertTrue(lines[1].startsWith("furlongs ", unit), lines[1]);
+    assertTrue(lines[2].startsWith("kWh\\u009B2J ", unit), lines[2]);
+  }
+
   private String run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

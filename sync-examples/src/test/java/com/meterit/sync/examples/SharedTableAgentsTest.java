@@ -44,7 +44,7 @@ class SharedTableAgentsTest {
   @BeforeEach
   void createSchema() throws Exception {
     baseUrl = System.getenv("METER_SYNC_TEST_POSTGRES_URL");
-    assumeTrue(baseUrl != null, "METER_SYNC_TEST_POSTGRES_URL is not set");
+    assumeTrue(baseUrl != null, "set METER_SYNC_TEST_POSTGRES_URL to run against PostgreSQL");
     schema = "agents_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     try (Connection c = DriverManager.getConnection(baseUrl); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);

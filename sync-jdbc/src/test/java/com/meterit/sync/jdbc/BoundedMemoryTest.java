@@ -33,7 +33,7 @@ class BoundedMemoryTest {
   @Test
   void postgresQuarantinesHugeValuesWithoutLoadingThem() throws Exception {
     assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+        "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     check(PostgresDatabase.create());
   }
 

@@ -131,7 +131,8 @@ class DrainerLockTest {
    */
   @Test
   void theLockFileIsPrivateInADirectoryOnlyTheAgentMayWrite() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "file permissions are checked on a POSIX file system only");
     String database = dir.resolve("sync").toString();
     DrainerLock lock = DrainerLock.acquire(database, "meter_readings");
     try {
@@ -148,7 +149,8 @@ class DrainerLockTest {
 
   @Test
   void looserModesOfAnExistingLockFileAndItsDirectoryAreTightened() throws Exception {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "file permissions are checked on a POSIX file system only");
     String database = dir.resolve("sync").toString();
     Path file = DrainerLock.lockFileOf(database, "meter_readings");
     Files.createDirectories(file.getParent());

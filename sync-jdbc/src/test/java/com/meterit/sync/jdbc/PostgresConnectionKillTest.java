@@ -44,7 +44,7 @@ class PostgresConnectionKillTest {
   @BeforeEach
   void setUp() throws Exception {
     url = System.getenv(PostgresDatabase.URL_VARIABLE);
-    assumeTrue(url != null, PostgresDatabase.URL_VARIABLE + " is not set");
+    assumeTrue(url != null, "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     db = PostgresDatabase.create();
     JdbcReadingSource.builder(db.dataSource).setTable(db.names()).build().createSchema();
     db.insertReadings(READINGS);

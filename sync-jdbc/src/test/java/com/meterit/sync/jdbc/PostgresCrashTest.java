@@ -7,7 +7,7 @@ class PostgresCrashTest extends CrashAtEveryStepTest.OnDatabase {
   @Override
   Database createDatabase() {
     assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set");
+        "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     return PostgresDatabase.create();
   }
 }

@@ -39,7 +39,7 @@ class PostgresLeaseOutlastTest {
   @BeforeEach
   void setUp() throws Exception {
     assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set");
+        "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     db = PostgresDatabase.create();
     source("setup").createSchema();
     db.insertReadings(READINGS);

@@ -32,7 +32,7 @@ class PostgresReadingSourceTest extends JdbcBehaviourTest {
   @Override
   Database createDatabase() {
     assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+        "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     return PostgresDatabase.create();
   }
 

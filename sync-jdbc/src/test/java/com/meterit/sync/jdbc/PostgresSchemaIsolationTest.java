@@ -24,7 +24,7 @@ class PostgresSchemaIsolationTest {
   @BeforeEach
   void createSchemas() throws SQLException {
     url = System.getenv(PostgresDatabase.URL_VARIABLE);
-    assumeTrue(url != null, PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+    assumeTrue(url != null, "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     prepared = "sync_prepared_" + suffix;
     hosts = "sync_host_" + suffix;

@@ -32,7 +32,7 @@ class PostgresSchemaStartTest {
   @BeforeEach
   void createSchema() throws SQLException {
     String base = System.getenv(PostgresDatabase.URL_VARIABLE);
-    assumeTrue(base != null, PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+    assumeTrue(base != null, "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     schema = "sync_start_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     execute(base, "CREATE SCHEMA " + schema);
     url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;

@@ -21,7 +21,7 @@ class PostgresSettleAndClaimReReviewTest {
   @BeforeEach
   void setUp() {
     assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-        PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL tests are skipped");
+        "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
     db = PostgresDatabase.create();
   }
 

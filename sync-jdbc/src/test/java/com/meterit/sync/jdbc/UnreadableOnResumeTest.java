@@ -46,7 +46,7 @@ class UnreadableOnResumeTest {
         return new SqliteDatabase(directory);
       default:
         assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-            PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL is skipped");
+            "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
         return PostgresDatabase.create();
     }
   }

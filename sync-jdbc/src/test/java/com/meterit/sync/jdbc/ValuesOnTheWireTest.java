@@ -50,7 +50,7 @@ class ValuesOnTheWireTest {
         return new SqliteDatabase(directory);
       default:
         assumeTrue(System.getenv(PostgresDatabase.URL_VARIABLE) != null,
-            PostgresDatabase.URL_VARIABLE + " is not set; PostgreSQL is skipped");
+            "set " + PostgresDatabase.URL_VARIABLE + " to run against PostgreSQL");
         return PostgresDatabase.create();
     }
   }

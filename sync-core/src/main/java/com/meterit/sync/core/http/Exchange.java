@@ -147,7 +147,9 @@ final class Exchange {
           + Redaction.escape(uri.getHost()) + ":" + port(uri) + " failed: " + tls,
           redaction.sanitize(cause));
     }
-    return transientFailure(what + " failed: " + redaction.describe(cause, 300), cause);
+    String link = LinkFailures.describe(cause, uri);
+    return transientFailure(what + " failed: "
+        + (link != null ? link : redaction.describe(cause, 300)), cause);
   }
 
   private GatewayTimeoutException timeout(String message, Throwable cause) {
@@ -180,7 +182,7 @@ final class Exchange {
         && port(a) == port(b);
   }
 
-  private static int port(URI uri) {
+  static int port(URI uri) {
     if (uri.getPort() != -1) {
       return uri.getPort();
     }

@@ -35,9 +35,14 @@ final class LogCapture implements AutoCloseable {
 
   /** The formatted messages of the WARN events. */
   List<String> warnings() {
+    return at(Level.WARN);
+  }
+
+  /** The formatted messages of the events at {@code level}. */
+  List<String> at(Level level) {
     List<String> lines = new ArrayList<>();
     for (ILoggingEvent event : new ArrayList<>(appender.list)) {
-      if (event.getLevel() == Level.WARN) {
+      if (event.getLevel() == level) {
         lines.add(event.getFormattedMessage());
       }
     }
