@@ -23,28 +23,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.Version;
 import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * sync-api, sync-core and sync-jdbc are OSGi bundles: in a real framework (Apache Felix) with
  * Jackson, SLF4J and H2 as bundles and no Micrometer or HikariCP, every bundle resolves and
  * starts, and a host bundle that imports only the exported packages syncs readings to a Client
- * System on loopback.
+ * System on loopback. It runs with the build's own Jackson and again with each Jackson 2 that
+ * the pom copies for it (the lowest the bundles' import range admits, and the newest), so that
+ * the range in the manifest is one that was tried.
  */
 class OsgiBundlesTest {
   private static final String KEY = "osgi-key";
   private static final int READINGS = 1_500;
+  /** The Jackson on the test class path, which the build compiles against. */
+  private static final String BUILD_JACKSON = "build";
 
   @TempDir
   Path dir;
@@ -92,8 +99,33 @@ class OsgiBundlesTest {
     return jar;
   }
 
-  @Test
-  void theLibraryBundlesResolveStartAndSyncInAnOsgiFramework() throws Exception {
+  /** {@link #BUILD_JACKSON}, then each version the pom copied (see its osgi-jackson execution). */
+  static Stream<String> jacksonVersions() {
+    String versions = System.getProperty("meter.sync.osgi.jackson.versions", "");
+    assertTrue(!versions.isEmpty(), "run through Maven: meter.sync.osgi.jackson.versions is unset");
+    return Stream.concat(Stream.of(BUILD_JACKSON), Stream.of(versions.split(",")));
+  }
+
+  /** The three Jackson bundles to install: the build's own, or the jars copied for a version. */
+  private static List<Path> jacksonBundles(String version) throws IOException, URISyntaxException {
+    if (version.equals(BUILD_JACKSON)) {
+      return List.of(origin(JsonProperty.class), origin(JsonFactory.class),
+          origin(ObjectMapper.class));
+    }
+    Path dir = Path.of(System.getProperty("meter.sync.osgi.jackson.dir")).resolve(version);
+    List<Path> jars = new ArrayList<>();
+    for (String name : List.of("jackson-annotations", "jackson-core", "jackson-databind")) {
+      try (Stream<Path> files = Files.list(dir)) {
+        jars.add(files.filter(f -> f.getFileName().toString().startsWith(name + "-"))
+            .findFirst().orElseThrow(() -> new AssertionError(name + " missing in " + dir)));
+      }
+    }
+    return jars;
+  }
+
+  @ParameterizedTest(name = "Jackson {0}")
+  @MethodSource("jacksonVersions")
+  void theLibraryBundlesResolveStartAndSyncInAnOsgiFramework(String jackson) throws Exception {
     Map<String, String> config = new HashMap<>();
     config.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix-cache").toString());
     config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -108,9 +140,16 @@ class OsgiBundlesTest {
     framework.start();
 
     List<Bundle> bundles = new ArrayList<>();
-    for (Class<?> type : List.of(JsonProperty.class, JsonFactory.class, ObjectMapper.class,
-        org.slf4j.LoggerFactory.class, org.slf4j.simple.SimpleLogger.class, org.h2.Driver.class,
-        ReadingSource.class, SyncManager.class, JdbcReadingSource.class)) {
+    for (Path jar : jacksonBundles(jackson)) {
+      bundles.add(install(jar));
+    }
+    if (!jackson.equals(BUILD_JACKSON)) {
+      assertEquals(Version.parseVersion(jackson), bundles.get(2).getVersion(),
+          "not the Jackson under test: " + bundles.get(2).getSymbolicName());
+    }
+    for (Class<?> type : List.of(org.slf4j.LoggerFactory.class,
+        org.slf4j.simple.SimpleLogger.class, org.h2.Driver.class, ReadingSource.class,
+        SyncManager.class, JdbcReadingSource.class)) {
       bundles.add(install(origin(type)));
     }
     Bundle host = framework.getBundleContext().installBundle(hostBundle().toUri().toString());
