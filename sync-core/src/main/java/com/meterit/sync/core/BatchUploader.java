@@ -17,11 +17,9 @@ import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.api.UploadsRefusedException;
-import com.meterit.sync.core.http.internal.Redaction;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchUploader {
   private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
-
-  /** The most of a batch id the server answered with that a message quotes: {@value}. */
-  static final int MAX_QUOTED_BATCH_ID = 80;
 
   /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
@@ -304,7 +299,7 @@ final class BatchUploader {
         window.awaitPause();
         sink.beforeSend(claim);
         UploadResult result = gateway.uploadBatch(batch);
-        checkAnswer(batch, result);
+        UploadAnswers.check(batch, result);
         window.answered();
         return result;
       } catch (AuthenticationExpiredException e) {
@@ -459,50 +454,6 @@ final class BatchUploader {
     }
   }
 
-  /**
-   * Refuses an answer that does not add up, so that nothing is acknowledged on the word of a
-   * confused server. It counts as a transient failure: the readings stay queued.
-   */
-  private static void checkAnswer(UploadBatch batch, UploadResult result) {
-    if (!batch.batchId().equals(result.batchId())) {
-      // The server's text, quoted in logs, the history and the status: escaped and bounded.
-      throw malformed("answered for batch "
-          + Redaction.untrusted(result.batchId(), MAX_QUOTED_BATCH_ID) + " instead of "
-          + batch.batchId());
-    }
-    int notRejected = batch.size() - checkRejected(batch, result.rejected());
-    if (result.acceptedCount() != notRejected) {
-      throw malformed("accepted " + result.acceptedCount() + " readings of batch "
-          + batch.batchId() + " but " + notRejected + " were not rejected");
-    }
-  }
-
-  /**
-   * Checks that each rejected reading is in the batch and listed once, without a set of boxed ids
-   * per batch: nearly every answer rejects nothing. @return how many were rejected
-   */
-  private static int checkRejected(UploadBatch batch, List<Rejection> rejected) {
-    if (rejected.isEmpty()) {
-      return 0;
-    }
-    long[] ids = new long[batch.size()];
-    int n = 0;
-    for (Reading r : batch.readings()) {
-      ids[n++] = r.id();
-    }
-    Arrays.sort(ids);
-    boolean[] listed = new boolean[ids.length];
-    for (Rejection rejection : rejected) {
-      int at = Arrays.binarySearch(ids, rejection.readingId());
-      if (at < 0 || listed[at]) {
-        throw malformed("rejected reading " + rejection.readingId()
-            + ", which is not in batch " + batch.batchId() + " or was listed twice");
-      }
-      listed[at] = true;
-    }
-    return rejected.size();
-  }
-
   /** The server kept answering 409 for a batch: it is set aside, still journaled. */
   static final class StillInProgressException extends SyncException {
     private static final long serialVersionUID = 1L;
@@ -511,9 +462,5 @@ final class BatchUploader {
       super("the Client System answered " + answers + " times that batch " + batchId
           + " is still being processed (HTTP 409)");
     }
-  }
-
-  private static TransientGatewayException malformed(String detail) {
-    return new TransientGatewayException("malformed answer: the server " + detail, 0, null, null, null);
   }
 }
