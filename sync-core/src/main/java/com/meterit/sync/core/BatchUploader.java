@@ -7,7 +7,6 @@ import com.meterit.sync.api.BatchRejectedException;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.GatewayException;
-import com.meterit.sync.api.GatewayTimeoutException;
 import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.PayloadTooLargeException;
 import com.meterit.sync.api.Reading;
@@ -47,9 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchUploader {
   private static final Logger log = LoggerFactory.getLogger(BatchUploader.class);
-
-  /** A server's Retry-After longer than this is capped, so one bad header cannot park a run. */
-  static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
   /**
    * The most credential refreshes in a row for one batch before a backoff: {@value}. Enough for
@@ -315,7 +311,7 @@ final class BatchUploader {
         refreshes = 0;
         failure = e;
       } catch (BatchRejectedException e) {
-        if (!isInProgress(e)) {
+        if (!UploadFailures.isInProgress(e)) {
           throw e;
         }
         // A host's gateway may map a 409 as a refusal; it is none, and must not free readings.
@@ -338,7 +334,7 @@ final class BatchUploader {
         // message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
-      if (isInProgress(failure)) {
+      if (UploadFailures.isInProgress(failure)) {
         // Counted apart from the retries: the server is well, only busy with this very batch.
         inProgress++;
         if (inProgress > maxInProgressRetries) {
@@ -347,7 +343,7 @@ final class BatchUploader {
         Duration delay = backoff.delay(inProgress, previousInProgressDelay, random.getAsDouble());
         previousInProgressDelay = delay;
         // The server's wait concerns this key alone, so it does not pause the window.
-        delay = delay.plus(retryAfter(failure));
+        delay = delay.plus(UploadFailures.retryAfter(failure));
         inProgressWaited = inProgressWaited.plus(delay);
         if (inProgressWaited.compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
           throw new StillInProgressException(batch.batchId(), inProgress);
@@ -357,7 +353,7 @@ final class BatchUploader {
         pause(delay, failure);
         continue;
       }
-      if (isRefusedWithoutPace(failure)
+      if (UploadFailures.isRefusedWithoutPace(failure)
           && (++refusedWithoutPace > 1 || !refusals.acceptedAny())) {
         // Full, without saying for how long: quick retries from every gateway refused at once
         // would be a herd of their own (docs/fleet.md). The run ends; OverloadPacing times the
@@ -374,14 +370,14 @@ final class BatchUploader {
       }
       Duration delay = backoff.delay(retries, previousDelay, random.getAsDouble());
       previousDelay = delay;
-      Duration retryAfter = retryAfter(failure);
+      Duration retryAfter = UploadFailures.retryAfter(failure);
       if (!retryAfter.isZero()) {
         // Jitter on top of the server's wait, not inside it: gateways told the same second
         // would otherwise all come back in that second (docs/fleet.md).
         delay = retryAfter.plus(delay);
         window.pauseFor(retryAfter);
       }
-      if (isOverload(failure)) {
+      if (UploadFailures.isOverload(failure)) {
         window.overloaded();
       }
       log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
@@ -402,36 +398,6 @@ final class BatchUploader {
     String rest = reason.substring(named.length());
     return rest.startsWith(" failed: ") ? rest.substring(" failed: ".length())
         : rest.startsWith(": ") ? rest.substring(2) : reason;
-  }
-
-  /** The server's Retry-After, capped at {@link #MAX_RETRY_AFTER}; zero when it gave none. */
-  private static Duration retryAfter(GatewayException failure) {
-    Duration retryAfter = failure instanceof TransientGatewayException
-        ? ((TransientGatewayException) failure).retryAfter().orElse(Duration.ZERO)
-        : Duration.ZERO;
-    return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
-  }
-
-  /**
-   * A 409: a request with this batch's Idempotency-Key is still being processed (the IETF
-   * Idempotency-Key draft), such as the attempt this one retries after a deadline.
-   */
-  private static boolean isInProgress(GatewayException failure) {
-    return failure.statusCode().orElse(0) == 409;
-  }
-
-  /** A 429 or 503 without a Retry-After: the server is full and leaves the pace to us. */
-  private static boolean isRefusedWithoutPace(GatewayException failure) {
-    int status = failure.statusCode().orElse(0);
-    return (status == 429 || status == 503)
-        && !(failure instanceof TransientGatewayException
-            && ((TransientGatewayException) failure).retryAfter().isPresent());
-  }
-
-  /** 429, 503 and timeouts say the link or the server takes less than is being sent. */
-  private static boolean isOverload(GatewayException failure) {
-    int status = failure.statusCode().orElse(0);
-    return status == 429 || status == 503 || failure instanceof GatewayTimeoutException;
   }
 
   private void pause(Duration delay, GatewayException cause) {

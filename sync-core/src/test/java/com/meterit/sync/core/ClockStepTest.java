@@ -97,11 +97,11 @@ class ClockStepTest {
   void aPauseAtTheOneHourCapNeverOutlastsIt(long days) {
     UploadWindow window = window(4);
     long start = h.clock.nanos();
-    window.pauseFor(BatchUploader.MAX_RETRY_AFTER);
+    window.pauseFor(UploadFailures.MAX_RETRY_AFTER);
     h.clock.advance(Duration.ofMinutes(30));
     h.clock.stepWallClock(Duration.ofDays(days));
     window.awaitPause();
-    assertEquals(BatchUploader.MAX_RETRY_AFTER.toNanos(), h.clock.nanos() - start);
+    assertEquals(UploadFailures.MAX_RETRY_AFTER.toNanos(), h.clock.nanos() - start);
   }
 
   /** The case end to end: the other batch in flight waits the pause out, no longer. */

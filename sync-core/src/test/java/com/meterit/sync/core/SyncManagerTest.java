@@ -178,7 +178,7 @@ class SyncManagerTest {
     h.gateway.failNextUploads(
         new TransientGatewayException("slow down", 429, null, Duration.ofDays(3), null));
     h.builder().build().start();
-    assertEquals(List.of(BatchUploader.MAX_RETRY_AFTER.plusSeconds(10)), h.sleeps);
+    assertEquals(List.of(UploadFailures.MAX_RETRY_AFTER.plusSeconds(10)), h.sleeps);
   }
 
   @Test
