@@ -30,7 +30,7 @@ public final class HealthVerdict {
    *
    * @param health {@link Health#DEGRADED} or {@link Health#FAILING}
    * @param reason what is wrong, not {@link HealthReason#OK}
-   * @param detail one line for a person, such as {@code "sync lag PT2H is over PT1H"}; never
+   * @param detail one line for a person, such as {@code "sync lag 2 h is over 1 h"}; never
    *     holds a secret
    * @throws IllegalArgumentException when {@code health} is {@code HEALTHY} or {@code reason} is
    *     {@code OK}

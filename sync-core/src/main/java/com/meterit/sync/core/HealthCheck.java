@@ -6,6 +6,7 @@ import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
+import com.meterit.sync.core.http.internal.HumanDuration;
 import java.time.Duration;
 
 /**
@@ -61,22 +62,26 @@ final class HealthCheck {
     }
     if (lag != null && lag.compareTo(limits.lagFailing()) > 0) {
       return failing(HealthReason.SYNC_LAG,
-          "sync lag " + lag + " is over " + limits.lagFailing());
+          "sync lag " + human(lag) + " is over " + human(limits.lagFailing()));
     }
     if (offline != null && offline.compareTo(limits.offlineFailing()) > 0) {
       return failing(HealthReason.OFFLINE, "the Client System has been unreachable for "
-          + offline + ", over " + limits.offlineFailing());
+          + human(offline) + ", over " + human(limits.offlineFailing()));
     }
     if (lag != null && lag.compareTo(limits.lagDegraded()) > 0) {
       return HealthVerdict.of(Health.DEGRADED, HealthReason.SYNC_LAG,
-          "sync lag " + lag + " is over " + limits.lagDegraded());
+          "sync lag " + human(lag) + " is over " + human(limits.lagDegraded()));
     }
     if (offline != null && offline.compareTo(limits.offlineDegraded()) > 0) {
       return HealthVerdict.of(Health.DEGRADED, HealthReason.OFFLINE,
-          "the Client System has been unreachable for " + offline + ", over "
-              + limits.offlineDegraded());
+          "the Client System has been unreachable for " + human(offline) + ", over "
+              + human(limits.offlineDegraded()));
     }
     return HealthVerdict.healthy();
+  }
+
+  private static String human(Duration d) {
+    return HumanDuration.of(d);
   }
 
   private static HealthVerdict failing(HealthReason reason, String detail) {

@@ -6,6 +6,7 @@ import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadsRefusedException;
+import com.meterit.sync.core.http.internal.HumanDuration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -95,9 +96,9 @@ final class RunReporter {
         }
         state.accept(monitor.isConnected() ? SyncState.IDLE : SyncState.OFFLINE);
         if (run.readingsSynced() > 0 || run.readingsRejected() > 0) {
-          log.info("Sync run done: {} synced, {} rejected, {} bytes in {} ms",
+          log.info("Sync run done: {} synced, {} rejected, {} bytes in {}",
               run.readingsSynced(), run.readingsRejected(), run.bytesSent(),
-              run.duration().toMillis());
+              HumanDuration.of(run.duration()));
         }
         listeners.onSyncCompleted(run);
         break;

@@ -389,7 +389,7 @@ class ClockStepTest {
         "ten minutes, not a day");
     h.scheduler.advance(Duration.ofSeconds(1));
     assertHealth(manager, Health.DEGRADED,
-        "the Client System has been unreachable for PT10M1S, over PT10M");
+        "the Client System has been unreachable for 10 min 1 s, over 10 min");
     assertEquals(wentOffline, manager.getStatus().offlineSince().orElseThrow(),
         "a stamp: when it went offline, as the clock read then");
   }

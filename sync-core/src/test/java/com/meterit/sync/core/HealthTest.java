@@ -192,12 +192,12 @@ class HealthTest {
     h.source.add("meter-1", h.clock.instant().minus(Duration.ofMinutes(90)), BigDecimal.ONE, "kWh");
     SyncStatus degraded = manager.getStatus();
     assertVerdict(Health.DEGRADED, HealthReason.SYNC_LAG, degraded);
-    assertEquals("sync lag PT1H30M is over PT1H", degraded.health().detail());
+    assertEquals("sync lag 1 h 30 min is over 1 h", degraded.health().detail());
 
     h.clock.advance(Duration.ofHours(5));
     SyncStatus failing = manager.getStatus();
     assertVerdict(Health.FAILING, HealthReason.SYNC_LAG, failing);
-    assertEquals("sync lag PT6H30M is over PT6H", failing.health().detail());
+    assertEquals("sync lag 6 h 30 min is over 6 h", failing.health().detail());
   }
 
   @Test
@@ -222,7 +222,7 @@ class HealthTest {
     h.scheduler.advance(Duration.ofSeconds(2));
     SyncStatus degraded = manager.getStatus();
     assertVerdict(Health.DEGRADED, HealthReason.OFFLINE, degraded);
-    assertEquals("the Client System has been unreachable for PT10M1S, over PT10M",
+    assertEquals("the Client System has been unreachable for 10 min 1 s, over 10 min",
         degraded.health().detail());
 
     h.scheduler.advance(Duration.ofHours(2));

@@ -8,6 +8,7 @@ import com.meterit.sync.core.SyncConfig;
 import com.meterit.sync.core.Scheduler;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
+import com.meterit.sync.core.http.internal.HumanDuration;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;
@@ -100,8 +101,8 @@ final class Agent {
       }
     }, PURGE_EVERY.toMinutes(), PURGE_EVERY.toMinutes(), TimeUnit.MINUTES);
 
-    log.info("Syncing {} to {} as gateway {}, every {} s, {} readings per batch", source,
-        config.clientApiUrl(), config.gatewayId(), config.syncInterval().toSeconds(),
+    log.info("Syncing {} to {} as gateway {}, every {}, {} readings per batch", source,
+        config.clientApiUrl(), config.gatewayId(), HumanDuration.of(config.syncInterval()),
         config.batchSize());
     manager.start();
     awaitStop();

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.api.SyncException;
+import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStats;
+import com.meterit.sync.core.http.internal.HumanDuration;
 import com.meterit.sync.core.http.internal.Redaction;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.QuarantinedReading;
@@ -45,8 +47,10 @@ final class OperatorCommand {
   static final int DEFAULT_LIST_LIMIT = 20;
   private static final String NO_DATABASE =
       "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
-  /** Runs shown by {@code status}: {@value}. */
+  /** Runs shown by {@code status}: {@value}; a line of folded idle runs counts as one. */
   static final int RECENT_RUNS = 5;
+  /** The most runs {@code status} reads to fill its lines when idle runs fold: {@value}. */
+  static final int RUNS_READ_FOR_FOLDING = 500;
 
   /** The longest stranger's value printed in a human-readable line: {@value} characters. */
   static final int MAX_SHOWN = 1000;
@@ -153,8 +157,9 @@ final class OperatorCommand {
     Optional<Instant> oldest = source.oldestPendingTimestamp();
     long quarantined = source.quarantinedCount();
     SyncStats day = source.history().summarize(now.minus(Duration.ofHours(24)), now);
-    List<SyncRun> runs = source.history().recentRuns(RECENT_RUNS);
+    long interrupted = day.runs() - day.successes() - day.failures();
     if (json) {
+      List<SyncRun> runs = source.history().recentRuns(RECENT_RUNS);
       Map<String, Object> status = new LinkedHashMap<>();
       status.put("pending", pending);
       status.put("oldestPendingReadAt", oldest.map(Instant::toString).orElse(null));
@@ -164,6 +169,7 @@ final class OperatorCommand {
       last24h.put("runs", day.runs());
       last24h.put("succeeded", day.successes());
       last24h.put("failed", day.failures());
+      last24h.put("interrupted", interrupted);
       last24h.put("readingsSynced", day.readingsSynced());
       last24h.put("readingsRejected", day.readingsRejected());
       last24h.put("lastSuccessAt", day.lastSuccessAt().map(Instant::toString).orElse(null));
@@ -184,20 +190,50 @@ final class OperatorCommand {
       return SyncAgent.EXIT_OK;
     }
     out.println("pending:       " + pending + " readings" + oldest.map(o -> ", the oldest read at "
-        + o + " (lag " + human(Duration.between(o, now)) + ")").orElse(""));
+        + o + " (lag " + HumanDuration.of(Duration.between(o, now)) + ")").orElse(""));
     out.println("quarantined:   " + quarantined + " readings"
         + (quarantined > 0 ? " (see: quarantine list)" : ""));
     out.println("last 24 hours: " + day.readingsSynced() + " readings synced, "
         + day.readingsRejected() + " rejected, in " + day.runs() + " runs (" + day.successes()
-        + " succeeded, " + day.failures() + " failed)"
+        + " succeeded, " + day.failures() + " failed, " + interrupted + " interrupted)"
         + day.lastSuccessAt().map(t -> "; last success " + t).orElse(""));
-    out.println("last runs:" + (runs.isEmpty() ? " none recorded" : ""));
-    for (SyncRun run : runs) {
-      out.println("  " + run.startedAt() + "  " + String.format(Locale.ROOT, "%-11s", run.outcome())
-          + " synced=" + run.readingsSynced() + " rejected=" + run.readingsRejected() + " in "
-          + run.duration().toMillis() + " ms" + run.error().map(e -> " | " + shown(e)).orElse(""));
-    }
+    List<String> lines = runLines(source.history().recentRuns(RUNS_READ_FOR_FOLDING), RECENT_RUNS);
+    out.println("last runs:" + (lines.isEmpty() ? " none recorded" : ""));
+    lines.forEach(out::println);
     return SyncAgent.EXIT_OK;
+  }
+
+  /**
+   * At most {@code max} lines for the runs, newest first, each consecutive stretch of idle runs
+   * folded into one line: at a short interval they would otherwise hide the runs that did work.
+   */
+  static List<String> runLines(List<SyncRun> newestFirst, int max) {
+    List<String> lines = new ArrayList<>();
+    int i = 0;
+    while (i < newestFirst.size() && lines.size() < max) {
+      SyncRun run = newestFirst.get(i);
+      int end = i;
+      while (end + 1 < newestFirst.size() && isIdle(run) && isIdle(newestFirst.get(end + 1))) {
+        end++;
+      }
+      if (end > i) {
+        lines.add("  " + run.startedAt() + "  " + (end - i + 1) + " idle runs since "
+            + newestFirst.get(end).startedAt() + ", nothing to sync");
+      } else {
+        lines.add("  " + run.startedAt() + "  " + String.format(Locale.ROOT, "%-11s",
+            run.outcome()) + " synced=" + run.readingsSynced() + " rejected="
+            + run.readingsRejected() + " in " + HumanDuration.of(run.duration())
+            + run.error().map(e -> " | " + shown(e)).orElse(""));
+      }
+      i = end + 1;
+    }
+    return lines;
+  }
+
+  /** A run that found nothing to do: it succeeded, moved nothing and has nothing to say. */
+  private static boolean isIdle(SyncRun run) {
+    return run.outcome() == SyncOutcome.SUCCEEDED && run.readingsSynced() == 0
+        && run.readingsRejected() == 0 && run.error().isEmpty();
   }
 
   private int list(JdbcReadingSource source, int limit, boolean json) throws JsonProcessingException {
@@ -208,7 +244,8 @@ final class OperatorCommand {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", q.id());
         row.put("meterId", q.meterId().orElse(null));
-        row.put("readAt", q.readAt().orElse(null));
+        row.put("readAt", q.readAtInstant().map(Instant::toString).orElse(null));
+        row.put("readAtAsStored", q.readAt().orElse(null));
         row.put("value", q.value().orElse(null));
         row.put("unit", q.unit().orElse(null));
         row.put("attempts", q.attempts());
@@ -226,7 +263,7 @@ final class OperatorCommand {
     rows.add(new String[] {"id", "meter", "read at", "value", "unit", "reason"});
     for (QuarantinedReading q : readings) {
       rows.add(new String[] {String.valueOf(q.id()), shown(q.meterId().orElse("-")),
-          shown(q.readAt().orElse("-")), shown(q.value().orElse("-")),
+          q.readAtInstant().map(Instant::toString).orElseGet(() -> shown(q.readAt().orElse("-"))), shown(q.value().orElse("-")),
           shown(q.unit().orElse("-")), shown(q.reason())});
     }
     table(rows).forEach(out::println);
@@ -286,18 +323,6 @@ final class OperatorCommand {
    */
   private static String shown(String value) {
     return Redaction.untrusted(value, MAX_SHOWN);
-  }
-
-  /** A duration as an operator reads it: {@code 3d 4h}, {@code 2h 5m}, {@code 40s}. */
-  static String human(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    if (s >= 86_400) {
-      return (s / 86_400) + "d " + (s % 86_400 / 3600) + "h";
-    }
-    if (s >= 3600) {
-      return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-    }
-    return s >= 60 ? (s / 60) + "m " + (s % 60) + "s" : s + "s";
   }
 
   private int fail(int code, String message) {

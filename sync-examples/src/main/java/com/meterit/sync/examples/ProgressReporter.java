@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Prints one concise status line per run that moved readings or failed, and, while a large
@@ -25,16 +26,26 @@ public final class ProgressReporter implements SyncListener {
   public static final long PROGRESS_THRESHOLD = 5_000;
   /** How often progress is shown by default: every 2 seconds. */
   public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
+  /** Answers after the run's first that the rate behind an ETA spans, at least: {@value}. */
+  static final int ETA_MIN_BATCHES = 3;
+  /** The time after the run's first answer that the rate behind an ETA spans, at least. */
+  static final Duration ETA_MIN_WINDOW = Duration.ofSeconds(5);
 
   private final ReadingSource source;
   private final Consumer<String> out;
   private final long progressEveryNanos;
+  private final LongSupplier ticker;
   private volatile SyncManager manager;
   private long runStartNanos;
   /** The backlog when the run started; negative when it could not be read. */
   private long backlogAtStart;
   private long syncedThisRun;
   private long lastProgressNanos;
+  /** The largest total shown this run: a fixed backlog keeps one total, and it never shrinks. */
+  private long total;
+  private int answers;
+  private long firstAnswerNanos;
+  private long syncedAtFirstAnswer;
 
   /**
    * @param source the queue, to size the backlog when a run starts
@@ -46,9 +57,16 @@ public final class ProgressReporter implements SyncListener {
 
   /** As above, showing progress every {@code progressInterval}. */
   public ProgressReporter(ReadingSource source, Consumer<String> out, Duration progressInterval) {
+    this(source, out, progressInterval, System::nanoTime);
+  }
+
+  /** As above, timed on {@code ticker}'s nanoseconds. */
+  ProgressReporter(ReadingSource source, Consumer<String> out, Duration progressInterval,
+      LongSupplier ticker) {
     this.source = source;
     this.out = out;
     this.progressEveryNanos = progressInterval.toNanos();
+    this.ticker = ticker;
   }
 
   /** The manager whose status the per-run line shows. */
@@ -58,24 +76,40 @@ public final class ProgressReporter implements SyncListener {
 
   @Override
   public synchronized void onSyncStarted() {
-    runStartNanos = System.nanoTime();
+    runStartNanos = ticker.getAsLong();
     lastProgressNanos = runStartNanos;
     syncedThisRun = 0;
+    answers = 0;
     try {
       backlogAtStart = source.pendingCount();
     } catch (RuntimeException e) {
       backlogAtStart = -1;
     }
+    total = Math.max(0, backlogAtStart);
   }
 
   @Override
   public synchronized void onBatchUploaded(UploadBatch batch, UploadResult result) {
     syncedThisRun += batch.size();
-    long now = System.nanoTime();
+    long now = ticker.getAsLong();
+    if (++answers == 1) {
+      firstAnswerNanos = now;
+      syncedAtFirstAnswer = syncedThisRun;
+    }
     if (backlogAtStart >= PROGRESS_THRESHOLD && now - lastProgressNanos >= progressEveryNanos) {
       lastProgressNanos = now;
-      out.accept(progressLine(syncedThisRun, syncedThisRun + pendingNow(),
-          rate(syncedThisRun, now - runStartNanos)));
+      // Uploads settle on their own threads, so the count may already miss batches whose answers
+      // are still on their way here: it only raises the total (readings written meanwhile).
+      total = Math.max(total, syncedThisRun + pendingNow());
+      long window = now - firstAnswerNanos;
+      if (answers > ETA_MIN_BATCHES && window >= ETA_MIN_WINDOW.toNanos()) {
+        // Measured from the first answer on: the first waits for a token, a connection, a cold
+        // JIT, and would make the rate of a 20-second drain look like a quarter of an hour's.
+        out.accept(progressLine(syncedThisRun, total,
+            rate(syncedThisRun - syncedAtFirstAnswer, window)));
+      } else {
+        out.accept(measuringLine(syncedThisRun, total, rate(syncedThisRun, now - runStartNanos)));
+      }
     }
   }
 
@@ -167,14 +201,27 @@ public final class ProgressReporter implements SyncListener {
    * ETA 0:04}. Readings written while it drains count in the total, so done never passes it.
    */
   static String progressLine(long done, long total, double perSecond) {
+    long left = Math.max(Math.max(1, total), done) - done;
+    long etaSeconds = perSecond <= 0 ? 0 : (long) Math.ceil(left / perSecond);
+    return bar(done, total, perSecond)
+        + String.format(Locale.ROOT, " | ETA %d:%02d", etaSeconds / 60, etaSeconds % 60);
+  }
+
+  /**
+   * A progress line before the rate is measured well enough for an ETA: {@code draining
+   * [#.....] 1000/100000 (1%) | 33 readings/s | ETA measuring}.
+   */
+  static String measuringLine(long done, long total, double perSecond) {
+    return bar(done, total, perSecond) + " | ETA measuring";
+  }
+
+  private static String bar(long done, long total, double perSecond) {
     int width = 30;
     long whole = Math.max(Math.max(1, total), done);
     int filled = (int) (width * done / whole);
-    long left = whole - done;
-    long etaSeconds = perSecond <= 0 ? 0 : (long) Math.ceil(left / perSecond);
-    return String.format(Locale.ROOT, "draining [%s%s] %d/%d (%d%%) | %d readings/s | ETA %d:%02d",
+    return String.format(Locale.ROOT, "draining [%s%s] %d/%d (%d%%) | %d readings/s",
         "#".repeat(filled), ".".repeat(width - filled), done, whole, done * 100 / whole,
-        (long) perSecond, etaSeconds / 60, etaSeconds % 60);
+        (long) perSecond);
   }
 
   /** What is left now: readings written since the run started count too. */

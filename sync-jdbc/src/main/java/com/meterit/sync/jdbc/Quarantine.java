@@ -35,8 +35,9 @@ final class Quarantine {
         select.setInt(1, limit);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
+            String readAt = listed(rs, 4, Statements.LISTED_LENGTH);
             list.add(new QuarantinedReading(rs.getLong(1), listed(rs, 2, Statements.LISTED_LENGTH),
-                listed(rs, 4, Statements.LISTED_LENGTH), listed(rs, 6, Statements.LISTED_LENGTH),
+                readAt, rows.listedTimestamp(readAt), listed(rs, 6, Statements.LISTED_LENGTH),
                 listed(rs, 8, Statements.LISTED_LENGTH), listed(rs, 10, Statements.LISTED_LENGTH),
                 listed(rs, 12, Statements.LISTED_REASON_LENGTH), rs.getInt(14)));
           }

@@ -1,5 +1,6 @@
 package com.meterit.sync.jdbc;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,22 +13,33 @@ public final class QuarantinedReading {
   private final long id;
   private final String meterId;
   private final String readAt;
+  private final Instant readAtInstant;
   private final String value;
   private final String unit;
   private final String quality;
   private final String reason;
   private final int attempts;
 
-  QuarantinedReading(long id, String meterId, String readAt, String value, String unit,
-      String quality, String reason, int attempts) {
+  QuarantinedReading(long id, String meterId, String readAt, Instant readAtInstant, String value,
+      String unit, String quality, String reason, int attempts) {
     this.id = id;
     this.meterId = meterId;
     this.readAt = readAt;
+    this.readAtInstant = readAtInstant;
     this.value = value;
     this.unit = unit;
     this.quality = quality;
     this.reason = Objects.requireNonNullElse(reason, "");
     this.attempts = attempts;
+  }
+
+  /**
+   * The reading time as an instant, read as a claim reads it (ISO-8601 or SQL text, or a number
+   * in the table's declared unit); empty when the stored value does not read as one, which
+   * {@link #readAt()} then shows as stored.
+   */
+  public Optional<Instant> readAtInstant() {
+    return Optional.ofNullable(readAtInstant);
   }
 
   /** The row's id. */

@@ -184,6 +184,18 @@ final class QueueRows {
     }
   }
 
+  /** Pending and claimed rows from an id up, both in one snapshot. */
+  long countUnsettled(Connection c, long floor) throws SQLException {
+    try (PreparedStatement count = c.prepareStatement(sql.countUnsettled())) {
+      count.setLong(1, floor);
+      count.setLong(2, floor);
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   /** Rows of a status from an id up, counted up to {@code limit}. */
   long countUpTo(Connection c, int status, long floor, long limit) throws SQLException {
     try (PreparedStatement count = c.prepareStatement(sql.countUpTo(status))) {

@@ -295,6 +295,21 @@ final class RowReader {
     }
   }
 
+  /**
+   * A reading time as listed for an operator, read as a claim would read it, or null when it does
+   * not read as one (a quarantined row may be there for that very reason).
+   */
+  Instant listedTimestamp(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return timestamp(text);
+    } catch (BadRowException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** ISO-8601 instants, or SQL timestamps with or without an offset (then UTC). */
   static Instant parseTimestamp(String text) {
     String t = text.trim();

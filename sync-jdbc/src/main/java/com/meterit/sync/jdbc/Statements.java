@@ -239,6 +239,15 @@ final class Statements {
     return claim + " = NULL, " + owner + " = NULL, " + leaseUntil + " = NULL";
   }
 
+  /**
+   * Pending and claimed rows, from an id up, in one statement: under READ COMMITTED each statement
+   * sees its own snapshot, and a batch claimed between two counts would be counted twice. Each
+   * scalar subquery keeps its status's partial index.
+   */
+  String countUnsettled() {
+    return "SELECT (" + count(PENDING) + ") + (" + count(CLAIMED) + ")";
+  }
+
   /** Rows of a status from an id up; the bound lets the primary key serve where no index does. */
   String count(int statusValue) {
     return "SELECT COUNT(*) FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "

@@ -360,7 +360,7 @@ final class TableLeases implements ClaimModel {
   @Override
   public long pendingCount() {
     return jdbc.inTransaction("counting pending readings",
-        c -> queue.count(c, Statements.PENDING, 0) + queue.count(c, Statements.CLAIMED, 0));
+        c -> queue.countUnsettled(c, 0));
   }
 
   @Override

@@ -14,12 +14,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +83,31 @@ class PostgresReadingSourceTest extends JdbcBehaviourTest {
     assertTrue(claims.values().stream().allMatch(n -> n.get() == 1), "a reading was sent twice");
     assertEquals(100_000, db.count(db.table, "sync_status = 2"));
     assertEquals(0, journaled());
+  }
+
+  @Test
+  void thePendingCountStaysExactWhileAnotherWorkerClaimsAndGivesBack() throws Exception {
+    JdbcReadingSource counting = source();
+    db.insertReadings(50_000);
+    JdbcReadingSource worker = builder().setWorkerId("worker-busy").build();
+    AtomicBoolean done = new AtomicBoolean();
+    // Rows move between pending and claimed all the time; none is synced, so the count is fixed.
+    Future<?> busy = Executors.newSingleThreadExecutor().submit(() -> {
+      while (!done.get()) {
+        worker.release(worker.claim(500));
+      }
+      return null;
+    });
+    try {
+      Set<Long> counts = new TreeSet<>();
+      for (int i = 0; i < 300; i++) {
+        counts.add(counting.pendingCount());
+      }
+      assertEquals(Set.of(50_000L), counts, "one snapshot counts pending and claimed rows alike");
+    } finally {
+      done.set(true);
+      busy.get(1, TimeUnit.MINUTES);
+    }
   }
 
   @Test
