@@ -91,20 +91,30 @@ class RunReportingTest {
   }
 
   @Test
-  void aFailedRunAsksForAProbeUnlessTheCredentialsWereRefused() {
-    h.source.addSample(2);
-    h.gateway.failNextUploads(timeout());
+  void aFailedRunAsksForAProbeUnlessTheServerRefusedTheKeyOrTheGateway() {
     SyncManager manager = h.builder().setMaxRetries(0).build();
     manager.start();
     h.scheduler.runDueTasks();
-    int afterTimeout = h.gateway.probes();
-    assertTrue(afterTimeout >= 1, "a failed upload may mean the server is gone: probe at once");
+    int before = h.gateway.probes();
+
+    h.source.addSample(2);
+    h.gateway.failNextUploads(timeout());
+    assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
+    h.scheduler.runDueTasks();
+    assertEquals(before + 1, h.gateway.probes(),
+        "a failed upload may mean the server is gone: probe at once");
 
     h.gateway.failNextUploads(new AuthenticationFailedException(
         "the Client System refused the API key (HTTP 401)", 401, null));
     assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
     h.scheduler.runDueTasks();
-    assertEquals(afterTimeout, h.gateway.probes(), "a refused key says the server is there");
     assertEquals(SyncState.AUTH_FAILED, manager.getStatus().state());
+    assertEquals(before + 1, h.gateway.probes(), "a refused key says the server is there");
+
+    h.gateway.setForbidden(true);
+    assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
+    h.scheduler.runDueTasks();
+    assertEquals(SyncState.DISABLED, manager.getStatus().state());
+    assertEquals(before + 1, h.gateway.probes(), "so does a disabled gateway");
   }
 }
