@@ -39,19 +39,20 @@ class InMemorySyncHistoryTest {
     history.record(run(20, 6, SyncOutcome.SUCCEEDED, 20)); // at its end
     history.record(run(15, 8, SyncOutcome.FAILED, 0));
     history.record(run(18, 3, SyncOutcome.INTERRUPTED, 2));
+    history.record(run(19, 1, SyncOutcome.INTERRUPTED, 0));
     history.record(run(10, 4, SyncOutcome.SUCCEEDED, 10)); // at its start
     history.record(run(21, 1, SyncOutcome.SUCCEEDED, 100)); // after it
 
     SyncStats stats = history.summarize(T0.plus(Duration.ofMinutes(10)),
         T0.plus(Duration.ofMinutes(20)));
 
-    assertEquals(4, stats.runs());
+    assertEquals(5, stats.runs());
     assertEquals(2, stats.successes());
-    assertEquals(1, stats.failures());
+    assertEquals(1, stats.failures(), "an interrupted run is no failure");
     assertEquals(32, stats.readingsSynced());
-    assertEquals(4, stats.readingsRejected());
+    assertEquals(5, stats.readingsRejected());
     assertEquals(3200, stats.bytesSent());
-    assertEquals(Duration.ofMillis(5250), stats.meanRunDuration());
+    assertEquals(Duration.ofMillis(4400), stats.meanRunDuration());
     assertEquals(Duration.ofSeconds(8), stats.maxRunDuration());
     assertEquals(Optional.of(T0.plus(Duration.ofMinutes(20)).plusSeconds(6)),
         stats.lastSuccessAt());
