@@ -135,6 +135,20 @@ final class BatchUploader {
   }
 
   /**
+   * Ends a run's refusals ({@link Refusals#finish}). A run that ends refused forgets the size
+   * learned from 413s, as one refused during an upload does: in a refusal of everything they
+   * prove nothing.
+   */
+  void finish(Refusals refusals, Sink sink) {
+    try {
+      refusals.finish(sink);
+    } catch (UploadsRefusedException e) {
+      resetLearnedBatchSize();
+      throw e;
+    }
+  }
+
+  /**
    * Uploads the claimed batch, splitting as the server demands, until each part has an outcome.
    * Whatever is left unsettled when it throws has been given to {@link Sink#unsent}.
    *

@@ -156,7 +156,7 @@ final class RunLoop {
       }
       lanes.awaitAll();
       lanes.rethrowFailure();
-      refusals.finish(settler);
+      uploader.finish(refusals, settler);
     } catch (StopRequestedException e) {
       outcome = SyncOutcome.INTERRUPTED;
       cause = e;
