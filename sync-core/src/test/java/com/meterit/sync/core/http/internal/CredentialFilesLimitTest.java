@@ -1,4 +1,4 @@
-package com.meterit.sync.core;
+package com.meterit.sync.core.http.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The size limit of a secret file is inclusive: a file of exactly the limit is read whole. */
-class SecretFileTest {
+class CredentialFilesLimitTest {
   @TempDir
   Path dir;
 
@@ -19,9 +19,10 @@ class SecretFileTest {
     Path atLimit = Files.writeString(dir.resolve("at-limit"), "k".repeat(16));
     Path over = Files.writeString(dir.resolve("over"), "k".repeat(17));
 
-    assertEquals("k".repeat(16), SecretFile.read(atLimit.toString(), "SOME_KEY_FILE", 16));
+    assertEquals("k".repeat(16), CredentialFiles.readSecretText(atLimit, "SOME_KEY_FILE", 16));
     ConfigurationException refused = assertThrows(ConfigurationException.class,
-        () -> SecretFile.read(over.toString(), "SOME_KEY_FILE", 16));
+        () -> CredentialFiles.readSecretText(over, "SOME_KEY_FILE", 16));
+    assertEquals("SOME_KEY_FILE", refused.setting());
     assertEquals("SOME_KEY_FILE names a file larger than 16 bytes: " + over, refused.getMessage());
   }
 }
