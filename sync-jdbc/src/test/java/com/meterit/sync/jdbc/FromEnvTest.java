@@ -161,6 +161,30 @@ class FromEnvTest {
   }
 
   @Test
+  void anH2FileUrlWithoutAWriteDelayWritesEveryCommitBeforeItReturns() throws Exception {
+    // Without it H2 writes commits up to half a second late: a killed agent loses the record
+    // of batches it sent, and re-forms them under new keys.
+    String url = "jdbc:h2:file:" + directory.resolve("no-delay") + ";NON_KEYWORDS=VALUE";
+    try (JdbcReadingSource source = JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url));
+        java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.PreparedStatement s = c.prepareStatement("SELECT SETTING_VALUE FROM "
+            + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
+        java.sql.ResultSet rs = s.executeQuery()) {
+      source.createSchema();
+      assertTrue(rs.next());
+      assertEquals("0", rs.getString(1));
+    }
+  }
+
+  @Test
+  void anH2UrlThatSetsItsOwnWriteDelayKeepsIt() {
+    assertEquals("jdbc:h2:file:/x;WRITE_DELAY=100",
+        ConnectionPool.withDurableCommits("jdbc:h2:file:/x;WRITE_DELAY=100"));
+    assertEquals("jdbc:h2:mem:x", ConnectionPool.withDurableCommits("jdbc:h2:mem:x"));
+    assertEquals("jdbc:h2:./x;WRITE_DELAY=0", ConnectionPool.withDurableCommits("jdbc:h2:./x"));
+  }
+
+  @Test
   void aDriversErrorNeverShowsThePassword() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> JdbcReadingSource.fromEnv(Map.of(
