@@ -8,7 +8,7 @@ import com.meterit.sync.core.SyncConfig;
 import com.meterit.sync.core.Scheduler;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
-import com.meterit.sync.core.http.internal.HumanDuration;
+import com.meterit.sync.core.internal.HumanDuration;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import com.meterit.sync.jdbc.SqliteSettings;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package com.meterit.sync.examples;
 
 import java.io.EOFException;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;

@@ -5,7 +5,7 @@ import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.core.Scheduler;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;

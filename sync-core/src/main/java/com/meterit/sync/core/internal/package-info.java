@@ -3,4 +3,4 @@
  * agent.
  * Not public API: it may change in any release without notice.
  */
-package com.meterit.sync.core.http.internal;
+package com.meterit.sync.core.internal;

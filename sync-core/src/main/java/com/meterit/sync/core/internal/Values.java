@@ -1,4 +1,4 @@
-package com.meterit.sync.core.http.internal;
+package com.meterit.sync.core.internal;
 
 /**
  * Checks of values that go on the wire: what may be sent in an HTTP header, what may be a path

@@ -1,4 +1,4 @@
-package com.meterit.sync.core.http.internal;
+package com.meterit.sync.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
