@@ -21,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +85,7 @@ final class BatchUploader {
   private final BackoffPolicy backoff;
   private final DoubleSupplier random;
   private final Sleeper sleeper;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private final BackoffObserver observer;
   private final UploadWindow window;
   private final int maxInProgressRetries;
@@ -97,7 +96,7 @@ final class BatchUploader {
       BackoffPolicy backoff,
       DoubleSupplier random,
       Sleeper sleeper,
-      BooleanSupplier stopRequested,
+      StopSignal stop,
       BackoffObserver observer,
       UploadWindow window,
       int maxInProgressRetries,
@@ -106,7 +105,7 @@ final class BatchUploader {
     this.backoff = backoff;
     this.random = random;
     this.sleeper = sleeper;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
     this.observer = observer;
     this.window = window;
     this.maxInProgressRetries = maxInProgressRetries;
@@ -145,7 +144,7 @@ final class BatchUploader {
     parts.push(claim);
     try {
       while (!parts.isEmpty()) {
-        checkStop();
+        stop.check();
         Claim part = parts.peek();
         int learned = learnedBatchSize.current();
         if (!part.resumed() && part.size() > learned) {
@@ -398,24 +397,18 @@ final class BatchUploader {
   }
 
   private void pause(Duration delay, GatewayException cause) {
-    checkStop();
+    stop.check();
     observer.backingOff(delay, cause);
     try {
       sleeper.sleep(delay);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StopRequestedException();
+      throw StopSignal.interrupted();
     } finally {
       observer.resumed();
     }
-    checkStop();
+    stop.check();
   }
 
-  private void checkStop() {
-    if (stopRequested.getAsBoolean()) {
-      throw new StopRequestedException();
-    }
-  }
 
   /** The server kept answering 409 for a batch: it is set aside, still journaled. */
   static final class StillInProgressException extends SyncException {

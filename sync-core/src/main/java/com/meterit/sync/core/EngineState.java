@@ -3,7 +3,6 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.SyncState;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +15,12 @@ final class EngineState implements BackoffObserver {
   private static final Logger log = LoggerFactory.getLogger(EngineState.class);
 
   private final Listeners listeners;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private volatile SyncState state = SyncState.STOPPED;
 
-  EngineState(Listeners listeners, BooleanSupplier stopRequested) {
+  EngineState(Listeners listeners, StopSignal stop) {
     this.listeners = listeners;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
   }
 
   SyncState get() {
@@ -45,7 +44,7 @@ final class EngineState implements BackoffObserver {
       if (previous == next
           || (from != null && previous != from)
           || (previous == SyncState.STOPPED && next != SyncState.IDLE)
-          || (stopRequested.getAsBoolean()
+          || (stop.isRaised()
               && next != SyncState.STOPPING && next != SyncState.STOPPED)) {
         return;
       }

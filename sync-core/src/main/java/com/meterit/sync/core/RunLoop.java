@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ final class RunLoop {
   private final SyncListener listeners;
   private final Clock clock;
   private final Ticker ticker;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private final Executor prefetcher;
   private final UploadWindow window;
   private final Executor uploadExecutor;
@@ -80,7 +79,7 @@ final class RunLoop {
       SyncListener listeners,
       Clock clock,
       Ticker ticker,
-      BooleanSupplier stopRequested,
+      StopSignal stop,
       Executor prefetcher,
       UploadWindow window,
       Executor uploadExecutor,
@@ -91,7 +90,7 @@ final class RunLoop {
     this.listeners = listeners;
     this.clock = clock;
     this.ticker = ticker;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
     this.prefetcher = prefetcher;
     this.window = window;
     this.uploadExecutor = uploadExecutor;
@@ -115,9 +114,7 @@ final class RunLoop {
       credentials.beforeRun();
       next = claims.request(uploader.batchSizeFor(settings.batchSize), false);
       while (true) {
-        if (stopRequested.getAsBoolean()) {
-          throw new StopRequestedException();
-        }
+        stop.check();
         lanes.rethrowFailure();
         window.enter();
         Claim claim;
