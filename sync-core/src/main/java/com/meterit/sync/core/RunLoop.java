@@ -116,39 +116,33 @@ final class RunLoop {
       while (true) {
         stop.check();
         lanes.rethrowFailure();
-        window.enter();
-        Claim claim;
-        try {
-          claim = claims.take(next);
-        } catch (RuntimeException | Error e) {
-          window.leave();
-          throw e;
-        }
-        next = null;
-        if (claim.isEmpty()) {
-          window.leave();
-          break;
-        }
-        if (settler.gaveBack()) {
-          // A lane gave its batch back, failing, while this one was claimed: it may be that very
-          // batch, and a failed run sends nothing more, so that retries stay the lane's to count.
-          window.leave();
-          settler.unsent(claim);
-          lanes.awaitAll();
-          lanes.rethrowFailure();
-          break;
-        }
-        // The next batch is claimed while this one uploads, so that the database and the network
-        // work at the same time, which is most of a backlog drain's speed. When this batch fills
-        // a window of several, the run waits for a lane to end while the others keep the link
-        // busy, and the claim shares a commit with that lane's settlement.
-        boolean windowFull = window.size() > 1 && window.inFlight() >= window.size();
-        next = claims.request(uploader.batchSizeFor(settings.batchSize), windowFull);
-        try {
-          lanes.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
-        } catch (RejectedExecutionException e) {
-          settler.unsent(claim);
-          throw new StopRequestedException();
+        try (Lanes.Slot slot = lanes.reserve()) {
+          Claim claim = claims.take(next);
+          next = null;
+          if (claim.isEmpty()) {
+            break;
+          }
+          if (settler.gaveBack()) {
+            // A lane gave its batch back, failing, while this one was claimed: it may be that
+            // very batch, and a failed run sends nothing more, so that retries stay the lane's
+            // to count.
+            slot.close();
+            settler.unsent(claim);
+            lanes.awaitAll();
+            lanes.rethrowFailure();
+            break;
+          }
+          // The next batch is claimed while this one uploads, so that the database and the
+          // network work at the same time, which is most of a backlog drain's speed. When this
+          // batch fills a window of several, the run waits for a lane to end while the others
+          // keep the link busy, and the claim shares a commit with that lane's settlement.
+          next = claims.request(uploader.batchSizeFor(settings.batchSize), lanes.windowFilled());
+          try {
+            slot.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
+          } catch (RejectedExecutionException e) {
+            settler.unsent(claim);
+            throw new StopRequestedException();
+          }
         }
       }
       lanes.awaitAll();
