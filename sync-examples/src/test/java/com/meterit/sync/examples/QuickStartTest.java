@@ -3,7 +3,8 @@ package com.meterit.sync.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.meterit.sync.examples.simulator.SimulatedClientSystem;
+import com.meterit.sync.examples.agent.AgentProcess;
+import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
