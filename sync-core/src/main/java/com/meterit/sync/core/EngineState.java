@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Once stopped it only starts again through IDLE, and once a stop was asked for nothing but
  * STOPPING and STOPPED may follow. Also what a backing-off upload reports to. Thread-safe.
  */
-final class EngineState implements BatchUploader.BackoffObserver {
+final class EngineState implements BackoffObserver {
   private static final Logger log = LoggerFactory.getLogger(EngineState.class);
 
   private final Listeners listeners;

@@ -6,7 +6,7 @@ import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadsRefusedException;
-import com.meterit.sync.core.http.internal.HumanDuration;
+import com.meterit.sync.core.internal.HumanDuration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;

@@ -87,6 +87,7 @@ public final class SyncManager implements AutoCloseable {
   private final Listeners listeners;
   private final SyncHistory history;
   private final ConnectivityMonitor monitor;
+  private final LearnedBatchSize learnedBatchSize = new LearnedBatchSize();
   private final BatchUploader uploader;
   private final RunLoop runLoop;
   private final RemoteConfiguration configuration;
@@ -148,7 +149,7 @@ public final class SyncManager implements AutoCloseable {
         .build();
     this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, () -> stopRequested);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
-        () -> stopRequested, state, window, b.maxInProgressRetries);
+        () -> stopRequested, state, window, b.maxInProgressRetries, learnedBatchSize);
     this.configuration = new RemoteConfiguration(gateway,
         new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
@@ -447,7 +448,7 @@ public final class SyncManager implements AutoCloseable {
       }
     }
     if (next.batchSize != previous.batchSize) {
-      uploader.resetLearnedBatchSize();
+      learnedBatchSize.forget();
     }
   }
 

@@ -199,13 +199,13 @@ class UploadWindowTest {
     window.pauseFor(Duration.ofMinutes(1));
     BatchUploader uploader = new BatchUploader(h.gateway,
         BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stopped::get,
-        new BatchUploader.BackoffObserver() {
+        new BackoffObserver() {
           @Override
           public void backingOff(Duration delay, GatewayException cause) {}
 
           @Override
           public void resumed() {}
-        }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES);
+        }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES, new LearnedBatchSize());
     h.source.addSample(10);
     Claim claim = h.source.claim(10);
     List<Claim> unsent = new CopyOnWriteArrayList<>();

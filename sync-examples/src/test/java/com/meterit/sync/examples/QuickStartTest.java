@@ -3,7 +3,7 @@ package com.meterit.sync.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.meterit.sync.examples.simulator.SimulatedClientSystem;
+import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
