@@ -10,12 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/**
- * The agent jar's main class as a real child process, its output kept in files. Public for
- * {@code QuickStartTest}, which runs the quick start the same way.
- */
-public final class AgentProcess {
-  public final Process process;
+/** The agent jar's main class as a real child process, its output kept in files. */
+final class AgentProcess {
+  final Process process;
   private final Path out;
   private final Path err;
 
@@ -29,7 +26,7 @@ public final class AgentProcess {
    * Starts {@code mainClass} with only {@code env} as its environment, in {@code dir}, so that
    * the default Sync Database ({@code ./data}) lands there.
    */
-  public static AgentProcess start(Path dir, String name, Map<String, String> env, String mainClass,
+  static AgentProcess start(Path dir, String name, Map<String, String> env, String mainClass,
       String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp",
@@ -63,20 +60,20 @@ public final class AgentProcess {
     return command;
   }
 
-  public int exitValue() {
+  int exitValue() {
     return process.exitValue();
   }
 
-  public String stdout() {
+  String stdout() {
     return read(out);
   }
 
-  public String stderr() {
+  String stderr() {
     return read(err);
   }
 
   /** Both streams, for failure messages. */
-  public String output() {
+  String output() {
     return stdout() + stderr();
   }
 
