@@ -157,8 +157,8 @@ public final class SyncManager implements AutoCloseable {
     this.reports = new RunReporter(board, history, listeners, monitor, state::set, stop);
     this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
         b.healthThresholds);
-    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker, stop,
-        threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
+    this.runLoop = new RunLoop(new HeldBatches(source, leases), uploader, listeners, clock,
+        ticker, stop, threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
   }
 
   /**
