@@ -92,7 +92,7 @@ final class RunLoop {
     this.credentials = credentials;
   }
 
-  Result run(Settings settings) {
+  Result run(RunSettings settings) {
     Instant startedAt = clock.instant();
     long startedNanos = ticker.nanos();
     Counters counters = new Counters();
