@@ -9,6 +9,7 @@ import com.meterit.sync.api.SyncRun;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,26 @@ class LaneStartReviewTest {
         () -> manager.triggerSync().join(), "the next run ended");
     assertEquals(SyncOutcome.SUCCEEDED, again.outcome());
     assertEquals(10, h.source.syncedIds().size(), "every reading went out in the next run");
+    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    manager.close();
+  }
+
+  @Test
+  void anUploadExecutorThatRejectsEndsTheRunAsStoppedAndGivesTheBatchAndItsPlaceBack() {
+    h.source.addSample(10);
+    SyncManager manager = h.builder().setBatchSize(10)
+        .setUploadExecutor(failingOnce(new RejectedExecutionException("shut down")))
+        .build();
+
+    assertTimeoutPreemptively(Duration.ofSeconds(5), manager::start, "the first run ended");
+    assertEquals(0, h.source.heldBatches(), "the batch went back");
+    assertEquals(0, manager.getStatus().batchesInFlight(), "the lane's place went back");
+    assertEquals(0, h.gateway.uploads().size());
+
+    SyncRun again = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> manager.triggerSync().join(), "the next run ended");
+    assertEquals(SyncOutcome.SUCCEEDED, again.outcome());
+    assertEquals(10, h.source.syncedIds().size());
     assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
     manager.close();
   }
