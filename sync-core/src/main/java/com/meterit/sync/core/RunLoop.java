@@ -134,9 +134,16 @@ final class RunLoop {
           next = claims.request(uploader.batchSizeFor(settings.batchSize), lanes.windowFilled());
           try {
             slot.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
-          } catch (RejectedExecutionException e) {
-            settler.unsent(claim);
-            throw new StopRequestedException();
+          } catch (RuntimeException | Error e) {
+            if (!slot.laneStarted()) {
+              // No lane took the batch: it is still the run's to give back, or its lease would
+              // keep it from every run until a restart.
+              settler.unsent(claim);
+            }
+            if (e instanceof RejectedExecutionException) {
+              throw new StopRequestedException();
+            }
+            throw e;
           }
         }
       }
