@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of the upload window's slots (Lanes.Slot): an upload executor that fails to start a lane
- * in any way, not only by a rejection, gives back the lane's place and its batch, and the run
- * ends instead of waiting forever for a lane that never ran.
+ * An upload executor that fails to start a lane in any way, not only by a rejection, gets back
+ * the lane's place in the window (Lanes.Slot) and its batch, and the run ends instead of waiting
+ * forever for a lane that never ran.
  */
-class LaneStartReviewTest {
+class LaneStartFailureTest {
   private final Harness h = new Harness();
 
   /** Fails its first task with {@code failure}, then runs tasks on the caller's thread. */
