@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.testing.Harness;
 import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +67,7 @@ class ClaimAheadReviewTest {
    * batch with the window full, so the first settlement takes that claim along.
    */
   private void pairTheFirstTwoUploads() {
-    pairTheFirstTwoUploads(h.gateway);
+    pairTheFirstTwoUploads(h.gateway());
   }
 
   private static void pairTheFirstTwoUploads(FakeClientSystemGateway gateway) {
@@ -114,9 +115,9 @@ class ClaimAheadReviewTest {
    */
   @Test
   void aCheckedExceptionFromThePrefetchedClaimEndsTheRun() {
-    h.source.addSample(3 * BATCH);
+    h.source().addSample(3 * BATCH);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
@@ -138,7 +139,7 @@ class ClaimAheadReviewTest {
     assertTrue(error.contains("java.io.IOException") && !error.contains("unreadable"),
         "the run's error names the exception by type only: " + error);
     assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
-    assertEquals(0, h.source.heldBatches());
+    assertEquals(0, h.source().heldBatches());
   }
 
   /**
@@ -149,10 +150,10 @@ class ClaimAheadReviewTest {
    */
   @Test
   void aCheckedExceptionFromSettleAndClaimEndsTheRun() {
-    h.source.addSample(4 * BATCH);
+    h.source().addSample(4 * BATCH);
     pairTheFirstTwoUploads();
     AtomicBoolean failed = new AtomicBoolean();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
         if (failed.compareAndSet(false, true)) {
@@ -172,7 +173,7 @@ class ClaimAheadReviewTest {
     endsWithin10Seconds(run, "the run never ended: it joins the claim that rode the failed "
         + "settlement, which nobody completes");
     assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
-    assertEquals(0, h.source.heldBatches());
+    assertEquals(0, h.source().heldBatches());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -187,9 +188,9 @@ class ClaimAheadReviewTest {
    */
   @Test
   void anErrorFromTheClaimAheadKeepsTheRunsCounters() {
-    h.source.addSample(2 * BATCH);
+    h.source().addSample(2 * BATCH);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
@@ -203,7 +204,7 @@ class ClaimAheadReviewTest {
         .addListener(firstRunEnd(run)).build();
     manager.start();
 
-    assertEquals(BATCH, h.source.syncedIds().size(), "the first batch was settled");
+    assertEquals(BATCH, h.source().syncedIds().size(), "the first batch was settled");
     assertEquals(1, manager.getSyncStats(1).failures(),
         "the failed run is in the history (SyncManager.execute's catch-all records it only on "
         + "the status board)");
@@ -222,12 +223,12 @@ class ClaimAheadReviewTest {
    */
   @Test
   void anErrorFromTheClaimAheadStillGivesBackTheSuspectsHeldAside() {
-    List<Reading> readings = h.source.addSample(3);
+    List<Reading> readings = h.source().addSample(3);
     long suspect = readings.get(0).id();
     AtomicBoolean refusing = new AtomicBoolean(true);
-    h.gateway.rejectBatchesContaining(r -> refusing.get() && r.id() == suspect);
+    h.gateway().rejectBatchesContaining(r -> refusing.get() && r.id() == suspect);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
@@ -241,11 +242,11 @@ class ClaimAheadReviewTest {
 
     // Later, the server takes the reading; its lease has long lapsed, unless it is still renewed.
     refusing.set(false);
-    h.scheduler.advance(Duration.ofMinutes(6));
+    h.scheduler().advance(Duration.ofMinutes(6));
     manager.triggerSync().join();
 
-    assertEquals(0, h.source.heldBatches(), "nothing is left held after the runs");
-    assertEquals(3, h.source.syncedIds().size(),
+    assertEquals(0, h.source().heldBatches(), "nothing is left held after the runs");
+    assertEquals(3, h.source().syncedIds().size(),
         "the suspect held aside by the failed run went out in a later run");
     manager.stop().join();
   }
@@ -281,11 +282,11 @@ class ClaimAheadReviewTest {
   }
 
   private void settledBatchIsCountedWhenTheRidingClaimThrows(Supplier<Throwable> failure) {
-    h.source.addSample(4 * BATCH);
+    h.source().addSample(4 * BATCH);
     pairTheFirstTwoUploads();
     ThreadLocal<Boolean> inSettleAndClaim = ThreadLocal.withInitial(() -> false);
     AtomicBoolean failed = new AtomicBoolean();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (inSettleAndClaim.get() && failed.compareAndSet(false, true)) {
@@ -318,7 +319,7 @@ class ClaimAheadReviewTest {
     manager.start();
 
     assertTrue(failed.get(), "the claim riding the first settlement failed");
-    long synced = h.source.syncedIds().size();
+    long synced = h.source().syncedIds().size();
     assertEquals(synced, manager.getSyncStats(1).readingsSynced(),
         "every reading the run settled as synced is counted");
     assertEquals(synced, announced.get(), "every settled batch is announced to the listeners");
@@ -333,8 +334,8 @@ class ClaimAheadReviewTest {
    */
   @Test
   void aGatewaysUndeclaredCheckedExceptionDoesNotPutItsMessageInTheRunsError() {
-    h.source.addSample(BATCH);
-    h.gateway.beforeUpload(batch -> {
+    h.source().addSample(BATCH);
+    h.gateway().beforeUpload(batch -> {
       throw ClaimAheadReviewTest.<RuntimeException>sneaky(
           new IOException("POST https://gw:Bearer-s3cr3t@meters.example/batches: reset"));
     });

@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,7 @@ class PendingEstimateTest {
   @Test
   void aCountedBacklogIsNotAnEstimate() {
     Harness h = new Harness();
-    h.source.addSample(3);
+    h.source().addSample(3);
     SyncStatus status = h.builder().build().getStatus();
     assertEquals(3, status.pendingReadings().getAsLong());
     assertFalse(status.pendingIsEstimate());

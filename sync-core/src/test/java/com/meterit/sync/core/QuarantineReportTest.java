@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.Reading;
@@ -15,9 +16,9 @@ class QuarantineReportTest {
 
   @Test
   void aPoisonedReadingQuarantinedAloneIsReportedToTheListenersWithTheServersReason() {
-    List<Reading> readings = h.source.addSample(3);
+    List<Reading> readings = h.source().addSample(3);
     long poisoned = readings.get(0).id();
-    h.gateway.rejectBatchesContaining(r -> r.id() == poisoned);
+    h.gateway().rejectBatchesContaining(r -> r.id() == poisoned);
     List<Rejection> reported = new CopyOnWriteArrayList<>();
     SyncManager manager = h.builder().setBatchSize(1).addListener(new SyncListener() {
       @Override

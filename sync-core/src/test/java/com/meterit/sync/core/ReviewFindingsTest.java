@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,26 +23,26 @@ class ReviewFindingsTest {
    */
   @Test
   void aLostLeaseBeforeARetryDropsThatBatchAndTheRunGoesOn() {
-    h.source.addSample(1_500);
+    h.source().addSample(1_500);
     AtomicInteger uploads = new AtomicInteger();
-    h.gateway.failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
+    h.gateway().beforeUpload(batch -> {
       if (uploads.incrementAndGet() == 1) {
         // While the first send fails, its lease lapses and another worker takes it over.
-        h.clock.advance(Duration.ofMinutes(6));
-        Claim takenOver = h.source.claim(1000);
+        h.clock().advance(Duration.ofMinutes(6));
+        Claim takenOver = h.source().claim(1000);
         assertTrue(takenOver.resumed());
-        h.source.settle(takenOver, List.of());
+        h.source().settle(takenOver, List.of());
       }
     });
     SyncManager manager = h.builder().setBatchSize(1000).setMaxRetries(5).build();
     manager.start();
 
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
-    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps,
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps(),
         "one backoff for the 502, none for a batch that is no longer ours");
     assertEquals(0, manager.getSyncStats(1).failures(), "the run did not fail");
-    assertEquals(1_500, h.source.syncedIds().size(), "the second batch went out in the same run");
+    assertEquals(1_500, h.source().syncedIds().size(), "the second batch went out in the same run");
   }
 
   /**
@@ -51,19 +52,19 @@ class ReviewFindingsTest {
    */
   @Test
   void aReplayedAnswerIsNoEvidenceAgainstSuspectsOfAServerThatRefusesEverythingNew() {
-    h.source.addSample(8);
-    Claim first = h.source.claim(4);
-    Claim second = h.source.claim(4);
+    h.source().addSample(8);
+    Claim first = h.source().claim(4);
+    Claim second = h.source().claim(4);
     // The second batch reached the server in an earlier run; its answer was lost.
-    h.gateway.uploadBatch(second.batch());
-    h.source.release(first);
-    h.source.release(second);
+    h.gateway().uploadBatch(second.batch());
+    h.source().release(first);
+    h.source().release(second);
     // Now the server refuses every batch it has not seen, whole.
-    h.gateway.rejectBatchesContaining(r -> true);
+    h.gateway().rejectBatchesContaining(r -> true);
     SyncManager manager = h.builder().setBatchSize(4).build();
     manager.start();
 
-    assertEquals(Map.of(), h.source.quarantined(),
+    assertEquals(Map.of(), h.source().quarantined(),
         "a server that refuses everything new quarantines nothing");
   }
 }
