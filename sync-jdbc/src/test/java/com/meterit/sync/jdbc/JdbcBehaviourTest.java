@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * What the JDBC source does beyond the contract, on each database: quarantine, rows that are
  * not readings, retention, schema, history, and its lock order.
  */
-abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
+abstract class JdbcBehaviourTest extends JdbcReadingSourceContractTest {
 
   @Test
   void aShortBacklogIsCountedAndALongOneEstimatedFromItsIds() throws Exception {

@@ -59,7 +59,10 @@ public abstract class ReadingSourceContractTest {
    */
   protected abstract ReadingSource newSource(ManualClock clock) throws Exception;
 
-  /** Queues {@code count} new readings, with ids above every reading queued before. */
+  /**
+   * Queues {@code count} new readings, with ids above every reading queued before. It may be
+   * called before the test's first {@link #newSource}.
+   */
   protected abstract void addReadings(int count) throws Exception;
 
   /**
@@ -173,7 +176,9 @@ public abstract class ReadingSourceContractTest {
     addReadings(2);
 
     ReadingSource afterRestart = newSource(clock);
-    assertEquals(2, afterRestart.recoverClaims());
+    int givenBack = afterRestart.recoverClaims();
+    assertTrue(givenBack == 0 || givenBack == 2,
+        "both batches, or none where holds die with their process: " + givenBack);
     Claim resumed1 = afterRestart.claim(100);
     Claim resumed2 = afterRestart.claim(100);
     assertEquals(first.batch().batchId(), resumed1.batch().batchId(), "the oldest batch first");
@@ -194,10 +199,12 @@ public abstract class ReadingSourceContractTest {
     ReadingSource source = newSource(clock);
     addReadings(5);
     Claim old = source.claim(5);
-    letTimePass(lease.minusSeconds(1));
+    letTimePass(lease.dividedBy(2));
     assertTrue(source.claim(5).isEmpty(), "the lease holds");
 
-    letTimePass(Duration.ofSeconds(2));
+    // A source may look for lapsed batches now and then rather than at every claim (the
+    // PostgreSQL source looks every quarter lease), so the takeover is not timed to the second.
+    letTimePass(lease.dividedBy(2).plusSeconds(1));
     Claim takeover = source.claim(5);
     assertEquals(old.batch().batchId(), takeover.batch().batchId());
     assertEquals(ids(old), ids(takeover));
