@@ -320,13 +320,13 @@ class ClockStepTest {
   }
 
   /**
-   * Review r5: the keeper learns a lease's length by reading the wall clock when it starts holding
+   * The keeper learns a lease's length by reading the wall clock when it starts holding
    * the claim. A step between the source's stamp and that reading (or a gateway clock that is off
    * from the clock the source stamps on) makes the length a day too long (renewals every 8 hours,
    * while the lease lapses after 5 minutes: the batch is taken over in flight) or zero (a renewal
    * every second, for as long as the batch is held).
    */
-  @org.junit.jupiter.api.Disabled("finding r5-1 (low): LeaseKeeper reads a lease's length off the "
+  @org.junit.jupiter.api.Disabled("known (low): LeaseKeeper reads a lease's length off the "
       + "wall clock at hold(); a step between the source's stamp and hold(), or a source stamping "
       + "on another clock than the manager's, skews every renewal of that batch. Re-measuring at "
       + "each renewal breaks sources on another clock; a fix needs the length from the source")

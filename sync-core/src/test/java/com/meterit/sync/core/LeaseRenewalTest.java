@@ -120,7 +120,7 @@ class LeaseRenewalTest {
   }
 
   /**
-   * From a review: a scheduler that refuses the renewal timer (a host's, shutting down) must not
+   * A scheduler that refuses the renewal timer (a host's, shutting down) must not
    * make holding a claim fail, which would strand the claim, taken but neither sent nor given
    * back; the next hold schedules it again.
    */

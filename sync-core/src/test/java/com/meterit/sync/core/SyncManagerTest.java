@@ -284,7 +284,7 @@ class SyncManagerTest {
     assertEquals(List.of(250, 250), later, "later runs claim the learned size directly");
   }
 
-  /** From a review: a 413 on a larger batch never raises the size learned from an earlier one. */
+  /** A 413 on a larger batch never raises the size learned from an earlier one. */
   @Test
   void aLater413OnAJournaledBatchKeepsTheSmallerLearnedSize() {
     h.source().addSample(3000);

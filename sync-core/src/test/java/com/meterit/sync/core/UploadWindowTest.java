@@ -191,7 +191,7 @@ class UploadWindowTest {
     assertEquals(0, h.source().heldBatches(), "nothing is left held");
   }
 
-  /** From a review: a stop while an upload waits out the server's pause is not a failure. */
+  /** A stop while an upload waits out the server's pause is not a failure. */
   @Test
   void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
     AtomicBoolean stopped = new AtomicBoolean();

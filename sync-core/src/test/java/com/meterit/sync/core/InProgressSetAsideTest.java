@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Review of issue 22 item 1: what a server answering 409 for one key does to the rest. */
-class InProgressReviewTest {
+/** A key the server keeps answering 409 for is set aside and named, and the rest goes on. */
+class InProgressSetAsideTest {
   private final Harness h = new Harness();
 
   private static TransientGatewayException inProgress(Duration retryAfter) {

@@ -29,10 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of "a 429 or 503 without Retry-After ends the run; the next comes 0.9 to 1.2 intervals
- * later" (OverloadPacing): the findings of an adversarial review, and what they became.
+ * The edges of "a 429 or 503 without Retry-After ends the run; the next comes 0.9 to 1.2
+ * intervals later" ({@link OverloadPacingTest}): what is and is not taken as overload, or as a
+ * refusal of everything, and what may not bring the next run sooner.
  */
-class OverloadPacingReviewTest {
+class OverloadEvidenceTest {
   private static final Duration INTERVAL = SyncManager.DEFAULT_SYNC_INTERVAL;
 
   private final Harness h = new Harness();

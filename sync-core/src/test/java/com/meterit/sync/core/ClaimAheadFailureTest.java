@@ -35,12 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * From the adversarial reviews of {@link ClaimAhead} (the next claim rides a lane's settlement
- * when the upload window is full): each failed on its first version, c603bf1, or, where marked
- * as from the second review, on its first fixes, 8f01af7.
+ * How the run survives failures of {@link ClaimAhead} (the next claim rides a lane's settlement
+ * when the upload window is full): a checked exception or an Error from the claim ends the run
+ * cleanly, keeps its counters and gives back what it held, and a settlement that committed is
+ * counted whatever befell the claim riding it.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ClaimAheadReviewTest {
+class ClaimAheadFailureTest {
   private static final int BATCH = 100;
 
   private final Harness h = new Harness();
@@ -48,7 +49,7 @@ class ClaimAheadReviewTest {
   // Daemon: a run stuck in CompletableFuture.join() cannot be interrupted, and must not keep the
   // test JVM alive.
   private final ExecutorService runner =
-      Executors.newSingleThreadExecutor(new DaemonThreadFactory("review-run"));
+      Executors.newSingleThreadExecutor(new DaemonThreadFactory("claim-ahead-run"));
 
   @AfterEach
   void tearDown() {
@@ -103,14 +104,14 @@ class ClaimAheadReviewTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 1: a claim future that nobody completes when the source throws a checked exception.
+  // A checked exception from the source completes the claim future and ends the run.
   // ---------------------------------------------------------------------------------------------
 
   /**
    * ClaimAhead.claimNow catches only RuntimeException and Error. A source that throws a checked
    * exception (IOException from a Kotlin source, SQLException through @SneakyThrows) kills the
    * prefetch task without completing the request's future; the run thread joins it forever, and
-   * stop() never completes. Before c603bf1, CompletableFuture.supplyAsync completed it
+   * stop() never completes. In an earlier version CompletableFuture.supplyAsync completed it
    * exceptionally and the run failed.
    */
   @Test
@@ -121,7 +122,7 @@ class ClaimAheadReviewTest {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(
               new IOException("queue file unreadable"));
         }
         return super.claim(maxReadings);
@@ -158,7 +159,7 @@ class ClaimAheadReviewTest {
       public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
         if (failed.compareAndSet(false, true)) {
           // Nothing changed: the batch stays journaled and held.
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(
               new IOException("queue file locked"));
         }
         return super.settleAndClaim(claim, rejected, maxReadings);
@@ -177,14 +178,14 @@ class ClaimAheadReviewTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 2: an Error from a claim escapes RunLoop.run's finally (withdraw rethrows it).
+  // An Error from a claim is rethrown only after RunLoop.run's finally has done its work.
   // ---------------------------------------------------------------------------------------------
 
   /**
    * take() now unwraps the CompletionException and rethrows an Error as is; withdraw() catches
    * only RuntimeException. So after a claim failed with an Error, the finally's
-   * releasePrefetched rethrows it: refusals.abandon is skipped and the run's counters are lost.
-   * Before c603bf1, releasePrefetched's next.join() threw a CompletionException, which it caught.
+   * releasePrefetched would rethrow it, skipping refusals.abandon and losing the run's counters
+   * (an earlier releasePrefetched threw a CompletionException here, which it caught).
    */
   @Test
   void anErrorFromTheClaimAheadKeepsTheRunsCounters() {
@@ -252,7 +253,7 @@ class ClaimAheadReviewTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 3: a settlement that committed is not counted when the claim riding it fails.
+  // A settlement that committed is counted when the claim riding it fails.
   // ---------------------------------------------------------------------------------------------
 
   /**
@@ -268,7 +269,7 @@ class ClaimAheadReviewTest {
         () -> new ReadingSourceException("claiming readings: database is locked", null));
   }
 
-  // From the second review (of 8f01af7): the same with any other failure of the claim.
+  // The same with any other failure of the claim.
 
   @Test
   void aSettlementThatCommittedIsCountedWhenTheRidingClaimThrowsAnError() {
@@ -290,7 +291,7 @@ class ClaimAheadReviewTest {
       @Override
       public Claim claim(int maxReadings) {
         if (inSettleAndClaim.get() && failed.compareAndSet(false, true)) {
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(failure.get());
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(failure.get());
         }
         return super.claim(maxReadings);
       }
@@ -327,7 +328,7 @@ class ClaimAheadReviewTest {
   }
 
   /**
-   * From the second review: a host's gateway that throws a checked exception undeclared (an
+   * A host's gateway that throws a checked exception undeclared (an
    * IOException from Kotlin) must not put its message, which may carry a secret, into the run's
    * error, and so into the history, the status and the heartbeat. BatchUploader quotes it by
    * type, as it does a RuntimeException.
@@ -336,7 +337,7 @@ class ClaimAheadReviewTest {
   void aGatewaysUndeclaredCheckedExceptionDoesNotPutItsMessageInTheRunsError() {
     h.source().addSample(BATCH);
     h.gateway().beforeUpload(batch -> {
-      throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+      throw ClaimAheadFailureTest.<RuntimeException>sneaky(
           new IOException("POST https://gw:Bearer-s3cr3t@meters.example/batches: reset"));
     });
     AtomicReference<SyncRun> ended = new AtomicReference<>();
