@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

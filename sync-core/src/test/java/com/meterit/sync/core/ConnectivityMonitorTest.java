@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +17,7 @@ import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

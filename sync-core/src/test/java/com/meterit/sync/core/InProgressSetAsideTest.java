@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +8,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

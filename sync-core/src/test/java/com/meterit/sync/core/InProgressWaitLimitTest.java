@@ -1,10 +1,10 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

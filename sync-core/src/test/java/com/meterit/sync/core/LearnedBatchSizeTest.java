@@ -1,11 +1,11 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

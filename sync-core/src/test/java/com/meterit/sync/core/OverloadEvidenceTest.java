@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,6 +16,7 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import java.time.Duration;

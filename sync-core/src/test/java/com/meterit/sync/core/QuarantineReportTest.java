@@ -1,11 +1,11 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadsRefusedException;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,11 +1,11 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -24,6 +23,7 @@ import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

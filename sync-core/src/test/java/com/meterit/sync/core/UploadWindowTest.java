@@ -1,6 +1,5 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.core.testing.Harness;
 import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +14,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

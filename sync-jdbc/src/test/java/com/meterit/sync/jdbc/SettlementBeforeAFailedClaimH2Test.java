@@ -12,11 +12,10 @@ import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.ManualClock;
-import com.meterit.sync.core.testing.ManualScheduler;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +42,8 @@ class SettlementBeforeAFailedClaimH2Test {
   static final int BATCH = 100;
   static final int READINGS = 4 * BATCH;
 
-  final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
+  final Harness h = new Harness();
+  final ManualClock clock = h.clock();
   final ExecutorService lanes = Executors.newFixedThreadPool(3);
   Database db;
 
@@ -98,9 +98,8 @@ class SettlementBeforeAFailedClaimH2Test {
       }
     });
     AtomicLong announced = new AtomicLong();
-    SyncManager manager = SyncManager.builder().setSource(source).setGateway(server)
-        .setClock(clock).setScheduler(new ManualScheduler(clock)).setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run).setUploadExecutor(lanes).setMaxInFlight(2)
+    SyncManager manager = h.builder().setSource(source).setGateway(server)
+        .setUploadExecutor(lanes).setMaxInFlight(2)
         .setBatchSize(BATCH).setMaxRetries(0).setSleeper(d -> { })
         .addListener(new SyncListener() {
           @Override
