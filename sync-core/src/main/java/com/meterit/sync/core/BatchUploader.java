@@ -273,14 +273,10 @@ final class BatchUploader {
   private UploadResult sendWithRetries(Claim claim, int maxRetries, Refusals refusals,
       Sink sink) {
     UploadBatch batch = claim.batch();
-    int retries = 0;
-    int refusedWithoutPace = 0;
-    int inProgress = 0;
-    Duration previousInProgressDelay = Duration.ZERO;
-    Duration inProgressWaited = Duration.ZERO;
+    RetryDecisions decisions = new RetryDecisions(backoff, random, maxRetries,
+        maxInProgressRetries, MAX_IN_PROGRESS_WAIT);
     int refreshes = 0;
     boolean mustAuthenticate = false;
-    Duration previousDelay = Duration.ZERO;
     while (true) {
       GatewayException failure;
       try {
@@ -330,55 +326,34 @@ final class BatchUploader {
         // message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
-      if (UploadFailures.isInProgress(failure)) {
-        // Counted apart from the retries: the server is well, only busy with this very batch.
-        inProgress++;
-        if (inProgress > maxInProgressRetries) {
-          throw new StillInProgressException(batch.batchId(), inProgress);
-        }
-        Duration delay = backoff.delay(inProgress, previousInProgressDelay, random.getAsDouble());
-        previousInProgressDelay = delay;
-        // The server's wait concerns this key alone, so it does not pause the window.
-        delay = delay.plus(UploadFailures.retryAfter(failure));
-        inProgressWaited = inProgressWaited.plus(delay);
-        if (inProgressWaited.compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
-          throw new StillInProgressException(batch.batchId(), inProgress);
-        }
-        log.debug("Batch {} is still being processed by the server; asking again in {} ({} of {})",
-            batch.batchId(), delay, inProgress, maxInProgressRetries);
-        pause(delay, failure);
-        continue;
+      RetryDecisions.Decision decision = decisions.after(failure, refusals.acceptedAny());
+      switch (decision.kind) {
+        case SET_ASIDE_IN_PROGRESS:
+          throw new StillInProgressException(batch.batchId(), decision.count);
+        case END_RUN_OVERLOADED:
+          // The run ends; OverloadPacing times the next.
+          window.overloaded();
+          throw new ServerOverloadedException(batch.batchId(), failure);
+        case GIVE_UP:
+          throw new SyncException("upload of batch " + batch.batchId() + " failed after "
+              + decision.count + " retries: " + withoutBatch(failure.getMessage(),
+              batch.batchId()), failure);
+        case ASK_AGAIN:
+          log.debug("Batch {} is still being processed by the server; asking again in {} "
+              + "({} of {})", batch.batchId(), decision.delay, decision.count,
+              maxInProgressRetries);
+          break;
+        default:
+          if (!decision.pauseEverySend.isZero()) {
+            window.pauseFor(decision.pauseEverySend);
+          }
+          if (decision.overload) {
+            window.overloaded();
+          }
+          log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
+              batch.batchId(), failure.getMessage(), decision.count, maxRetries, decision.delay);
       }
-      if (UploadFailures.isRefusedWithoutPace(failure)
-          && (++refusedWithoutPace > 1 || !refusals.acceptedAny())) {
-        // Full, without saying for how long: quick retries from every gateway refused at once
-        // would be a herd of their own (docs/fleet.md). The run ends; OverloadPacing times the
-        // next. Only when the run has had an upload accepted is the first such answer for a
-        // batch taken for a burst, and retried once.
-        window.overloaded();
-        throw new ServerOverloadedException(batch.batchId(), failure);
-      }
-      retries++;
-      if (retries > maxRetries) {
-        throw new SyncException("upload of batch " + batch.batchId() + " failed after "
-            + maxRetries + " retries: " + withoutBatch(failure.getMessage(), batch.batchId()),
-            failure);
-      }
-      Duration delay = backoff.delay(retries, previousDelay, random.getAsDouble());
-      previousDelay = delay;
-      Duration retryAfter = UploadFailures.retryAfter(failure);
-      if (!retryAfter.isZero()) {
-        // Jitter on top of the server's wait, not inside it: gateways told the same second
-        // would otherwise all come back in that second (docs/fleet.md).
-        delay = retryAfter.plus(delay);
-        window.pauseFor(retryAfter);
-      }
-      if (UploadFailures.isOverload(failure)) {
-        window.overloaded();
-      }
-      log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
-          batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
-      pause(delay, failure);
+      pause(decision.delay, failure);
     }
   }
 
