@@ -25,8 +25,9 @@ import java.util.Optional;
  * claims it holds, so that a slow upload does not lose its batch to another worker.
  *
  * <p>Implementations must be thread-safe, and their settlement atomic. Failures are reported as
- * {@link ReadingSourceException}. {@code com.meterit.sync.jdbc.ReadingSourceContractTest} is a
- * contract test a custom source can run.
+ * {@link ReadingSourceException}. A custom source proves all of this by running the contract
+ * test, {@code com.meterit.sync.core.testing.ReadingSourceContractTest}, published in sync-core's
+ * test jar (classifier {@code tests}): extend it and implement its hooks.
  */
 public interface ReadingSource {
 

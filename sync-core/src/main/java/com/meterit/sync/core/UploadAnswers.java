@@ -39,7 +39,9 @@ final class UploadAnswers {
 
   /**
    * Checks that each rejected reading is in the batch and listed once, without a set of boxed ids
-   * per batch: nearly every answer rejects nothing. @return how many were rejected
+   * per batch: nearly every answer rejects nothing.
+   *
+   * @return how many were rejected
    */
   private static int checkRejected(UploadBatch batch, List<Rejection> rejected) {
     if (rejected.isEmpty()) {

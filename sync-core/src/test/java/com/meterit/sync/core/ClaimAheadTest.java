@@ -11,6 +11,7 @@ import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +44,7 @@ class ClaimAheadTest {
   /** Fails the n-th settleAndClaim (1-based) with what the function gives, or not if null. */
   private volatile IntFunction<RuntimeException> settleAndClaimFailure = n -> null;
 
-  private final ForwardingReadingSource counting = new ForwardingReadingSource(h.source) {
+  private final ForwardingReadingSource counting = new ForwardingReadingSource(h.source()) {
     @Override
     public Claim claim(int maxReadings) {
       claims.incrementAndGet();
@@ -64,7 +65,7 @@ class ClaimAheadTest {
         releaseEveryUpload();
         throw failure;
       }
-      return h.source.settleAndClaim(claim, rejected, maxReadings);
+      return h.source().settleAndClaim(claim, rejected, maxReadings);
     }
   };
 
@@ -74,7 +75,7 @@ class ClaimAheadTest {
     }
     // Each upload waits until the next one has started, so that whenever the run asks for the
     // next batch, both places of the window are taken.
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       int n = uploadsStarted.incrementAndGet();
       uploadStarted[Math.min(n, uploadStarted.length - 1)].countDown();
       if (n < BATCHES) {
@@ -101,13 +102,13 @@ class ClaimAheadTest {
 
   @Test
   void aFullWindowCommitsOncePerBatch() {
-    h.source.addSample(BATCHES * BATCH);
+    h.source().addSample(BATCHES * BATCH);
     SyncManager manager = manager();
     manager.start();
 
-    assertEquals(BATCHES * BATCH, h.gateway.accepted().size());
-    assertTrue(h.gateway.readingsInTwoBatches().isEmpty());
-    assertEquals(0, h.source.pendingCount());
+    assertEquals(BATCHES * BATCH, h.gateway().accepted().size());
+    assertTrue(h.gateway().readingsInTwoBatches().isEmpty());
+    assertEquals(0, h.source().pendingCount());
     // The first two batches are claimed alone, before the window is full; every later claim,
     // the last (empty) one included, shares a call with a settlement; one batch settles alone.
     assertEquals(2, claims.get(), "claims alone");
@@ -120,31 +121,31 @@ class ClaimAheadTest {
 
   @Test
   void aFailedSettlementWithClaimLeavesTheBatchJournaledAndSendsItAgainWhole() {
-    h.source.addSample(BATCHES * BATCH);
+    h.source().addSample(BATCHES * BATCH);
     settleAndClaimFailure =
         n -> n == 3 ? new ReadingSourceException("settling a batch: database gone", null) : null;
     SyncManager manager = manager();
     manager.start();
 
     assertEquals(1, manager.getSyncStats(1).failures());
-    assertEquals(0, h.source.heldBatches(), "the batch and the one claimed ahead are given back");
-    assertTrue(h.source.journaledBatches() >= 1, "the batch answered stays journaled");
+    assertEquals(0, h.source().heldBatches(), "the batch and the one claimed ahead are given back");
+    assertTrue(h.source().journaledBatches() >= 1, "the batch answered stays journaled");
 
     settleAndClaimFailure = n -> null;
     SyncRun next = manager.triggerSync().join();
     assertEquals(SyncOutcome.SUCCEEDED, next.outcome());
-    assertEquals(BATCHES * BATCH, h.gateway.accepted().size());
-    assertTrue(h.gateway.readingsInTwoBatches().isEmpty(),
+    assertEquals(BATCHES * BATCH, h.gateway().accepted().size());
+    assertTrue(h.gateway().readingsInTwoBatches().isEmpty(),
         "the batch whose settlement failed went out again whole, under the same id");
-    assertEquals(0, h.gateway.conflictingReplays());
-    assertEquals(0, h.source.pendingCount());
-    assertEquals(0, h.source.journaledBatches());
+    assertEquals(0, h.gateway().conflictingReplays());
+    assertEquals(0, h.source().pendingCount());
+    assertEquals(0, h.source().journaledBatches());
     manager.stop().join();
   }
 
   @Test
   void aLostLeaseAtTheSettlementStillClaimsTheNextBatch() {
-    h.source.addSample(BATCHES * BATCH);
+    h.source().addSample(BATCHES * BATCH);
     settleAndClaimFailure =
         n -> n == 2 ? new LeaseLostException("batch taken over by another worker") : null;
     SyncManager manager = manager();
@@ -153,19 +154,19 @@ class ClaimAheadTest {
     // The batch whose lease was lost is another worker's to settle; the run goes on past it.
     assertEquals(1, manager.getSyncStats(1).successes());
     assertEquals(BATCHES * BATCH - BATCH, manager.getSyncStats(1).readingsSynced());
-    assertEquals(BATCH, h.source.pendingCount(), "its readings stay journaled, not synced here");
-    assertEquals(1, h.source.journaledBatches());
-    assertEquals(BATCHES * BATCH, h.gateway.accepted().size());
-    assertTrue(h.gateway.readingsInTwoBatches().isEmpty());
+    assertEquals(BATCH, h.source().pendingCount(), "its readings stay journaled, not synced here");
+    assertEquals(1, h.source().journaledBatches());
+    assertEquals(BATCHES * BATCH, h.gateway().accepted().size());
+    assertTrue(h.gateway().readingsInTwoBatches().isEmpty());
     manager.stop().join();
   }
 
   @Test
   void stopWhileTheWindowIsFullLeavesNothingHeld() throws Exception {
-    h.source.addSample(BATCHES * BATCH);
+    h.source().addSample(BATCHES * BATCH);
     CountDownLatch secondUploading = new CountDownLatch(1);
     CountDownLatch proceed = new CountDownLatch(1);
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       if (uploadsStarted.incrementAndGet() == 2) {
         secondUploading.countDown();
       }
@@ -182,9 +183,9 @@ class ClaimAheadTest {
       proceed.countDown();
       stopped.get(10, TimeUnit.SECONDS);
 
-      assertEquals(0, h.source.heldBatches(), "nothing is left held");
-      assertEquals(BATCHES * BATCH, h.source.pendingCount() + h.source.syncedIds().size());
-      assertTrue(h.gateway.readingsInTwoBatches().isEmpty());
+      assertEquals(0, h.source().heldBatches(), "nothing is left held");
+      assertEquals(BATCHES * BATCH, h.source().pendingCount() + h.source().syncedIds().size());
+      assertTrue(h.gateway().readingsInTwoBatches().isEmpty());
     } finally {
       runner.shutdownNow();
     }

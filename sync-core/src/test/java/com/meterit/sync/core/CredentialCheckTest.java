@@ -8,6 +8,7 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class CredentialCheckTest {
     ClientSystemGateway flakyTokens = new ClientSystemGateway() {
       @Override
       public boolean testConnection() {
-        return h.gateway.testConnection();
+        return h.gateway().testConnection();
       }
 
       @Override
@@ -31,21 +32,21 @@ class CredentialCheckTest {
           throw new TransientGatewayException("authentication failed: connection refused",
               new IOException("refused"));
         }
-        h.gateway.authenticate();
+        h.gateway().authenticate();
       }
 
       @Override
       public UploadResult uploadBatch(UploadBatch batch) {
-        return h.gateway.uploadBatch(batch);
+        return h.gateway().uploadBatch(batch);
       }
     };
-    h.source.addSample(5);
+    h.source().addSample(5);
     SyncManager manager = h.builder().setGateway(flakyTokens).build();
     manager.start();
 
-    assertEquals(5, h.source.syncedIds().size(), "the run went on");
+    assertEquals(5, h.source().syncedIds().size(), "the run went on");
     assertEquals(SyncState.IDLE, manager.getStatus().state());
-    h.source.addSample(2);
+    h.source().addSample(2);
     assertEquals(SyncOutcome.SUCCEEDED, manager.triggerSync().join().outcome());
     assertEquals(2, checks.get(), "not known good yet: the next run checked again");
     manager.triggerSync().join();
@@ -54,11 +55,11 @@ class CredentialCheckTest {
 
   @Test
   void aDisabledGatewayFailsTheFirstRunWithNothingClaimed() {
-    h.gateway.setForbidden(true);
+    h.gateway().setForbidden(true);
     SyncManager manager = h.builder().build();
     manager.start();
 
     assertEquals(SyncState.DISABLED, manager.getStatus().state());
-    assertEquals(0, h.gateway.uploads().size());
+    assertEquals(0, h.gateway().uploads().size());
   }
 }

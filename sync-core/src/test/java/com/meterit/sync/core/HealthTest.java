@@ -17,6 +17,7 @@ import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,7 @@ class HealthTest {
 
   @Test
   void aManagerThatDrainedItsQueueIsHealthy() {
-    h.source.addSample(20);
+    h.source().addSample(20);
     SyncStatus status = started().getStatus();
     assertEquals(HealthVerdict.healthy(), status.health());
     assertEquals("readings flow within the limits", status.health().detail());
@@ -66,9 +67,9 @@ class HealthTest {
 
   @Test
   void refusedCredentialsAreFailing() {
-    h.source.addSample(3);
+    h.source().addSample(3);
     // What the HTTP gateway throws when its token endpoint refuses the API key.
-    h.gateway.failNextUploads(new AuthenticationFailedException(
+    h.gateway().failNextUploads(new AuthenticationFailedException(
         "the Client System refused the API key (HTTP 401)", 401, null));
     SyncStatus status = started().getStatus();
     assertEquals(SyncState.AUTH_FAILED, status.state());
@@ -77,15 +78,15 @@ class HealthTest {
 
   @Test
   void aDisabledGatewayIsFailing() {
-    h.source.addSample(3);
-    h.gateway.setForbidden(true);
+    h.source().addSample(3);
+    h.gateway().setForbidden(true);
     assertVerdict(Health.FAILING, HealthReason.DISABLED, started().getStatus());
   }
 
   @Test
   void aServerThatRefusesEverythingIsFailing() {
-    h.source.addSample(50);
-    h.gateway.rejectBatchesContaining(r -> true);
+    h.source().addSample(50);
+    h.gateway().rejectBatchesContaining(r -> true);
     SyncStatus status = started().getStatus();
     assertEquals(SyncState.REFUSED, status.state());
     assertVerdict(Health.FAILING, HealthReason.REFUSED, status);
@@ -94,7 +95,7 @@ class HealthTest {
   @Test
   void anUnreadableDatabaseIsFailing() {
     AtomicBoolean down = new AtomicBoolean();
-    ForwardingReadingSource flaky = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource flaky = new ForwardingReadingSource(h.source()) {
       @Override
       public long pendingCount() {
         if (down.get()) {
@@ -119,7 +120,7 @@ class HealthTest {
   @Test
   void aFullDatabaseIsFailingUntilARunSettlesAgain() {
     AtomicBoolean full = new AtomicBoolean();
-    ForwardingReadingSource filling = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource filling = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (full.get()) {
@@ -132,7 +133,7 @@ class HealthTest {
     SyncManager manager = h.builder().setSource(filling).setHealthThresholds(limits).build();
     manager.start();
     full.set(true);
-    h.source.addSample(5);
+    h.source().addSample(5);
     manager.triggerSync();
     SyncStatus status = manager.getStatus();
     assertVerdict(Health.FAILING, HealthReason.STORE_FULL, status);
@@ -148,7 +149,7 @@ class HealthTest {
   @Test
   void aDamagedDatabaseIsFailingWithItsReason() {
     AtomicBoolean damaged = new AtomicBoolean();
-    ForwardingReadingSource breaking = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource breaking = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (damaged.get()) {
@@ -171,7 +172,7 @@ class HealthTest {
   @Test
   void aTransientDatabaseFailureDoesNotChangeTheHealth() {
     AtomicInteger busy = new AtomicInteger(1);
-    ForwardingReadingSource locked = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource locked = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (busy.getAndDecrement() > 0) {
@@ -189,12 +190,12 @@ class HealthTest {
   void aLagOverTheFirstLimitIsDegradedAndOverTheSecondFailing() {
     SyncManager manager = started();
     // Queued after the run, and no timer fires while only the clock moves: the reading waits.
-    h.source.add("meter-1", h.clock.instant().minus(Duration.ofMinutes(90)), BigDecimal.ONE, "kWh");
+    h.source().add("meter-1", h.clock().instant().minus(Duration.ofMinutes(90)), BigDecimal.ONE, "kWh");
     SyncStatus degraded = manager.getStatus();
     assertVerdict(Health.DEGRADED, HealthReason.SYNC_LAG, degraded);
     assertEquals("sync lag 1 h 30 min is over 1 h", degraded.health().detail());
 
-    h.clock.advance(Duration.ofHours(5));
+    h.clock().advance(Duration.ofHours(5));
     SyncStatus failing = manager.getStatus();
     assertVerdict(Health.FAILING, HealthReason.SYNC_LAG, failing);
     assertEquals("sync lag 6 h 30 min is over 6 h", failing.health().detail());
@@ -206,30 +207,30 @@ class HealthTest {
         .setConnectivityProbeInterval(Duration.ofSeconds(30))
         .setConnectivityBackoff(BackoffPolicy.fixed(Duration.ofMinutes(1)))
         .build();
-    Instant started = h.clock.instant();
+    Instant started = h.clock().instant();
     manager.start();
-    h.gateway.setReachable(false);
+    h.gateway().setReachable(false);
     // The first probe is due at once, and fails: offline since the start.
-    h.scheduler.advance(Duration.ofSeconds(30));
+    h.scheduler().advance(Duration.ofSeconds(30));
     Instant wentOffline = started;
     SyncStatus justOffline = manager.getStatus();
     assertEquals(SyncState.OFFLINE, justOffline.state());
     assertEquals(wentOffline, justOffline.offlineSince().orElseThrow());
     assertVerdict(Health.HEALTHY, HealthReason.OK, justOffline);
 
-    h.scheduler.advance(Duration.ofMinutes(10).minusSeconds(31));
+    h.scheduler().advance(Duration.ofMinutes(10).minusSeconds(31));
     assertVerdict(Health.HEALTHY, HealthReason.OK, manager.getStatus());
-    h.scheduler.advance(Duration.ofSeconds(2));
+    h.scheduler().advance(Duration.ofSeconds(2));
     SyncStatus degraded = manager.getStatus();
     assertVerdict(Health.DEGRADED, HealthReason.OFFLINE, degraded);
     assertEquals("the Client System has been unreachable for 10 min 1 s, over 10 min",
         degraded.health().detail());
 
-    h.scheduler.advance(Duration.ofHours(2));
+    h.scheduler().advance(Duration.ofHours(2));
     assertVerdict(Health.FAILING, HealthReason.OFFLINE, manager.getStatus());
 
-    h.gateway.setReachable(true);
-    h.scheduler.advance(Duration.ofMinutes(1));
+    h.gateway().setReachable(true);
+    h.scheduler().advance(Duration.ofMinutes(1));
     SyncStatus back = manager.getStatus();
     assertEquals(java.util.Optional.empty(), back.offlineSince());
     assertVerdict(Health.HEALTHY, HealthReason.OK, back);
@@ -254,14 +255,14 @@ class HealthTest {
   @Test
   void theCachedStatusNeverReadsTheSourceOnceTheBacklogIsKnown() {
     AtomicInteger counts = new AtomicInteger();
-    ForwardingReadingSource counting = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource counting = new ForwardingReadingSource(h.source()) {
       @Override
       public long pendingCount() {
         counts.incrementAndGet();
         return super.pendingCount();
       }
     };
-    h.source.addSample(10);
+    h.source().addSample(10);
     SyncManager manager = h.builder().setSource(counting).build();
     manager.start();
     int afterStart = counts.get();
@@ -271,14 +272,14 @@ class HealthTest {
     assertEquals(afterStart, counts.get());
 
     // The lag ages between readings of the backlog; the pending count is the last one read.
-    h.source.add("meter-1", h.clock.instant(), BigDecimal.ONE, "kWh");
-    h.clock.advance(Duration.ofMinutes(2));
+    h.source().add("meter-1", h.clock().instant(), BigDecimal.ONE, "kWh");
+    h.clock().advance(Duration.ofMinutes(2));
     assertEquals(0, manager.getCachedStatus().pendingReadings().getAsLong());
-    h.scheduler.advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
+    h.scheduler().advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
     SyncStatus cached = manager.getCachedStatus();
     assertEquals(1, cached.pendingReadings().getAsLong(),
         "the heartbeat tick read the backlog again");
-    h.clock.advance(Duration.ofMinutes(1));
+    h.clock().advance(Duration.ofMinutes(1));
     assertEquals(Duration.ofMinutes(3).plus(SyncManager.DEFAULT_HEARTBEAT_INTERVAL),
         manager.getCachedStatus().syncLag().orElseThrow());
   }

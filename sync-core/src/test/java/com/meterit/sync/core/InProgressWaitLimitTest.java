@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,31 +23,31 @@ class InProgressWaitLimitTest {
 
   @Test
   void aWaitOfExactlyTheLimitIsTakenAndTheBatchGoesThroughInTheSameRun() {
-    h.source.addSample(5);
-    h.gateway.failNextUploads(inProgress(Duration.ofSeconds(50)));
+    h.source().addSample(5);
+    h.gateway().failNextUploads(inProgress(Duration.ofSeconds(50)));
     SyncManager manager = h.builder().setBatchSize(5).build();
     manager.start();
 
     assertEquals(1, manager.getSyncStats(1).runs());
     assertEquals(1, manager.getSyncStats(1).successes());
-    assertEquals(5, h.source.syncedIds().size());
-    assertEquals(2, h.gateway.uploads().size());
+    assertEquals(5, h.source().syncedIds().size());
+    assertEquals(2, h.gateway().uploads().size());
   }
 
   @Test
   void aWaitPastTheLimitSetsTheBatchAsideForTheNextRun() {
-    h.source.addSample(5);
-    h.gateway.failNextUploads(inProgress(Duration.ofSeconds(51)));
+    h.source().addSample(5);
+    h.gateway().failNextUploads(inProgress(Duration.ofSeconds(51)));
     SyncManager manager = h.builder().setBatchSize(5).build();
     manager.start();
 
-    assertEquals(0, h.source.syncedIds().size());
-    assertEquals(1, h.gateway.uploads().size(), "set aside without a second ask");
-    assertEquals(1, h.source.journaledBatches(), "still journaled");
+    assertEquals(0, h.source().syncedIds().size());
+    assertEquals(1, h.gateway().uploads().size(), "set aside without a second ask");
+    assertEquals(1, h.source().journaledBatches(), "still journaled");
 
     SyncRun next = manager.triggerSync().join();
     assertEquals(5, next.readingsSynced());
-    assertEquals(1, h.gateway.uploads().stream().map(b -> b.batchId()).distinct().count(),
+    assertEquals(1, h.gateway().uploads().stream().map(b -> b.batchId()).distinct().count(),
         "under the same key");
   }
 }

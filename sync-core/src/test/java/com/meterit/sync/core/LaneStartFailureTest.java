@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -37,49 +38,49 @@ class LaneStartFailureTest {
 
   @Test
   void anUploadExecutorThatFailsOtherwiseThanByRejectingEndsTheRunAndGivesTheBatchBack() {
-    h.source.addSample(10);
+    h.source().addSample(10);
     SyncManager manager = h.builder().setBatchSize(10)
         .setUploadExecutor(failingOnce(new IllegalStateException("upload pool closed")))
         .build();
 
     // Before the fix, the run waited forever in awaitAll for the lane counted but never started.
     assertTimeoutPreemptively(Duration.ofSeconds(5), manager::start, "the first run ended");
-    assertEquals(0, h.source.heldBatches(), "the batch went back, not held on by its lease");
+    assertEquals(0, h.source().heldBatches(), "the batch went back, not held on by its lease");
     assertEquals(0, manager.getStatus().batchesInFlight(), "the lane's place went back");
     assertEquals(1, manager.getSyncStats(1).failures());
-    assertEquals(0, h.gateway.uploads().size());
+    assertEquals(0, h.gateway().uploads().size());
 
     SyncRun again = assertTimeoutPreemptively(Duration.ofSeconds(5),
         () -> manager.triggerSync().join(), "the next run ended");
     assertEquals(SyncOutcome.SUCCEEDED, again.outcome());
-    assertEquals(10, h.source.syncedIds().size(), "every reading went out in the next run");
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(10, h.source().syncedIds().size(), "every reading went out in the next run");
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
     manager.close();
   }
 
   @Test
   void anUploadExecutorThatRejectsEndsTheRunAsStoppedAndGivesTheBatchAndItsPlaceBack() {
-    h.source.addSample(10);
+    h.source().addSample(10);
     SyncManager manager = h.builder().setBatchSize(10)
         .setUploadExecutor(failingOnce(new RejectedExecutionException("shut down")))
         .build();
 
     assertTimeoutPreemptively(Duration.ofSeconds(5), manager::start, "the first run ended");
-    assertEquals(0, h.source.heldBatches(), "the batch went back");
+    assertEquals(0, h.source().heldBatches(), "the batch went back");
     assertEquals(0, manager.getStatus().batchesInFlight(), "the lane's place went back");
-    assertEquals(0, h.gateway.uploads().size());
+    assertEquals(0, h.gateway().uploads().size());
 
     SyncRun again = assertTimeoutPreemptively(Duration.ofSeconds(5),
         () -> manager.triggerSync().join(), "the next run ended");
     assertEquals(SyncOutcome.SUCCEEDED, again.outcome());
-    assertEquals(10, h.source.syncedIds().size());
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(10, h.source().syncedIds().size());
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
     manager.close();
   }
 
   @Test
   void aLaneThreadThatCannotBeCreatedEndsTheRunWithTheErrorAndGivesTheBatchBack() {
-    h.source.addSample(10);
+    h.source().addSample(10);
     SyncManager manager = h.builder().setBatchSize(10)
         .setUploadExecutor(failingOnce(new OutOfMemoryError("unable to create native thread")))
         .build();
@@ -88,7 +89,7 @@ class LaneStartFailureTest {
     // run's caller, not leave the run waiting for a lane that never started.
     assertTimeoutPreemptively(Duration.ofSeconds(5),
         () -> assertThrows(OutOfMemoryError.class, manager::start), "the run ended");
-    assertEquals(0, h.source.heldBatches(), "the batch went back");
-    assertEquals(0, h.gateway.uploads().size());
+    assertEquals(0, h.source().heldBatches(), "the batch went back");
+    assertEquals(0, h.gateway().uploads().size());
   }
 }

@@ -8,6 +8,7 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -20,12 +21,12 @@ class LeaseRenewalTest {
 
   @Test
   void anUploadThatOutlastsItsLeaseKeepsItsBatchWhileTheNextIsClaimedAhead() {
-    h.source.addSample(3_000);
+    h.source().addSample(3_000);
     CountDownLatch timePassed = new CountDownLatch(1);
     CountDownLatch claimedAhead = new CountDownLatch(1);
     AtomicInteger claims = new AtomicInteger();
     // The claim ahead waits until the first upload has outlived its 5-minute lease.
-    ForwardingReadingSource gated = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource gated = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         int n = claims.incrementAndGet();
@@ -40,67 +41,67 @@ class LeaseRenewalTest {
       }
     };
     AtomicInteger uploads = new AtomicInteger();
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       if (uploads.incrementAndGet() == 1) {
-        h.scheduler.advance(Duration.ofMinutes(12));
+        h.scheduler().advance(Duration.ofMinutes(12));
         timePassed.countDown();
         awaitQuietly(claimedAhead);
       }
     });
-    SyncManager manager = SyncManager.builder().setSource(gated).setGateway(h.gateway).setClock(h.clock)
-        .setScheduler(h.scheduler).setExecutor(Runnable::run)
+    SyncManager manager = SyncManager.builder().setSource(gated).setGateway(h.gateway()).setClock(h.clock())
+        .setScheduler(h.scheduler()).setExecutor(Runnable::run)
         .setBackgroundExecutor(Runnable::run).setBatchSize(1000).build();
     manager.start();
 
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
-    assertEquals(3, h.gateway.uploads().size(), "no batch was sent twice");
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
+    assertEquals(3, h.gateway().uploads().size(), "no batch was sent twice");
     assertEquals(3_000, manager.getSyncStats(1).readingsSynced());
-    assertEquals(3_000, h.source.syncedIds().size());
+    assertEquals(3_000, h.source().syncedIds().size());
   }
 
   @Test
   void aBatchWaitingOutALongRetryAfterKeepsItsLease() {
-    h.source.addSample(2_000);
-    h.gateway.failNextUploads(
+    h.source().addSample(2_000);
+    h.gateway().failNextUploads(
         new TransientGatewayException("slow down", 429, null, Duration.ofMinutes(50), null));
     SyncManager manager = h.builder().setBatchSize(1000).build();
     manager.start();
 
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
     assertEquals(2_000, manager.getSyncStats(1).readingsSynced());
-    long sends = h.gateway.uploads().stream().map(UploadBatch::batchId).count();
-    long distinct = h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count();
+    long sends = h.gateway().uploads().stream().map(UploadBatch::batchId).count();
+    long distinct = h.gateway().uploads().stream().map(UploadBatch::batchId).distinct().count();
     assertEquals(3, sends, "the refused send, its retry and the second batch");
     assertEquals(2, distinct);
-    assertTrue(h.source.heldBatches() == 0 && h.source.journaledBatches() == 0);
+    assertTrue(h.source().heldBatches() == 0 && h.source().journaledBatches() == 0);
   }
 
   @Test
   void aBatchTakenOverMeanwhileIsNeitherSentNorCountedByItsFormerHolder() {
-    h.source.addSample(500);
+    h.source().addSample(500);
     AtomicInteger uploads = new AtomicInteger();
     // While the first send waits, the lease lapses and another worker takes the batch over and
     // delivers it; the retry from here must not send or count it again.
-    h.gateway.failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().failNextUploads(new TransientGatewayException("bad gateway", 502, null, null, null));
+    h.gateway().beforeUpload(batch -> {
       if (uploads.incrementAndGet() == 1) {
-        h.clock.advance(Duration.ofMinutes(6));
-        Claim takenOver = h.source.claim(1000);
+        h.clock().advance(Duration.ofMinutes(6));
+        Claim takenOver = h.source().claim(1000);
         assertTrue(takenOver.resumed());
-        h.source.settle(takenOver, java.util.List.of());
+        h.source().settle(takenOver, java.util.List.of());
       }
     });
     SyncManager manager = h.builder().setBatchSize(1000).build();
     manager.start();
 
-    assertEquals(1, h.gateway.uploads().size(), "the former holder did not send it again");
+    assertEquals(1, h.gateway().uploads().size(), "the former holder did not send it again");
     assertEquals(0, manager.getSyncStats(1).readingsSynced(), "nor counted it");
-    assertEquals(500, h.source.syncedIds().size());
+    assertEquals(500, h.source().syncedIds().size());
   }
 
   @Test
   void aRenewalTheExecutorRefusesIsTriedAgain() {
-    h.source.addSample(1_000);
+    h.source().addSample(1_000);
     java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.Executor refusesTheFirst = task -> {
       if (offered.incrementAndGet() == 1) {
@@ -108,42 +109,42 @@ class LeaseRenewalTest {
       }
       task.run();
     };
-    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.clock, h.scheduler, refusesTheFirst);
-    Claim claim = h.source.claim(1_000);
+    LeaseKeeper leases = new LeaseKeeper(h.source(), h.clock(), h.clock(), h.scheduler(), refusesTheFirst);
+    Claim claim = h.source().claim(1_000);
     leases.hold(claim);
     // Past the original five-minute lease, the claim still holds its batch.
-    h.scheduler.advance(Duration.ofMinutes(12));
+    h.scheduler().advance(Duration.ofMinutes(12));
     leases.ensureHeld(claim);
-    assertEquals(0, h.source.claim(1_000).size(), "nobody took the batch over");
+    assertEquals(0, h.source().claim(1_000).size(), "nobody took the batch over");
     assertTrue(offered.get() > 3);
   }
 
   /**
-   * From a review: a scheduler that refuses the renewal timer (a host's, shutting down) must not
+   * A scheduler that refuses the renewal timer (a host's, shutting down) must not
    * make holding a claim fail, which would strand the claim, taken but neither sent nor given
    * back; the next hold schedules it again.
    */
   @Test
   void aRenewalTimerTheSchedulerRefusesDoesNotFailTheHold() {
-    h.source.addSample(2_000);
+    h.source().addSample(2_000);
     java.util.concurrent.atomic.AtomicBoolean refusing =
         new java.util.concurrent.atomic.AtomicBoolean(true);
     Scheduler refusesWhileAsked = (task, delay) -> {
       if (refusing.get()) {
         throw new java.util.concurrent.RejectedExecutionException("shutting down");
       }
-      return h.scheduler.schedule(task, delay);
+      return h.scheduler().schedule(task, delay);
     };
-    LeaseKeeper leases = new LeaseKeeper(h.source, h.clock, h.clock, refusesWhileAsked, Runnable::run);
-    Claim first = h.source.claim(1_000);
+    LeaseKeeper leases = new LeaseKeeper(h.source(), h.clock(), h.clock(), refusesWhileAsked, Runnable::run);
+    Claim first = h.source().claim(1_000);
     leases.hold(first);
 
     refusing.set(false);
-    Claim second = h.source.claim(1_000);
+    Claim second = h.source().claim(1_000);
     leases.hold(second);
-    h.scheduler.advance(Duration.ofMinutes(12));
+    h.scheduler().advance(Duration.ofMinutes(12));
     leases.ensureHeld(first);
     leases.ensureHeld(second);
-    assertEquals(0, h.source.claim(1_000).size(), "both batches are still held, renewed");
+    assertEquals(0, h.source().claim(1_000).size(), "both batches are still held, renewed");
   }
 }

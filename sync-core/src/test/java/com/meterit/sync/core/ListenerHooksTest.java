@@ -9,6 +9,7 @@ import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -68,8 +69,8 @@ class ListenerHooksTest {
 
   @Test
   void aRetriedRunGoesThroughBackingOffAndBack() {
-    h.source.addSample(5);
-    h.gateway.failNextUploads(reset());
+    h.source().addSample(5);
+    h.gateway().failNextUploads(reset());
     SyncManager manager = h.builder().addListener(recorder).build();
     manager.start();
     events.removeIf(e -> e.startsWith("heartbeat"));
@@ -79,8 +80,8 @@ class ListenerHooksTest {
 
   @Test
   void aFailedRunIsToldAndLeavesTheStateIdleWhileOnline() {
-    h.source.addSample(5);
-    h.gateway.failNextUploads(reset(), reset());
+    h.source().addSample(5);
+    h.gateway().failNextUploads(reset(), reset());
     SyncManager manager = h.builder().setMaxRetries(1).addListener(recorder).build();
     manager.start();
     assertEquals("failed FAILED", events.get(events.size() - 1));
@@ -89,26 +90,26 @@ class ListenerHooksTest {
 
   @Test
   void heartbeatsAndConnectivityAreToldOnEachChange() {
-    h.source.addSample(2);
-    h.gateway.failNextUploads(reset());
+    h.source().addSample(2);
+    h.gateway().failNextUploads(reset());
     // The run right after the reconnection, so the events come in one sequence with no heartbeat
     // between; the spread itself is the fleet simulator's subject.
     SyncManager manager = h.builder().setMaxRetries(0).setReconnectSpread(Duration.ZERO)
         .addListener(recorder).build();
     manager.start();
-    h.scheduler.runDueTasks();
+    h.scheduler().runDueTasks();
     assertTrue(events.contains("heartbeat 2"), events.toString());
 
     events.clear();
-    h.gateway.setReachable(false);
-    h.scheduler.advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
+    h.gateway().setReachable(false);
+    h.scheduler().advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
     assertTrue(events.contains("offline"), events.toString());
     assertTrue(events.contains("IDLE->OFFLINE"), events.toString());
     assertEquals(SyncState.OFFLINE, manager.getStatus().state());
 
     events.clear();
-    h.gateway.setReachable(true);
-    h.scheduler.advance(Duration.ofMinutes(5));
+    h.gateway().setReachable(true);
+    h.scheduler().advance(Duration.ofMinutes(5));
     assertEquals(List.of("online", "OFFLINE->IDLE", "IDLE->SYNCING", "started", "SYNCING->IDLE",
         "completed 2"), events.subList(0, 6));
   }
@@ -117,11 +118,11 @@ class ListenerHooksTest {
   void aHeartbeatThatFailsIsToldAndRetriedOnItsInterval() {
     SyncManager manager = h.builder().addListener(recorder).build();
     manager.start();
-    h.gateway.setHeartbeatsFailing(true);
-    h.scheduler.runDueTasks();
+    h.gateway().setHeartbeatsFailing(true);
+    h.scheduler().runDueTasks();
     assertEquals(List.of("heartbeat failed"), heartbeats());
-    h.gateway.setHeartbeatsFailing(false);
-    h.scheduler.advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
+    h.gateway().setHeartbeatsFailing(false);
+    h.scheduler().advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL);
     assertEquals(List.of("heartbeat failed", "heartbeat 0"), heartbeats());
     manager.stop().join();
   }
@@ -132,11 +133,11 @@ class ListenerHooksTest {
 
   @Test
   void aRefusedConfigurationVersionIsNotDownloadedAgain() {
-    h.gateway.setRemoteConfig(new RemoteConfig("v9", null, 0, null, null));
+    h.gateway().setRemoteConfig(new RemoteConfig("v9", null, 0, null, null));
     SyncManager manager = h.builder().addListener(recorder).build();
     manager.start();
-    h.scheduler.advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3));
-    assertEquals(1, h.gateway.configDownloads());
+    h.scheduler().advance(SyncManager.DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3));
+    assertEquals(1, h.gateway().configDownloads());
     assertEquals(1, events.stream().filter("refused v9"::equals).count());
     assertTrue(manager.getStatus().appliedConfigVersion().isEmpty());
   }

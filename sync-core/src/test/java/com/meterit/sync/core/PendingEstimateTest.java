@@ -8,6 +8,7 @@ import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class PendingEstimateTest {
   @Test
   void aCountedBacklogIsNotAnEstimate() {
     Harness h = new Harness();
-    h.source.addSample(3);
+    h.source().addSample(3);
     SyncStatus status = h.builder().build().getStatus();
     assertEquals(3, status.pendingReadings().getAsLong());
     assertFalse(status.pendingIsEstimate());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.core.testing.Harness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,9 @@ class QuarantineReportTest {
 
   @Test
   void aPoisonedReadingQuarantinedAloneIsReportedToTheListenersWithTheServersReason() {
-    List<Reading> readings = h.source.addSample(3);
+    List<Reading> readings = h.source().addSample(3);
     long poisoned = readings.get(0).id();
-    h.gateway.rejectBatchesContaining(r -> r.id() == poisoned);
+    h.gateway().rejectBatchesContaining(r -> r.id() == poisoned);
     List<Rejection> reported = new CopyOnWriteArrayList<>();
     SyncManager manager = h.builder().setBatchSize(1).addListener(new SyncListener() {
       @Override

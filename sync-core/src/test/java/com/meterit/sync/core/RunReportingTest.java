@@ -12,6 +12,7 @@ import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,12 +52,12 @@ class RunReportingTest {
 
   @Test
   void theStatusNamesWhenTheLastRunStartedAndWhenOneLastSucceeded() {
-    h.source.addSample(2);
-    Instant start = h.clock.instant();
+    h.source().addSample(2);
+    Instant start = h.clock().instant();
     SyncManager manager = h.builder().build();
     manager.start();
 
-    h.clock.advance(Duration.ofMinutes(1));
+    h.clock().advance(Duration.ofMinutes(1));
     SyncStatus status = manager.getStatus();
     assertEquals(Optional.of(start), status.lastAttemptAt());
     assertEquals(Optional.of(start), status.lastSuccessAt());
@@ -64,7 +65,7 @@ class RunReportingTest {
 
   @Test
   void aRunLogsWhatItSyncedAndAnEmptyRunLogsNothing() {
-    h.source.addSample(2);
+    h.source().addSample(2);
     SyncManager manager = h.builder().build();
     manager.start();
     assertEquals(1, logged(Level.INFO).stream()
@@ -78,8 +79,8 @@ class RunReportingTest {
 
   @Test
   void theSameFailureTwiceIsWarnedOnceAndLeavesTheManagerIdle() {
-    h.source.addSample(2);
-    h.gateway.failNextUploads(timeout(), timeout());
+    h.source().addSample(2);
+    h.gateway().failNextUploads(timeout(), timeout());
     SyncManager manager = h.builder().setMaxRetries(0).build();
     manager.start();
     assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
@@ -94,27 +95,27 @@ class RunReportingTest {
   void aFailedRunAsksForAProbeUnlessTheServerRefusedTheKeyOrTheGateway() {
     SyncManager manager = h.builder().setMaxRetries(0).build();
     manager.start();
-    h.scheduler.runDueTasks();
-    int before = h.gateway.probes();
+    h.scheduler().runDueTasks();
+    int before = h.gateway().probes();
 
-    h.source.addSample(2);
-    h.gateway.failNextUploads(timeout());
+    h.source().addSample(2);
+    h.gateway().failNextUploads(timeout());
     assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
-    h.scheduler.runDueTasks();
-    assertEquals(before + 1, h.gateway.probes(),
+    h.scheduler().runDueTasks();
+    assertEquals(before + 1, h.gateway().probes(),
         "a failed upload may mean the server is gone: probe at once");
 
-    h.gateway.failNextUploads(new AuthenticationFailedException(
+    h.gateway().failNextUploads(new AuthenticationFailedException(
         "the Client System refused the API key (HTTP 401)", 401, null));
     assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
-    h.scheduler.runDueTasks();
+    h.scheduler().runDueTasks();
     assertEquals(SyncState.AUTH_FAILED, manager.getStatus().state());
-    assertEquals(before + 1, h.gateway.probes(), "a refused key says the server is there");
+    assertEquals(before + 1, h.gateway().probes(), "a refused key says the server is there");
 
-    h.gateway.setForbidden(true);
+    h.gateway().setForbidden(true);
     assertEquals(SyncOutcome.FAILED, manager.triggerSync().join().outcome());
-    h.scheduler.runDueTasks();
+    h.scheduler().runDueTasks();
     assertEquals(SyncState.DISABLED, manager.getStatus().state());
-    assertEquals(before + 1, h.gateway.probes(), "so does a disabled gateway");
+    assertEquals(before + 1, h.gateway().probes(), "so does a disabled gateway");
   }
 }

@@ -9,6 +9,7 @@ import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ class StopTest {
 
   private void blockFirstUpload() {
     AtomicInteger calls = new AtomicInteger();
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       if (calls.incrementAndGet() == 1) {
         uploading.countDown();
         awaitQuietly(proceed);
@@ -44,7 +45,7 @@ class StopTest {
 
   @Test
   void stopDuringAnUploadFinishesThatBatchAndLosesNothing() throws Exception {
-    h.source.addSample(5_000);
+    h.source().addSample(5_000);
     blockFirstUpload();
     SyncManager manager = h.builder().setExecutor(worker).setBatchSize(1000).build();
     manager.start();
@@ -56,10 +57,10 @@ class StopTest {
     stopped.get(10, TimeUnit.SECONDS);
 
     // The batch in flight was answered, so it is acknowledged; nothing else was sent.
-    assertEquals(1000, h.source.syncedIds().size());
-    assertEquals(h.gateway.accepted().keySet(), new java.util.TreeSet<>(h.source.syncedIds()));
-    assertEquals(4000, h.source.pendingCount());
-    assertEquals(0, h.source.heldBatches(), "the batch claimed ahead was given back");
+    assertEquals(1000, h.source().syncedIds().size());
+    assertEquals(h.gateway().accepted().keySet(), new java.util.TreeSet<>(h.source().syncedIds()));
+    assertEquals(4000, h.source().pendingCount());
+    assertEquals(0, h.source().heldBatches(), "the batch claimed ahead was given back");
     assertEquals(SyncState.STOPPED, manager.getStatus().state());
     assertEquals(1, manager.getSyncStats(1).runs());
     assertEquals(0, manager.getSyncStats(1).failures(), "an interrupted run is no failure");
@@ -67,9 +68,9 @@ class StopTest {
 
   @Test
   void stopDuringAnUploadThatThenFailsReleasesTheBatch() throws Exception {
-    h.source.addSample(300);
+    h.source().addSample(300);
     blockFirstUpload();
-    h.gateway.failNextUploads(
+    h.gateway().failNextUploads(
         new TransientGatewayException("connection reset", new IOException("reset")));
     SyncManager manager = h.builder().setExecutor(worker).build();
     manager.start();
@@ -79,21 +80,21 @@ class StopTest {
     proceed.countDown();
     stopped.get(10, TimeUnit.SECONDS);
 
-    assertEquals(0, h.source.syncedIds().size());
-    assertEquals(300, h.source.pendingCount());
-    assertEquals(0, h.source.heldBatches(), "released at once, not left to the lease");
-    assertEquals(1, h.source.journaledBatches(), "journaled: it goes out again unchanged");
+    assertEquals(0, h.source().syncedIds().size());
+    assertEquals(300, h.source().pendingCount());
+    assertEquals(0, h.source().heldBatches(), "released at once, not left to the lease");
+    assertEquals(1, h.source().journaledBatches(), "journaled: it goes out again unchanged");
   }
 
   @Test
   void stopCutsABackoffWaitShort() throws Exception {
-    h.source.addSample(10);
+    h.source().addSample(10);
     CountDownLatch failedOnce = new CountDownLatch(1);
-    h.gateway.setReachable(false).beforeUpload(batch -> failedOnce.countDown());
+    h.gateway().setReachable(false).beforeUpload(batch -> failedOnce.countDown());
     // The default sleeper: a real one-hour wait that only stop() can end.
-    SyncManager manager = SyncManager.builder().setSource(h.source).setGateway(h.gateway)
-        .setClock(h.clock)
-        .setScheduler(h.scheduler)
+    SyncManager manager = SyncManager.builder().setSource(h.source()).setGateway(h.gateway())
+        .setClock(h.clock())
+        .setScheduler(h.scheduler())
         .setExecutor(worker)
         .setBackoffPolicy(BackoffPolicy.fixed(Duration.ofHours(1)))
         .build();
@@ -104,7 +105,7 @@ class StopTest {
 
     manager.stop().get(10, TimeUnit.SECONDS);
     assertEquals(SyncOutcome.INTERRUPTED, run.get(10, TimeUnit.SECONDS).outcome());
-    assertEquals(10, h.source.pendingCount());
-    assertEquals(0, h.source.heldBatches());
+    assertEquals(10, h.source().pendingCount());
+    assertEquals(0, h.source().heldBatches());
   }
 }

@@ -14,6 +14,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,9 @@ class UploadWindowTest {
   }
 
   private UploadWindow window(int max) {
-    return new UploadWindow(max, h.clock, d -> {
+    return new UploadWindow(max, h.clock(), d -> {
       waits.add(d);
-      h.clock.advance(d);
+      h.clock().advance(d);
     }, new StopSignal());
   }
 
@@ -83,7 +84,7 @@ class UploadWindowTest {
   void aRetryAfterPausesEveryNewSendUntilItHasPassed() {
     UploadWindow window = window(4);
     window.pauseFor(Duration.ofSeconds(30));
-    h.clock.advance(Duration.ofSeconds(10));
+    h.clock().advance(Duration.ofSeconds(10));
     window.awaitPause();
     assertEquals(List.of(Duration.ofSeconds(20)), waits);
     window.awaitPause();
@@ -96,15 +97,15 @@ class UploadWindowTest {
 
   @Test
   void aServersRetryAfterPausesTheOtherBatchesInFlight() {
-    h.source.addSample(2_000);
-    h.gateway.failNextUploads(new com.meterit.sync.api.TransientGatewayException(
+    h.source().addSample(2_000);
+    h.gateway().failNextUploads(new com.meterit.sync.api.TransientGatewayException(
         "slow down", 429, null, Duration.ofMinutes(2), null));
     SyncManager manager = h.builder().setBatchSize(1000).build();
     manager.start();
     // The 429's own retry waits two minutes and its backoff, and the next batch waits in that
     // pause: one wait, not two.
-    assertEquals(List.of(Duration.ofMinutes(2).plusSeconds(10)), h.sleeps);
-    assertEquals(2_000, h.source.syncedIds().size());
+    assertEquals(List.of(Duration.ofMinutes(2).plusSeconds(10)), h.sleeps());
+    assertEquals(2_000, h.source().syncedIds().size());
   }
 
   /** A gateway whose answers the test releases, batch by batch, in any order. */
@@ -112,7 +113,7 @@ class UploadWindowTest {
   private final CountDownLatch twoInFlight = new CountDownLatch(2);
 
   private void holdAnswers() {
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       twoInFlight.countDown();
       awaitQuietly(answers.computeIfAbsent(first(batch), k -> new CountDownLatch(1)));
     });
@@ -134,7 +135,7 @@ class UploadWindowTest {
   }
 
   private SyncManager windowed(List<Long> settled) {
-    ForwardingReadingSource recording = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource recording = new ForwardingReadingSource(h.source()) {
       @Override
       public void settle(Claim claim, List<Rejection> rejected) {
         super.settle(claim, rejected);
@@ -143,14 +144,14 @@ class UploadWindowTest {
         settlements.computeIfAbsent(first, k -> new CountDownLatch(1)).countDown();
       }
     };
-    return SyncManager.builder(recording, h.gateway).setClock(h.clock)
-        .setScheduler(h.scheduler).setExecutor(runner).setBackgroundExecutor(Runnable::run)
+    return SyncManager.builder(recording, h.gateway()).setClock(h.clock())
+        .setScheduler(h.scheduler()).setExecutor(runner).setBackgroundExecutor(Runnable::run)
         .setUploadExecutor(lanes).setMaxInFlight(2).setBatchSize(100).build();
   }
 
   @Test
   void batchesInFlightAreSettledInTheOrderTheirAnswersArrive() throws Exception {
-    h.source.addSample(200);
+    h.source().addSample(200);
     holdAnswers();
     List<Long> settled = new CopyOnWriteArrayList<>();
     SyncManager manager = windowed(settled);
@@ -166,13 +167,13 @@ class UploadWindowTest {
     SyncRun done = run.get(10, TimeUnit.SECONDS);
     assertEquals(200, done.readingsSynced());
     assertEquals(List.of(101L, 1L), settled, "each settled as its answer arrived");
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
     manager.stop().get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void stopWithAFullWindowLosesNothing() throws Exception {
-    h.source.addSample(600);
+    h.source().addSample(600);
     holdAnswers();
     SyncManager manager = windowed(new CopyOnWriteArrayList<>());
     manager.start();
@@ -183,20 +184,20 @@ class UploadWindowTest {
     answer(101);
     stopped.get(10, TimeUnit.SECONDS);
 
-    assertEquals(200, h.source.syncedIds().size(), "the two batches in flight were answered");
-    assertEquals(h.gateway.accepted().keySet(), new java.util.TreeSet<>(h.source.syncedIds()));
-    assertEquals(400, h.source.pendingCount(), "the rest stays queued");
-    assertEquals(0, h.source.heldBatches(), "nothing is left held");
+    assertEquals(200, h.source().syncedIds().size(), "the two batches in flight were answered");
+    assertEquals(h.gateway().accepted().keySet(), new java.util.TreeSet<>(h.source().syncedIds()));
+    assertEquals(400, h.source().pendingCount(), "the rest stays queued");
+    assertEquals(0, h.source().heldBatches(), "nothing is left held");
   }
 
-  /** From a review: a stop while an upload waits out the server's pause is not a failure. */
+  /** A stop while an upload waits out the server's pause is not a failure. */
   @Test
   void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
     StopSignal stop = new StopSignal();
     // The stop comes while the upload waits: the wait ends early, as the real sleeper's does.
-    UploadWindow window = new UploadWindow(2, h.clock, d -> stop.raise(), stop);
+    UploadWindow window = new UploadWindow(2, h.clock(), d -> stop.raise(), stop);
     window.pauseFor(Duration.ofMinutes(1));
-    BatchUploader uploader = new BatchUploader(h.gateway,
+    BatchUploader uploader = new BatchUploader(h.gateway(),
         BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stop,
         new BackoffObserver() {
           @Override
@@ -205,8 +206,8 @@ class UploadWindowTest {
           @Override
           public void resumed() {}
         }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES, new LearnedBatchSize());
-    h.source.addSample(10);
-    Claim claim = h.source.claim(10);
+    h.source().addSample(10);
+    Claim claim = h.source().claim(10);
     List<Claim> unsent = new CopyOnWriteArrayList<>();
     BatchUploader.Sink sink = new BatchUploader.Sink() {
       @Override
@@ -236,6 +237,6 @@ class UploadWindowTest {
     assertThrows(StopRequestedException.class,
         () -> uploader.upload(claim, 0, new Refusals(10), sink));
     assertEquals(List.of(claim), unsent, "the batch is given back, still journaled");
-    assertTrue(h.gateway.uploads().isEmpty());
+    assertTrue(h.gateway().uploads().isEmpty());
   }
 }

@@ -11,6 +11,8 @@ import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +32,12 @@ import java.util.TreeMap;
  *       engine calls it only after the server refused the batch outright.
  * </ul>
  *
- * <p>This store lives in one process, so a claim's key is just the batch number and its leases
- * never lapse; a store shared by several processes needs leases and {@code renew}, as
- * {@code JdbcReadingSource} has them on PostgreSQL. In production the journal must be as durable
- * as the readings.
+ * <p>This store lives in one process, so its leases never lapse; a claim's key names the batch and
+ * the hold, so that a claim given back holds nothing once the batch is claimed again. A store
+ * shared by several processes needs leases that lapse, as {@code JdbcReadingSource} has them on
+ * PostgreSQL. In production the journal must be as durable as the readings. Prove a store of
+ * your own with {@code ReadingSourceContractTest}, from sync-core's test jar, as
+ * {@code FirmwareStoreContractTest} proves this one.
  *
  * <p>Run it: {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.CustomReadingSourceExample}
@@ -41,17 +45,26 @@ import java.util.TreeMap;
 public final class CustomReadingSourceExample {
   private CustomReadingSourceExample() {}
 
-  /** Stands in for the firmware's own storage, keyed by a sequence number. */
+  /**
+   * Stands in for the firmware's own storage, keyed by a sequence number. Thread-safe: every
+   * method holds the store's lock.
+   */
   static final class FirmwareStore implements ReadingSource {
     private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
     private final TreeMap<Long, Reading> pending = new TreeMap<>();
     /** The journal: batches handed out and not settled yet, by batch number. */
     private final TreeMap<Long, List<Reading>> batches = new TreeMap<>();
-    private final Set<Long> held = new HashSet<>();
+    /**
+     * The batches a claim holds, and which claim: each hold gets a number of its own, so that a
+     * claim given back, or replaced after a restart, can no longer settle, release or renew the
+     * batch once another claim holds it.
+     */
+    private final Map<Long, Long> holds = new HashMap<>();
     private final Map<Long, String> deadLetters = new TreeMap<>();
     private long sequence;
     private long batchNumber;
+    private long holdNumber;
 
     synchronized void record(String meterId, BigDecimal value) {
       sequence++;
@@ -61,8 +74,8 @@ public final class CustomReadingSourceExample {
     @Override
     public synchronized Claim claim(int maxReadings) {
       for (Map.Entry<Long, List<Reading>> batch : batches.entrySet()) {
-        if (held.add(batch.getKey())) {
-          return new Claim(String.valueOf(batch.getKey()), batch.getValue(), NEVER, true);
+        if (!holds.containsKey(batch.getKey())) {
+          return hold(batch.getKey(), batch.getValue(), true);
         }
       }
       List<Reading> readings = new ArrayList<>();
@@ -75,8 +88,13 @@ public final class CustomReadingSourceExample {
     private Claim journal(List<Reading> readings) {
       long number = ++batchNumber;
       batches.put(number, readings);
-      held.add(number);
-      return new Claim(String.valueOf(number), readings, NEVER, false);
+      return hold(number, readings, false);
+    }
+
+    private Claim hold(long number, List<Reading> readings, boolean resumed) {
+      long hold = ++holdNumber;
+      holds.put(number, hold);
+      return new Claim(number + ":" + hold, readings, NEVER, resumed);
     }
 
     @Override
@@ -84,35 +102,67 @@ public final class CustomReadingSourceExample {
       long number = heldBatch(claim);
       rejected.forEach(r -> deadLetters.put(r.readingId(), r.reason()));
       batches.remove(number);
-      held.remove(number);
+      holds.remove(number);
     }
 
     @Override
     public synchronized void release(Claim claim) {
-      held.remove(Long.parseLong(claim.key()));
+      if (holds(claim)) {
+        holds.remove(batchNumber(claim));
+      }
     }
 
     @Override
     public synchronized List<Claim> reform(Claim claim, List<List<Reading>> parts) {
       long number = heldBatch(claim);
+      Set<Reading> left = new HashSet<>(batches.get(number));
+      for (List<Reading> part : parts) {
+        for (Reading r : part) {
+          if (!left.remove(r)) {
+            throw new IllegalArgumentException("reading " + r.id() + " is not in batch " + number
+                + " or is in two parts");
+          }
+        }
+      }
       batches.remove(number);
-      held.remove(number);
-      Set<Reading> left = new HashSet<>(claim.readings());
+      holds.remove(number);
       List<Claim> formed = new ArrayList<>();
       for (List<Reading> part : parts) {
-        left.removeAll(part);
         formed.add(journal(List.copyOf(part)));
       }
       left.forEach(r -> pending.put(r.id(), r));
       return formed;
     }
 
-    private long heldBatch(Claim claim) {
-      long number = Long.parseLong(claim.key());
-      if (!held.contains(number)) {
-        throw new LeaseLostException("batch " + number + " is not held");
+    /** Leases never lapse here; a claim is renewed for as long as it holds its batch. */
+    @Override
+    public synchronized Map<String, Instant> renew(Collection<Claim> claims) {
+      Map<String, Instant> held = new HashMap<>();
+      for (Claim claim : claims) {
+        if (holds(claim)) {
+          held.put(claim.key(), NEVER);
+        }
       }
-      return number;
+      return held;
+    }
+
+    private long heldBatch(Claim claim) {
+      if (!holds(claim)) {
+        throw new LeaseLostException("claim " + claim.key() + " no longer holds its batch");
+      }
+      return batchNumber(claim);
+    }
+
+    private boolean holds(Claim claim) {
+      if (claim.isEmpty()) {
+        return false;
+      }
+      Long hold = holds.get(batchNumber(claim));
+      return hold != null && claim.key().equals(batchNumber(claim) + ":" + hold);
+    }
+
+    private static long batchNumber(Claim claim) {
+      return Long.parseLong(claim.key().substring(0, claim.key().indexOf(':')));
     }
 
     @Override
@@ -122,8 +172,8 @@ public final class CustomReadingSourceExample {
 
     @Override
     public synchronized int recoverClaims() {
-      int n = held.size();
-      held.clear();
+      int n = holds.size();
+      holds.clear();
       return n;
     }
   }

@@ -412,7 +412,11 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     return quarantine.requeue(Objects.requireNonNull(readingIds, "readingIds"));
   }
 
-  /** Puts every quarantined reading back in the queue. @return the number re-queued */
+  /**
+   * Puts every quarantined reading back in the queue.
+   *
+   * @return the number re-queued
+   */
   public int requeueAllQuarantined() {
     return quarantine.requeueAll();
   }

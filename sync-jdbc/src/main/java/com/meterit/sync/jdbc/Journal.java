@@ -167,7 +167,11 @@ final class Journal {
     }
   }
 
-  /** Deletes a batch's row if {@code holdToken} still holds it. @return whether it did */
+  /**
+   * Deletes a batch's row if {@code holdToken} still holds it.
+   *
+   * @return whether it did
+   */
   boolean deleteHeld(Connection c, long rowId, long holdToken) throws SQLException {
     try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE " + id
         + " = ? AND " + token + " = ?")) {
@@ -216,7 +220,9 @@ final class Journal {
 
   /**
    * Database clock: gives a held batch back, due at once, under a token no claim has, so that
-   * the released claim holds nothing. @return whether the claim held it
+   * the released claim holds nothing.
+   *
+   * @return whether the claim held it
    */
   boolean release(Connection c, long rowId, long holdToken) throws SQLException {
     try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + leaseUntil
@@ -228,7 +234,11 @@ final class Journal {
     }
   }
 
-  /** Database clock: extends the leases of held batches. @return per key, whether still held */
+  /**
+   * Database clock: extends the leases of held batches.
+   *
+   * @return per key, whether still held
+   */
   boolean[] renew(Connection c, List<long[]> keys, long lease) throws SQLException {
     boolean[] held = new boolean[keys.size()];
     try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + leaseUntil
@@ -243,7 +253,11 @@ final class Journal {
     return held;
   }
 
-  /** Database clock: makes every batch of {@code worker} due at once. @return how many */
+  /**
+   * Database clock: makes every batch of {@code worker} due at once.
+   *
+   * @return how many
+   */
   int recover(Connection c, String worker) throws SQLException {
     try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + leaseUntil
         + " = 0 WHERE " + owner + " = ? AND " + leaseUntil + " > 0")) {

@@ -102,7 +102,9 @@ final class LocalHolds {
 
   /**
    * Extends the holds of the claims that still hold their batches, to {@code leaseUntil} on the
-   * ticker. @return per renewed claim, {@code reported}: the lease end on the wall clock
+   * ticker.
+   *
+   * @return per renewed claim, {@code reported}: the lease end on the wall clock
    */
   Map<String, Instant> renew(Collection<Claim> claims, long leaseUntil, Instant reported) {
     Map<String, Instant> renewed = new HashMap<>();

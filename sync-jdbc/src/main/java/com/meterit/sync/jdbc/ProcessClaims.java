@@ -148,7 +148,9 @@ final class ProcessClaims implements ClaimModel {
   }
 
   /**
-   * Holds the lock. @return the claim, or null when the batch had nothing left to send or was set
+   * Holds the lock.
+   *
+   * @return the claim, or null when the batch had nothing left to send or was set
    * aside
    */
   private Claim resume(Held held, long now, long tick) {

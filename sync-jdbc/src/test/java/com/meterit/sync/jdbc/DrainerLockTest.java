@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Two processes on one H2 file through {@code AUTO_SERVER}, as two agents on a host's H2 URL that
  * enables it would be. Batches of an embedded file are held in the memory of the process that drains it, so
  * a second drainer would put the same readings in a second batch: it must claim nothing while the
- * first lives, and take over, first batch first, once it is killed. The review's findings are
- * here too: each failed before its mend.
+ * first lives, and take over, first batch first, once it is killed. Each case here failed before
+ * its mend.
  */
 class DrainerLockTest {
   @TempDir

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * What the JDBC source does beyond the contract, on each database: quarantine, rows that are
  * not readings, retention, schema, history, and its lock order.
  */
-abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
+abstract class JdbcBehaviourTest extends JdbcReadingSourceContractTest {
 
   @Test
   void aShortBacklogIsCountedAndALongOneEstimatedFromItsIds() throws Exception {
@@ -118,7 +118,7 @@ abstract class JdbcBehaviourTest extends ReadingSourceContractTest {
   }
 
   /**
-   * Issue 22, item 4, and its review: a row of a journaled batch that turns unreadable is not
+   * A row of a journaled batch that turns unreadable is not
    * quarantined when the batch resumes (the batch may have reached the server, and the rest
    * would go out under a new key): the batch is set aside, still journaled, its ids in no new
    * batch, and goes out unchanged a lease after the row reads again.

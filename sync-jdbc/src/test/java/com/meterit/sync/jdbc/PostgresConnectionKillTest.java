@@ -9,14 +9,13 @@ import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.ManualClock;
-import com.meterit.sync.core.testing.ManualScheduler;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +35,8 @@ class PostgresConnectionKillTest {
   private final String application =
       "meter-sync-kill-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   private final FakeClientSystemGateway server = new FakeClientSystemGateway();
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
+  private final Harness h = new Harness();
+  private final ManualClock clock = h.clock();
   private String url;
   private Database db;
   private JdbcReadingSource source;
@@ -94,13 +94,9 @@ class PostgresConnectionKillTest {
         killed.addAndGet(killPoolConnections());
       }
     });
-    SyncManager manager = SyncManager.builder()
+    SyncManager manager = h.builder()
         .setSource(source)
         .setGateway(server)
-        .setClock(clock)
-        .setScheduler(new ManualScheduler(clock))
-        .setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run)
         .setBatchSize(250)
         .setBackoffPolicy(BackoffPolicy.none())
         .setSleeper(d -> { })

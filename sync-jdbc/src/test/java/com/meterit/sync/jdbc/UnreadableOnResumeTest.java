@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Review of issue 22: a journaled batch may have reached the server, so its readings go out again
+ * A journaled batch may have reached the server, so its readings go out again
  * only in that batch, under its key. When one of its rows has turned unreadable by the time it is
  * resumed (a gateway upgraded to a version that refuses a bare-number read-at without a declared
  * unit, or a value beyond the new bounds; a row edited), the batch is set aside, still journaled,

@@ -8,6 +8,7 @@ import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
@@ -20,17 +21,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SyncMetricsTest {
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
-  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final Harness h = new Harness();
+  private final ManualClock clock = h.clock();
+  private final ManualScheduler scheduler = h.scheduler();
   private final AtomicInteger backlogReads = new AtomicInteger();
-  private final InMemoryReadingSource source =
-      new InMemoryReadingSource(clock, Duration.ofMinutes(5));
+  private final InMemoryReadingSource source = h.source();
   /** The source, counting reads of the backlog. */
   private final ReadingSource counted = (ReadingSource) Proxy.newProxyInstance(
       ReadingSource.class.getClassLoader(), new Class<?>[] {ReadingSource.class},
@@ -44,17 +44,12 @@ class SyncMetricsTest {
           throw e.getCause();
         }
       });
-  private final FakeClientSystemGateway gateway = new FakeClientSystemGateway();
+  private final FakeClientSystemGateway gateway = h.gateway();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private SyncManager manager() {
-    return SyncManager.builder()
+    return h.builder()
         .setSource(counted)
-        .setGateway(gateway)
-        .setClock(clock)
-        .setScheduler(scheduler)
-        .setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run)
         .setBatchSize(500)
         .setMaxRetries(0)
         .setBackoffPolicy(BackoffPolicy.none())

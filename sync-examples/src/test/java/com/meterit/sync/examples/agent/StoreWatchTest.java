@@ -3,7 +3,6 @@ package com.meterit.sync.examples.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.Health;
 import com.meterit.sync.api.HealthReason;
@@ -13,11 +12,11 @@ import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,10 +31,11 @@ import org.junit.jupiter.api.Test;
 class StoreWatchTest {
   private static final Duration INTERVAL = Duration.ofMinutes(1);
 
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
-  private final ManualScheduler scheduler = new ManualScheduler(clock);
-  private final InMemoryReadingSource queue = new InMemoryReadingSource(clock, Duration.ofMinutes(5));
-  private final FakeClientSystemGateway server = new FakeClientSystemGateway();
+  private final Harness h = new Harness();
+  private final ManualClock clock = h.clock();
+  private final ManualScheduler scheduler = h.scheduler();
+  private final InMemoryReadingSource queue = h.source();
+  private final FakeClientSystemGateway server = h.gateway();
   /** What the store fails with now, or null while it works. */
   private final AtomicReference<StoreFault> broken = new AtomicReference<>();
   /** Whether a reopen cures it. */
@@ -85,17 +85,10 @@ class StoreWatchTest {
     AtomicReference<SyncManager> built = new AtomicReference<>();
     StoreWatch watch = new StoreWatch(store, scheduler, () -> built.get().triggerSync(),
         exitCode::set, lines::add);
-    SyncManager manager = SyncManager.builder(source, server)
+    SyncManager manager = h.builder()
+        .setSource(source)
         .addListener(watch)
-        .setClock(clock)
-        .setScheduler(scheduler)
-        .setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run)
-        .setUploadExecutor(Runnable::run)
-        .setRandom(() -> 0.5)
         .setSyncInterval(INTERVAL)
-        .setBackoffPolicy(BackoffPolicy.fixed(Duration.ofSeconds(10)))
-        .setSleeper(scheduler::advance)
         .build();
     built.set(manager);
     return manager;

@@ -10,23 +10,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * One gateway's Sync Database, in a few hundred bytes whatever its backlog: the readings are a
  * function of their id (meter, round, time, value), so the queue keeps only counters and the
  * journal of batches, as id ranges. It keeps the {@link ReadingSource} contract that the engine
- * relies on: a journaled batch comes back unchanged until it is settled, the oldest free batch
- * first; a settlement is all or nothing; a stale claim changes nothing.
+ * relies on, as {@code SimQueueContractTest} proves: a journaled batch comes back unchanged until
+ * it is settled, the oldest free batch first; a settlement is all or nothing; a stale claim
+ * changes nothing; a refused batch may be re-formed into any parts, and what is in none is
+ * pending again.
  *
  * <p>The meters are polled in a round: one reading every {@code period / meters}, so readings
  * appear continuously rather than 50 at once, as a collector polling meters one after the other
- * does. Not thread-safe: the simulation runs one event at a time.
+ * does. Thread-safe, as the interface requires: every method holds the queue's lock (the
+ * simulation runs one event at a time, so the lock is never contended there).
  */
 final class SimQueue implements ReadingSource {
   private static final String[] METER_IDS = new String[1000];
@@ -37,10 +44,15 @@ final class SimQueue implements ReadingSource {
     }
   }
 
+  /**
+   * A journaled batch: the ids {@code from} (inclusive) to {@code to} (exclusive), or, for a part
+   * of a re-formed batch or one that took freed ids, the ids listed in {@code ids}.
+   */
   private static final class Batch {
     final long number;
     final long from;
     final long to;
+    final long[] ids;
     long token;
     Instant leaseUntil = Instant.MIN;
 
@@ -48,6 +60,26 @@ final class SimQueue implements ReadingSource {
       this.number = number;
       this.from = from;
       this.to = to;
+      this.ids = null;
+    }
+
+    Batch(long number, long[] ids) {
+      this.number = number;
+      this.ids = ids;
+      this.from = ids[0];
+      this.to = ids[ids.length - 1] + 1;
+    }
+
+    int size() {
+      return ids == null ? (int) (to - from) : ids.length;
+    }
+
+    long id(int i) {
+      return ids == null ? from + i : ids[i];
+    }
+
+    boolean contains(long id) {
+      return ids == null ? id >= from && id < to : Arrays.binarySearch(ids, id) >= 0;
     }
   }
 
@@ -56,7 +88,10 @@ final class SimQueue implements ReadingSource {
   private final Instant firstPoll;
   private final long pollNanos;
   private final int meters;
+  private final ToLongFunction<Instant> production;
   private final List<Batch> journal = new ArrayList<>(2);
+  /** Ids below {@link #nextFree} in no batch and not settled: freed by a re-formed batch. */
+  private final TreeSet<Long> freed = new TreeSet<>();
   private long nextFree = 1;
   private long settled;
   private long quarantined;
@@ -67,6 +102,15 @@ final class SimQueue implements ReadingSource {
    * @param firstPoll when the first meter is read; one reading follows every {@code poll}
    */
   SimQueue(Clock clock, Duration lease, Instant firstPoll, Duration poll, int meters) {
+    this(clock, lease, firstPoll, poll, meters, null);
+  }
+
+  /**
+   * @param production how many readings are written by an instant (ids 1 to that); null for one
+   *     every {@code poll} from {@code firstPoll}
+   */
+  SimQueue(Clock clock, Duration lease, Instant firstPoll, Duration poll, int meters,
+      ToLongFunction<Instant> production) {
     if (meters > METER_IDS.length) {
       throw new IllegalArgumentException("meters must be at most " + METER_IDS.length + ": " + meters);
     }
@@ -75,11 +119,12 @@ final class SimQueue implements ReadingSource {
     this.firstPoll = firstPoll;
     this.pollNanos = poll.toNanos();
     this.meters = meters;
+    this.production = production == null ? this::producedAt : production;
   }
 
   /** The readings written so far: ids 1 to this. */
-  long produced() {
-    return producedAt(clock.instant());
+  synchronized long produced() {
+    return production.applyAsLong(clock.instant());
   }
 
   long producedAt(Instant at) {
@@ -89,13 +134,13 @@ final class SimQueue implements ReadingSource {
     return Duration.between(firstPoll, at).toNanos() / pollNanos + 1;
   }
 
-  long settled() {
+  synchronized long settled() {
     return settled;
   }
 
   /** The lowest id not settled yet, or produced() + 1 when every reading is settled. */
-  long lowestUnsettled() {
-    long lowest = nextFree;
+  synchronized long lowestUnsettled() {
+    long lowest = freed.isEmpty() ? nextFree : Math.min(nextFree, freed.first());
     for (Batch b : journal) {
       lowest = Math.min(lowest, b.from);
     }
@@ -103,7 +148,7 @@ final class SimQueue implements ReadingSource {
   }
 
   @Override
-  public Claim claim(int maxReadings) {
+  public synchronized Claim claim(int maxReadings) {
     if (maxReadings < 1) {
       throw new IllegalArgumentException("maxReadings must be at least 1: " + maxReadings);
     }
@@ -117,13 +162,27 @@ final class SimQueue implements ReadingSource {
     if (free != null) {
       return hold(free, now, true);
     }
-    long produced = producedAt(now);
-    if (nextFree > produced) {
+    long produced = production.applyAsLong(now);
+    Batch batch;
+    if (!freed.isEmpty()) {
+      // Freed ids are older than any never claimed: they go first, oldest first.
+      long[] ids = new long[(int) Math.min(maxReadings, freed.size() + Math.max(0,
+          produced + 1 - nextFree))];
+      int n = 0;
+      while (n < ids.length && !freed.isEmpty()) {
+        ids[n++] = freed.pollFirst();
+      }
+      while (n < ids.length) {
+        ids[n++] = nextFree++;
+      }
+      batch = new Batch(++batches, ids);
+    } else if (nextFree > produced) {
       return Claim.empty();
+    } else {
+      long to = Math.min(produced + 1, nextFree + maxReadings);
+      batch = new Batch(++batches, nextFree, to);
+      nextFree = to;
     }
-    long to = Math.min(produced + 1, nextFree + maxReadings);
-    Batch batch = new Batch(++batches, nextFree, to);
-    nextFree = to;
     journal.add(batch);
     return hold(batch, now, false);
   }
@@ -131,9 +190,9 @@ final class SimQueue implements ReadingSource {
   private Claim hold(Batch batch, Instant now, boolean resumed) {
     batch.token = ++tokens;
     batch.leaseUntil = now.plus(lease);
-    List<Reading> readings = new ArrayList<>((int) (batch.to - batch.from));
-    for (long id = batch.from; id < batch.to; id++) {
-      readings.add(reading(id));
+    List<Reading> readings = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      readings.add(reading(batch.id(i)));
     }
     return new Claim(batch.number + ":" + batch.token, readings, batch.leaseUntil, resumed);
   }
@@ -149,20 +208,20 @@ final class SimQueue implements ReadingSource {
   }
 
   @Override
-  public void settle(Claim claim, List<Rejection> rejected) {
+  public synchronized void settle(Claim claim, List<Rejection> rejected) {
     Batch batch = held(claim);
     for (Rejection r : rejected) {
-      if (r.readingId() < batch.from || r.readingId() >= batch.to) {
+      if (!batch.contains(r.readingId())) {
         throw new IllegalArgumentException("reading " + r.readingId() + " is not in " + claim);
       }
     }
     quarantined += rejected.size();
-    settled += batch.to - batch.from - rejected.size();
+    settled += batch.size() - rejected.size();
     journal.remove(batch);
   }
 
   @Override
-  public void release(Claim claim) {
+  public synchronized void release(Claim claim) {
     Batch batch = find(claim);
     if (batch != null && batch.token == token(claim)) {
       batch.token = 0;
@@ -171,32 +230,36 @@ final class SimQueue implements ReadingSource {
   }
 
   /**
-   * Re-forms a batch into parts that cover it, in order: all the engine asks for (halves after a
-   * 413 or a whole-batch refusal). The simulated server refuses nothing outright, so this is here
-   * for the contract's sake.
+   * Replaces a refused batch by {@code parts}, each a batch of its own in id order; what is in
+   * no part is pending again. The simulated server refuses nothing outright, so the engine asks
+   * for this only when a test makes it.
    */
   @Override
-  public List<Claim> reform(Claim claim, List<List<Reading>> parts) {
+  public synchronized List<Claim> reform(Claim claim, List<List<Reading>> parts) {
     Batch batch = held(claim);
-    long expected = batch.from;
-    List<Batch> formed = new ArrayList<>();
-    for (List<Reading> part : parts) {
-      long first = part.get(0).id();
-      long last = part.get(part.size() - 1).id();
-      if (first != expected || last - first + 1 != part.size()) {
-        throw new UnsupportedOperationException("the simulated queue re-forms a batch only into "
-            + "consecutive parts that cover it: " + claim);
-      }
-      formed.add(new Batch(++batches, first, last + 1));
-      expected = last + 1;
+    Set<Long> left = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      left.add(batch.id(i));
     }
-    if (expected != batch.to) {
-      throw new UnsupportedOperationException("the parts do not cover " + claim);
+    List<long[]> formed = new ArrayList<>();
+    for (List<Reading> part : parts) {
+      long[] ids = new long[part.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = part.get(i).id();
+        if (!left.remove(ids[i])) {
+          throw new IllegalArgumentException("reading " + ids[i] + " is not in " + claim
+              + " or is in two parts");
+        }
+      }
+      Arrays.sort(ids);
+      formed.add(ids);
     }
     journal.remove(batch);
+    freed.addAll(left);
     Instant now = clock.instant();
     List<Claim> claims = new ArrayList<>();
-    for (Batch part : formed) {
+    for (long[] ids : formed) {
+      Batch part = new Batch(++batches, ids);
       journal.add(part);
       claims.add(hold(part, now, false));
     }
@@ -204,7 +267,7 @@ final class SimQueue implements ReadingSource {
   }
 
   @Override
-  public Map<String, Instant> renew(Collection<Claim> claims) {
+  public synchronized Map<String, Instant> renew(Collection<Claim> claims) {
     Instant until = clock.instant().plus(lease);
     Map<String, Instant> held = new HashMap<>();
     for (Claim claim : claims) {
@@ -218,18 +281,18 @@ final class SimQueue implements ReadingSource {
   }
 
   @Override
-  public long pendingCount() {
+  public synchronized long pendingCount() {
     return produced() - settled - quarantined;
   }
 
   @Override
-  public Optional<Instant> oldestPendingTimestamp() {
+  public synchronized Optional<Instant> oldestPendingTimestamp() {
     long lowest = lowestUnsettled();
     return lowest > produced() ? Optional.empty() : Optional.of(reading(lowest).timestamp());
   }
 
   @Override
-  public int recoverClaims() {
+  public synchronized int recoverClaims() {
     int released = 0;
     for (Batch b : journal) {
       if (b.token != 0) {
@@ -251,9 +314,11 @@ final class SimQueue implements ReadingSource {
   }
 
   private Batch find(Claim claim) {
+    if (claim.isEmpty()) {
+      return null;
+    }
     long number = Long.parseLong(claim.key().substring(0, claim.key().indexOf(':')));
-    for (Iterator<Batch> it = journal.iterator(); it.hasNext(); ) {
-      Batch b = it.next();
+    for (Batch b : journal) {
       if (b.number == number) {
         return b;
       }

@@ -8,6 +8,7 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Review of issue 22 item 1: what a server answering 409 for one key does to the rest. */
-class InProgressReviewTest {
+/** A key the server keeps answering 409 for is set aside and named, and the rest goes on. */
+class InProgressSetAsideTest {
   private final Harness h = new Harness();
 
   private static TransientGatewayException inProgress(Duration retryAfter) {
@@ -38,8 +39,8 @@ class InProgressReviewTest {
    */
   @Test
   void a409WithALongRetryAfterSetsTheBatchAsideRatherThanHoldTheRunForHours() {
-    h.source.addSample(10);
-    h.gateway.failNextUploads(forever(Duration.ofHours(1)));
+    h.source().addSample(10);
+    h.gateway().failNextUploads(forever(Duration.ofHours(1)));
     List<SyncRun> runs = new CopyOnWriteArrayList<>();
     SyncManager manager = h.builder().setBatchSize(10).addListener(new SyncListener() {
       @Override
@@ -53,11 +54,11 @@ class InProgressReviewTest {
     assertEquals(SyncOutcome.SUCCEEDED, runs.get(0).outcome());
     assertTrue(runs.get(0).duration().compareTo(Duration.ofMinutes(1)) <= 0,
         "the run lasted " + runs.get(0).duration());
-    assertEquals(1, h.source.journaledBatches(), "set aside, still journaled");
-    assertEquals(0, h.source.heldBatches());
-    assertEquals(10, h.source.pendingCount());
-    assertEquals(1, h.gateway.uploads().stream().map(UploadBatch::batchId).distinct().count());
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(1, h.source().journaledBatches(), "set aside, still journaled");
+    assertEquals(0, h.source().heldBatches());
+    assertEquals(10, h.source().pendingCount());
+    assertEquals(1, h.gateway().uploads().stream().map(UploadBatch::batchId).distinct().count());
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
   }
 
   /**
@@ -67,8 +68,8 @@ class InProgressReviewTest {
    */
   @Test
   void aBatchSetAsideFor409RunAfterRunIsNamedInTheRunAndTheStatus() {
-    h.source.addSample(10);
-    h.gateway.failNextUploads(forever(null));
+    h.source().addSample(10);
+    h.gateway().failNextUploads(forever(null));
     List<SyncRun> runs = new CopyOnWriteArrayList<>();
     SyncManager manager = h.builder().setBatchSize(10).addListener(new SyncListener() {
       @Override
@@ -86,7 +87,7 @@ class InProgressReviewTest {
     }
     assertTrue(manager.getStatus().lastError().orElse("").contains("409"),
         "status: " + manager.getStatus());
-    assertEquals(10, h.source.pendingCount());
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(10, h.source().pendingCount());
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
   }
 }

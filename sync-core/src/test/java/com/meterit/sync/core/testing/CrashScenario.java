@@ -1,4 +1,4 @@
-package com.meterit.sync.jdbc;
+package com.meterit.sync.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +12,6 @@ import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.SyncManagerBuilder;
-import com.meterit.sync.core.testing.FakeClientSystemGateway;
-import com.meterit.sync.core.testing.ManualClock;
-import com.meterit.sync.core.testing.ManualScheduler;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,28 +21,18 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A process dies at each step of a batch, without settling it, and a new process takes over the
- * same queue. Against a server that deduplicates only by {@code Idempotency-Key}, every reading
- * must be counted exactly once: a batch that may have reached the server goes out again only as
- * itself. Each database runs it through a subclass.
+ * The crash cases of {@link ReadingSourceContractTest}: a process dies at each step of a batch,
+ * without settling it, and a new process takes over the same queue. Against a server that
+ * deduplicates only by {@code Idempotency-Key}, every reading must be counted exactly once: a
+ * batch that may have reached the server goes out again only as itself.
  */
-@Timeout(120)
-abstract class CrashAtEveryStepTest {
+final class CrashScenario {
   static final int READINGS = 2_400;
   static final int BATCH = 300;
   static final int CRASHES = 3;
-
-  final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
-  /** Calls that settled a batch and claimed the next, in all processes of a test. */
-  final AtomicInteger settlementsWithClaim = new AtomicInteger();
 
   /** Where a process dies. */
   enum Step {
@@ -57,50 +44,19 @@ abstract class CrashAtEveryStepTest {
     ANSWERED_NOT_SETTLED
   }
 
-  /** Queues {@code count} readings. */
-  abstract void addReadings(int count) throws Exception;
+  /** Opens the queue as a new process does. */
+  interface Processes {
+    ReadingSource start() throws Exception;
+  }
 
-  /** A new process on the same queue: a fresh source, with the same worker identity. */
-  abstract ReadingSource startProcess();
+  private final ManualClock clock;
+  private final Processes processes;
+  /** Calls that settled a batch and claimed the next, in all processes of a test. */
+  private final AtomicInteger settlementsWithClaim = new AtomicInteger();
 
-  /** The readings still pending in the queue. */
-  abstract long pending(ReadingSource source);
-
-  /** Run by the database subclasses: a new {@link JdbcReadingSource} is a new process. */
-  abstract static class OnDatabase extends CrashAtEveryStepTest {
-    Database db;
-
-    abstract Database createDatabase() throws Exception;
-
-    @BeforeEach
-    void setUp() throws Exception {
-      db = createDatabase();
-      JdbcReadingSource.builder(db.dataSource).setTable(db.names()).build().createSchema();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-      if (db != null) {
-        db.dropTables();
-      }
-    }
-
-    @Override
-    void addReadings(int count) throws Exception {
-      db.insertReadings(count);
-    }
-
-    @Override
-    ReadingSource startProcess() {
-      return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
-          .setTicker(clock::nanos)
-          .setWorkerId("worker-1").build();
-    }
-
-    @Override
-    long pending(ReadingSource source) {
-      return source.pendingCount();
-    }
+  CrashScenario(ManualClock clock, Processes processes) {
+    this.clock = clock;
+    this.processes = processes;
   }
 
   static Stream<Arguments> steps() {
@@ -109,16 +65,15 @@ abstract class CrashAtEveryStepTest {
   }
 
   /**
+   * Runs {@link #CRASHES} processes that die at {@code step}, then one that drains the queue,
+   * and checks that the server counted each of the {@link #READINGS} queued readings once.
+   *
    * @param fullWindow whether every upload is held until the next has started, in a window of
    *     two: then the run always waits for a place, and every claim after the second shares its
-   *     call, and on PostgreSQL its transaction, with a settlement; otherwise the production
+   *     call (and a database source's transaction) with a settlement; otherwise the production
    *     defaults, where that happens as the timing falls
    */
-  @ParameterizedTest(name = "{0}, full window {1}")
-  @MethodSource("steps")
-  void aCrashAtThisStepNeverSendsAReadingInTwoBatches(Step step, boolean fullWindow)
-      throws Exception {
-    addReadings(READINGS);
+  void run(Step step, boolean fullWindow) throws Exception {
     FakeClientSystemGateway server = new FakeClientSystemGateway();
     for (int crash = 0; crash < CRASHES; crash++) {
       // Die at a different batch each time, and restart with another batch size, as after a
@@ -126,7 +81,7 @@ abstract class CrashAtEveryStepTest {
       runUntilDeath(step, crash + 2, BATCH + 70 * crash, server, fullWindow);
     }
     Process last = new Process(fullWindow);
-    ReadingSource survivor = new Dying(startProcess(), last, 0, 0);
+    ReadingSource survivor = new Dying(processes.start(), last, 0, 0);
     SyncManager manager = manager(survivor, new DyingLink(server, last, 0),
         new ManualScheduler(clock), BATCH * 2, fullWindow);
     manager.start();
@@ -138,16 +93,16 @@ abstract class CrashAtEveryStepTest {
     assertTrue(twice.isEmpty(), twice.size() + " readings reached the server in two batches, "
         + "such as " + twice.entrySet().stream().limit(2).collect(Collectors.toList()));
     assertEquals(READINGS, server.accepted().size());
-    assertEquals(0, pending(survivor));
+    assertEquals(0, survivor.pendingCount());
     assertEquals(0, server.conflictingReplays());
     assertTrue(manager.getSyncStats(1).readingsSynced() <= READINGS);
     manager.stop().join();
   }
 
   private void runUntilDeath(Step step, int atBatch, int batchSize,
-      FakeClientSystemGateway server, boolean fullWindow) {
+      FakeClientSystemGateway server, boolean fullWindow) throws Exception {
     Process process = new Process(fullWindow);
-    ReadingSource dying = new Dying(startProcess(), process,
+    ReadingSource dying = new Dying(processes.start(), process,
         step == Step.CLAIMED ? atBatch : 0, step == Step.ANSWERED_NOT_SETTLED ? atBatch : 0);
     ClientSystemGateway link = new DyingLink(server, process,
         step == Step.SENT_ANSWER_LOST ? atBatch : 0);

@@ -16,6 +16,7 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
+import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of "a 429 or 503 without Retry-After ends the run; the next comes 0.9 to 1.2 intervals
- * later" (OverloadPacing): the findings of an adversarial review, and what they became.
+ * The edges of "a 429 or 503 without Retry-After ends the run; the next comes 0.9 to 1.2
+ * intervals later" ({@link OverloadPacingTest}): what is and is not taken as overload, or as a
+ * refusal of everything, and what may not bring the next run sooner.
  */
-class OverloadPacingReviewTest {
+class OverloadEvidenceTest {
   private static final Duration INTERVAL = SyncManager.DEFAULT_SYNC_INTERVAL;
 
   private final Harness h = new Harness();
@@ -48,10 +50,10 @@ class OverloadPacingReviewTest {
    */
   @Test
   void aBareOverloadAfterAnAcceptanceInTheRunIsRetriedAsABurst() {
-    h.source.addSample(8);
-    h.gateway.rejectBatchesContaining(r -> r.id() == 3);
+    h.source().addSample(8);
+    h.gateway().rejectBatchesContaining(r -> r.id() == 3);
     AtomicInteger sendsOfThree = new AtomicInteger();
-    h.gateway.beforeUpload(batch -> {
+    h.gateway().beforeUpload(batch -> {
       if (batch.size() == 1 && batch.readings().get(0).id() == 3
           && sendsOfThree.incrementAndGet() == 2) {
         throw full();
@@ -60,10 +62,10 @@ class OverloadPacingReviewTest {
     SyncManager manager = h.builder().setBatchSize(8).build();
     manager.start();
 
-    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps, "one backoff, within the run");
-    assertEquals(7, h.source.syncedIds().size());
-    assertEquals(Set.of(3L), h.source.quarantined().keySet(), "the poisoned reading");
-    assertEquals(Map.of(), h.gateway.readingsInTwoBatches());
+    assertEquals(List.of(Duration.ofSeconds(10)), h.sleeps(), "one backoff, within the run");
+    assertEquals(7, h.source().syncedIds().size());
+    assertEquals(Set.of(3L), h.source().quarantined().keySet(), "the poisoned reading");
+    assertEquals(Map.of(), h.gateway().readingsInTwoBatches());
     assertNotEquals(SyncState.REFUSED, manager.getStatus().state());
   }
 
@@ -74,27 +76,27 @@ class OverloadPacingReviewTest {
    */
   @Test
   void aRunOfResumedBatchesThatTheServerTakesIsNotARefusalOfEverything() {
-    List<Reading> readings = h.source.addSample(8);
-    Claim all = h.source.claim(8);
+    List<Reading> readings = h.source().addSample(8);
+    Claim all = h.source().claim(8);
     List<Reading> rest = new ArrayList<>(readings);
     Reading three = rest.remove(2);
-    for (Claim part : h.source.reform(all, List.of(List.of(three), rest))) {
-      h.source.release(part);
+    for (Claim part : h.source().reform(all, List.of(List.of(three), rest))) {
+      h.source().release(part);
     }
-    h.gateway.rejectBatchesContaining(r -> r.id() == three.id());
+    h.gateway().rejectBatchesContaining(r -> r.id() == three.id());
     SyncManager manager = h.builder().build();
     manager.start();
 
-    assertEquals(7, h.source.syncedIds().size(), "the resumed rest was accepted");
+    assertEquals(7, h.source().syncedIds().size(), "the resumed rest was accepted");
     assertNotEquals(SyncState.REFUSED, manager.getStatus().state(),
         String.valueOf(manager.getStatus().lastError().orElse(null)));
-    assertEquals(Map.of(), h.source.quarantined(), "a replay proves nothing against 3");
-    assertEquals(1, h.source.pendingCount());
+    assertEquals(Map.of(), h.source().quarantined(), "a replay proves nothing against 3");
+    assertEquals(1, h.source().pendingCount());
 
-    h.source.addSample(1);
+    h.source().addSample(1);
     manager.triggerSync().join();
-    assertEquals(Set.of(three.id()), h.source.quarantined().keySet(), "after a fresh acceptance");
-    assertEquals(8, h.source.syncedIds().size());
+    assertEquals(Set.of(three.id()), h.source().quarantined().keySet(), "after a fresh acceptance");
+    assertEquals(8, h.source().syncedIds().size());
   }
 
   /** The fake behind a load balancer whose health answer the test sets. */
@@ -141,19 +143,19 @@ class OverloadPacingReviewTest {
    */
   @Test
   void aFullServerWhoseHealthCheckAlsoSays503DoesNotBringTheNextRunSooner() {
-    h.source.addSample(5);
-    Fronted fronted = new Fronted(h.gateway);
-    h.gateway.failNextUploads(full());
+    h.source().addSample(5);
+    Fronted fronted = new Fronted(h.gateway());
+    h.gateway().failNextUploads(full());
     SyncManager manager = h.builder().setGateway(fronted)
         .setConnectivityBackoff(BackoffPolicy.fixed(Duration.ofSeconds(5))).build();
     fronted.healthy.set(false); // full: the first probe has not run yet; the next says 503
     manager.start();
-    Instant refusedAt = h.clock.instant();
-    assertEquals(1, h.gateway.uploads().size());
-    h.scheduler.advance(Duration.ofSeconds(1)); // the probe after the failed run: 503
+    Instant refusedAt = h.clock().instant();
+    assertEquals(1, h.gateway().uploads().size());
+    h.scheduler().advance(Duration.ofSeconds(1)); // the probe after the failed run: 503
     assertFalse(manager.getStatus().isConnected());
     fronted.healthy.set(true);
-    h.scheduler.advance(Duration.ofSeconds(5)); // the next probe passes
+    h.scheduler().advance(Duration.ofSeconds(5)); // the next probe passes
 
     Instant next = manager.getStatus().nextScheduledRun().orElseThrow();
     assertTrue(!next.isBefore(refusedAt.plus(INTERVAL.multipliedBy(9).dividedBy(10))),

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** From the re-review of 8f01af7: TableLeases' one-transaction settleAndClaim on PostgreSQL. */
-class PostgresSettleAndClaimReReviewTest {
+/** TableLeases' one-transaction settleAndClaim on PostgreSQL, with poisoned rows in the next batch. */
+class PostgresPoisonedSettleAndClaimTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
   private Database db;
 

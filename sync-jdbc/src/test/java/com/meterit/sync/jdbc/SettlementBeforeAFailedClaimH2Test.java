@@ -12,11 +12,10 @@ import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.ManualClock;
-import com.meterit.sync.core.testing.ManualScheduler;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,18 +31,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Adversarial review findings with the engine on a real Sync Database (H2). Among them, from the
- * review of the claim that rides a settlement: on H2 (and SQLite) {@code
+ * The claim that rides a settlement, with the engine on a real Sync Database (H2): on H2 (and
+ * SQLite) {@code
  * JdbcReadingSource.settleAndClaim} settles in one transaction and claims in another. When the
  * claim's transaction fails, the settlement has committed, and the engine must count and announce
  * the batch as settled ({@code NextClaimFailedException}).
  */
 @Timeout(60)
-class ReviewFindingsH2Test {
+class SettlementBeforeAFailedClaimH2Test {
   static final int BATCH = 100;
   static final int READINGS = 4 * BATCH;
 
-  final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
+  final Harness h = new Harness();
+  final ManualClock clock = h.clock();
   final ExecutorService lanes = Executors.newFixedThreadPool(3);
   Database db;
 
@@ -98,9 +98,8 @@ class ReviewFindingsH2Test {
       }
     });
     AtomicLong announced = new AtomicLong();
-    SyncManager manager = SyncManager.builder().setSource(source).setGateway(server)
-        .setClock(clock).setScheduler(new ManualScheduler(clock)).setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run).setUploadExecutor(lanes).setMaxInFlight(2)
+    SyncManager manager = h.builder().setSource(source).setGateway(server)
+        .setUploadExecutor(lanes).setMaxInFlight(2)
         .setBatchSize(BATCH).setMaxRetries(0).setSleeper(d -> { })
         .addListener(new SyncListener() {
           @Override
@@ -116,42 +115,6 @@ class ReviewFindingsH2Test {
     assertEquals(synced, manager.getSyncStats(1).readingsSynced(),
         "every reading settled as synced is counted");
     assertEquals(synced, announced.get(), "every settled batch is announced");
-    manager.stop().join();
-  }
-
-  JdbcReadingSource source() {
-    return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
-        .setTicker(clock::nanos)
-        .setWorkerId("worker-1").build();
-  }
-
-  SyncManager manager(JdbcReadingSource source, FakeClientSystemGateway server, int batchSize) {
-    return SyncManager.builder().setSource(source).setGateway(server).setClock(clock)
-        .setScheduler(new ManualScheduler(clock)).setExecutor(Runnable::run)
-        .setBackgroundExecutor(Runnable::run).setBatchSize(batchSize).setMaxRetries(0)
-        .setSleeper(d -> { }).build();
-  }
-
-  /**
-   * Finding 3: one batch whose every reading the server refuses (a meter that wrote garbage for a
-   * while) costs more refusals in a row than the budget, so each run ends "refused everything"
-   * before any acceptance. Its journaled parts come first in every later run (lowest first id
-   * first), so the run never reaches a good batch, never finds the evidence it waits for, and the
-   * whole queue behind them is stuck for good.
-   */
-  @Test
-  void aWholeBatchOfRefusedReadingsDoesNotStopTheQueueBehindIt() throws Exception {
-    db.insertReadings(48);
-    FakeClientSystemGateway server = new FakeClientSystemGateway()
-        .rejectBatchesContaining(r -> r.id() <= 16);
-    JdbcReadingSource source = source();
-    SyncManager manager = manager(source, server, 16);
-    manager.start();
-    for (int run = 0; run < 20; run++) {
-      manager.triggerSync().join();
-    }
-
-    assertEquals(32, server.accepted().size(), "the 32 good readings behind the bad batch");
     manager.stop().join();
   }
 

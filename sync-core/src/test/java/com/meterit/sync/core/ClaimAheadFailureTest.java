@@ -16,6 +16,7 @@ import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.testing.FakeClientSystemGateway;
 import com.meterit.sync.core.testing.ForwardingReadingSource;
+import com.meterit.sync.core.testing.Harness;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * From the adversarial reviews of {@link ClaimAhead} (the next claim rides a lane's settlement
- * when the upload window is full): each failed on its first version, c603bf1, or, where marked
- * as from the second review, on its first fixes, 8f01af7.
+ * How the run survives failures of {@link ClaimAhead} (the next claim rides a lane's settlement
+ * when the upload window is full): a checked exception or an Error from the claim ends the run
+ * cleanly, keeps its counters and gives back what it held, and a settlement that committed is
+ * counted whatever befell the claim riding it.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ClaimAheadReviewTest {
+class ClaimAheadFailureTest {
   private static final int BATCH = 100;
 
   private final Harness h = new Harness();
@@ -47,7 +49,7 @@ class ClaimAheadReviewTest {
   // Daemon: a run stuck in CompletableFuture.join() cannot be interrupted, and must not keep the
   // test JVM alive.
   private final ExecutorService runner =
-      Executors.newSingleThreadExecutor(new DaemonThreadFactory("review-run"));
+      Executors.newSingleThreadExecutor(new DaemonThreadFactory("claim-ahead-run"));
 
   @AfterEach
   void tearDown() {
@@ -66,7 +68,7 @@ class ClaimAheadReviewTest {
    * batch with the window full, so the first settlement takes that claim along.
    */
   private void pairTheFirstTwoUploads() {
-    pairTheFirstTwoUploads(h.gateway);
+    pairTheFirstTwoUploads(h.gateway());
   }
 
   private static void pairTheFirstTwoUploads(FakeClientSystemGateway gateway) {
@@ -102,25 +104,25 @@ class ClaimAheadReviewTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 1: a claim future that nobody completes when the source throws a checked exception.
+  // A checked exception from the source completes the claim future and ends the run.
   // ---------------------------------------------------------------------------------------------
 
   /**
    * ClaimAhead.claimNow catches only RuntimeException and Error. A source that throws a checked
    * exception (IOException from a Kotlin source, SQLException through @SneakyThrows) kills the
    * prefetch task without completing the request's future; the run thread joins it forever, and
-   * stop() never completes. Before c603bf1, CompletableFuture.supplyAsync completed it
+   * stop() never completes. In an earlier version CompletableFuture.supplyAsync completed it
    * exceptionally and the run failed.
    */
   @Test
   void aCheckedExceptionFromThePrefetchedClaimEndsTheRun() {
-    h.source.addSample(3 * BATCH);
+    h.source().addSample(3 * BATCH);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(
               new IOException("queue file unreadable"));
         }
         return super.claim(maxReadings);
@@ -138,7 +140,7 @@ class ClaimAheadReviewTest {
     assertTrue(error.contains("java.io.IOException") && !error.contains("unreadable"),
         "the run's error names the exception by type only: " + error);
     assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
-    assertEquals(0, h.source.heldBatches());
+    assertEquals(0, h.source().heldBatches());
   }
 
   /**
@@ -149,15 +151,15 @@ class ClaimAheadReviewTest {
    */
   @Test
   void aCheckedExceptionFromSettleAndClaimEndsTheRun() {
-    h.source.addSample(4 * BATCH);
+    h.source().addSample(4 * BATCH);
     pairTheFirstTwoUploads();
     AtomicBoolean failed = new AtomicBoolean();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim settleAndClaim(Claim claim, List<Rejection> rejected, int maxReadings) {
         if (failed.compareAndSet(false, true)) {
           // Nothing changed: the batch stays journaled and held.
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(
               new IOException("queue file locked"));
         }
         return super.settleAndClaim(claim, rejected, maxReadings);
@@ -172,24 +174,24 @@ class ClaimAheadReviewTest {
     endsWithin10Seconds(run, "the run never ended: it joins the claim that rode the failed "
         + "settlement, which nobody completes");
     assertDoesNotThrow(() -> manager.stop().get(10, TimeUnit.SECONDS));
-    assertEquals(0, h.source.heldBatches());
+    assertEquals(0, h.source().heldBatches());
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 2: an Error from a claim escapes RunLoop.run's finally (withdraw rethrows it).
+  // An Error from a claim is rethrown only after RunLoop.run's finally has done its work.
   // ---------------------------------------------------------------------------------------------
 
   /**
    * take() now unwraps the CompletionException and rethrows an Error as is; withdraw() catches
    * only RuntimeException. So after a claim failed with an Error, the finally's
-   * releasePrefetched rethrows it: refusals.abandon is skipped and the run's counters are lost.
-   * Before c603bf1, releasePrefetched's next.join() threw a CompletionException, which it caught.
+   * releasePrefetched would rethrow it, skipping refusals.abandon and losing the run's counters
+   * (an earlier releasePrefetched threw a CompletionException here, which it caught).
    */
   @Test
   void anErrorFromTheClaimAheadKeepsTheRunsCounters() {
-    h.source.addSample(2 * BATCH);
+    h.source().addSample(2 * BATCH);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
@@ -203,7 +205,7 @@ class ClaimAheadReviewTest {
         .addListener(firstRunEnd(run)).build();
     manager.start();
 
-    assertEquals(BATCH, h.source.syncedIds().size(), "the first batch was settled");
+    assertEquals(BATCH, h.source().syncedIds().size(), "the first batch was settled");
     assertEquals(1, manager.getSyncStats(1).failures(),
         "the failed run is in the history (SyncManager.execute's catch-all records it only on "
         + "the status board)");
@@ -222,12 +224,12 @@ class ClaimAheadReviewTest {
    */
   @Test
   void anErrorFromTheClaimAheadStillGivesBackTheSuspectsHeldAside() {
-    List<Reading> readings = h.source.addSample(3);
+    List<Reading> readings = h.source().addSample(3);
     long suspect = readings.get(0).id();
     AtomicBoolean refusing = new AtomicBoolean(true);
-    h.gateway.rejectBatchesContaining(r -> refusing.get() && r.id() == suspect);
+    h.gateway().rejectBatchesContaining(r -> refusing.get() && r.id() == suspect);
     AtomicInteger claims = new AtomicInteger();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (claims.incrementAndGet() == 2) {
@@ -241,17 +243,17 @@ class ClaimAheadReviewTest {
 
     // Later, the server takes the reading; its lease has long lapsed, unless it is still renewed.
     refusing.set(false);
-    h.scheduler.advance(Duration.ofMinutes(6));
+    h.scheduler().advance(Duration.ofMinutes(6));
     manager.triggerSync().join();
 
-    assertEquals(0, h.source.heldBatches(), "nothing is left held after the runs");
-    assertEquals(3, h.source.syncedIds().size(),
+    assertEquals(0, h.source().heldBatches(), "nothing is left held after the runs");
+    assertEquals(3, h.source().syncedIds().size(),
         "the suspect held aside by the failed run went out in a later run");
     manager.stop().join();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Finding 3: a settlement that committed is not counted when the claim riding it fails.
+  // A settlement that committed is counted when the claim riding it fails.
   // ---------------------------------------------------------------------------------------------
 
   /**
@@ -267,7 +269,7 @@ class ClaimAheadReviewTest {
         () -> new ReadingSourceException("claiming readings: database is locked", null));
   }
 
-  // From the second review (of 8f01af7): the same with any other failure of the claim.
+  // The same with any other failure of the claim.
 
   @Test
   void aSettlementThatCommittedIsCountedWhenTheRidingClaimThrowsAnError() {
@@ -281,15 +283,15 @@ class ClaimAheadReviewTest {
   }
 
   private void settledBatchIsCountedWhenTheRidingClaimThrows(Supplier<Throwable> failure) {
-    h.source.addSample(4 * BATCH);
+    h.source().addSample(4 * BATCH);
     pairTheFirstTwoUploads();
     ThreadLocal<Boolean> inSettleAndClaim = ThreadLocal.withInitial(() -> false);
     AtomicBoolean failed = new AtomicBoolean();
-    ForwardingReadingSource source = new ForwardingReadingSource(h.source) {
+    ForwardingReadingSource source = new ForwardingReadingSource(h.source()) {
       @Override
       public Claim claim(int maxReadings) {
         if (inSettleAndClaim.get() && failed.compareAndSet(false, true)) {
-          throw ClaimAheadReviewTest.<RuntimeException>sneaky(failure.get());
+          throw ClaimAheadFailureTest.<RuntimeException>sneaky(failure.get());
         }
         return super.claim(maxReadings);
       }
@@ -318,7 +320,7 @@ class ClaimAheadReviewTest {
     manager.start();
 
     assertTrue(failed.get(), "the claim riding the first settlement failed");
-    long synced = h.source.syncedIds().size();
+    long synced = h.source().syncedIds().size();
     assertEquals(synced, manager.getSyncStats(1).readingsSynced(),
         "every reading the run settled as synced is counted");
     assertEquals(synced, announced.get(), "every settled batch is announced to the listeners");
@@ -326,16 +328,16 @@ class ClaimAheadReviewTest {
   }
 
   /**
-   * From the second review: a host's gateway that throws a checked exception undeclared (an
+   * A host's gateway that throws a checked exception undeclared (an
    * IOException from Kotlin) must not put its message, which may carry a secret, into the run's
    * error, and so into the history, the status and the heartbeat. BatchUploader quotes it by
    * type, as it does a RuntimeException.
    */
   @Test
   void aGatewaysUndeclaredCheckedExceptionDoesNotPutItsMessageInTheRunsError() {
-    h.source.addSample(BATCH);
-    h.gateway.beforeUpload(batch -> {
-      throw ClaimAheadReviewTest.<RuntimeException>sneaky(
+    h.source().addSample(BATCH);
+    h.gateway().beforeUpload(batch -> {
+      throw ClaimAheadFailureTest.<RuntimeException>sneaky(
           new IOException("POST https://gw:Bearer-s3cr3t@meters.example/batches: reset"));
     });
     AtomicReference<SyncRun> ended = new AtomicReference<>();

@@ -1,6 +1,5 @@
 package com.meterit.sync.jdbc;
 
-import com.meterit.sync.core.testing.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
+import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
+import com.meterit.sync.core.testing.ManualClock;
+import com.meterit.sync.core.testing.ReadingSourceContractTest;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -28,15 +31,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link com.meterit.sync.api.ReadingSource} contract, run on each supported database: what
- * any source must do for the engine to lose no reading and count none twice. Claims, holds and
- * their settlement are here; quarantine, retention and schema are in {@link JdbcBehaviourTest}.
+ * The {@link com.meterit.sync.api.ReadingSource} contract on each supported database: the
+ * published contract, as a host's source runs it, and what the JDBC source promises beyond it
+ * about its claims (exact ids, the journal table, wall-clock steps, commits that fail).
+ * Quarantine, retention and schema are in {@link JdbcBehaviourTest}.
  */
-abstract class ReadingSourceContractTest {
+abstract class JdbcReadingSourceContractTest extends ReadingSourceContractTest {
   static final Duration LEASE = Duration.ofMinutes(1);
 
-  final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T00:00:00Z"));
   Database db;
+  private boolean schemaMade;
 
   abstract Database createDatabase() throws Exception;
 
@@ -52,6 +56,31 @@ abstract class ReadingSourceContractTest {
     }
   }
 
+  /** A new process of worker-a on the database, as the agent opens it: schema first. */
+  @Override
+  protected ReadingSource newSource(ManualClock clock) {
+    return source();
+  }
+
+  /** The queue's table is made by the first source, as the agent makes it. */
+  @Override
+  protected void addReadings(int count) throws SQLException {
+    if (!schemaMade) {
+      source();
+    }
+    db.insertReadings(count);
+  }
+
+  @Override
+  protected Optional<Duration> lease() {
+    return Optional.of(LEASE);
+  }
+
+  @Override
+  protected void letTimePass(Duration time) throws SQLException {
+    advance(time);
+  }
+
   JdbcReadingSourceBuilder builder() {
     return JdbcReadingSource.builder(db.dataSource).setTable(db.names()).setClock(clock)
         .setTicker(clock::nanos).setLease(LEASE).setWorkerId("worker-a");
@@ -60,6 +89,7 @@ abstract class ReadingSourceContractTest {
   JdbcReadingSource source() {
     JdbcReadingSource source = builder().build();
     source.createSchema();
+    schemaMade = true;
     return source;
   }
 
@@ -67,10 +97,6 @@ abstract class ReadingSourceContractTest {
   void advance(Duration time) throws SQLException {
     clock.advance(time);
     db.ageLeases(time);
-  }
-
-  static List<Long> ids(Claim claim) {
-    return claim.readings().stream().map(Reading::id).collect(Collectors.toList());
   }
 
   long journaled() throws SQLException {
