@@ -5,8 +5,6 @@ import com.meterit.sync.api.NextClaimFailedException;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,8 +20,9 @@ import java.util.Set;
  * How batches are claimed and held on one kind of database: the {@link
  * com.meterit.sync.api.ReadingSource} contract minus what every database does alike. {@link
  * TableLeases} (PostgreSQL) keeps holds in the journal, shared by workers in many processes;
- * {@link ProcessClaims} (H2, SQLite) keeps them in this process, which owns the embedded file.
- * Chosen by the {@link Dialect}. Implementations are thread-safe.
+ * {@link EmbeddedClaims} (H2, SQLite) keeps them in this process, which owns the embedded file.
+ * Chosen by the {@link Dialect}. Each implementation also guards the queue for the work that
+ * changes it outside the claims ({@link QueueGuard}). Implementations are thread-safe.
  */
 interface ClaimModel {
 
@@ -60,29 +59,6 @@ interface ClaimModel {
   PendingCount pendingCount(long exactUpTo);
 
   Optional<Instant> oldestPendingTimestamp();
-
-  /** Work on the readings table, given the id below which no reading is pending. */
-  interface QueueWork<T> {
-    T run(Connection connection, long floor) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} in one transaction, serialized with claims where claims are held in this
-   * process, so that what it reads of the queue cannot change under a claim.
-   */
-  <T> T withQueue(String what, QueueWork<T> work);
-
-  /**
-   * A condition on readings aliased {@code r} that keeps readings of journaled batches out of a
-   * pending-row query, or empty where pending rows are never journaled.
-   */
-  String notInFlight();
-
-  /** Readings from {@code fromId} up may be pending again: re-queued by an operator. */
-  void requeued(long fromId);
-
-  /** After a purge: statuses may have been changed behind the source's back; look again. */
-  void reanchor();
 
   /** Gives back what the model holds outside the database; the source is closing. */
   default void close() {}

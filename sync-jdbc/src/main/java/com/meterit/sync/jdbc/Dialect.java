@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * What differs between the three supported databases: identifier case, column types, which
- * claim model serves the queue ({@link TableLeases} or {@link ProcessClaims}), whose clock judges
+ * claim model serves the queue ({@link TableLeases} or {@link EmbeddedClaims}), whose clock judges
  * leases, and which indexes serve the queue. Everything else is shared SQL in {@link Statements}
  * and {@link Journal}.
  */
@@ -16,7 +16,7 @@ enum Dialect {
   /**
    * H2 2.x, embedded: one gateway process owns the database, so claims live in that process and
    * queue queries walk the primary key from the lowest pending id it tracks (see
-   * {@link LocalClaims}); no status index has to be kept up to date on every acknowledgement.
+   * {@link QueueFloor}); no status index has to be kept up to date on every acknowledgement.
    * Values are stored as text: H2's NUMERIC either drops or pads the scale.
    */
   H2 {
@@ -211,7 +211,7 @@ enum Dialect {
 
   /**
    * Whether claims are leases in the batch journal, shared by every worker on the database
-   * ({@link TableLeases}), rather than held by this process ({@link ProcessClaims}).
+   * ({@link TableLeases}), rather than held by this process ({@link EmbeddedClaims}).
    */
   boolean sharedClaims() {
     return false;

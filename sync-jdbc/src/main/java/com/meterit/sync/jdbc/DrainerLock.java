@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a second process from draining an embedded database file (H2, SQLite). Batches of such a
- * file are held in the memory of the process that drains it ({@link ProcessClaims}), so two
+ * file are held in the memory of the process that drains it ({@link EmbeddedClaims}), so two
  * processes draining it, for example two agents started on one SQLite file,
  * would put the same readings in two different batches. The drainer of a table holds an
  * operating-system lock on a file in a directory beside the database

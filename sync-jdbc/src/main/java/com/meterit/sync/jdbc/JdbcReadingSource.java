@@ -143,13 +143,23 @@ public final class JdbcReadingSource implements ReadingSource, AutoCloseable {
     this.rows = new RowReader(dialect, b.table);
     QueueRows queue = new QueueRows(sql, rows);
     long leaseMillis = b.lease.toMillis();
-    this.claims = dialect.sharedClaims()
-        ? new TableLeases(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId)
-        : new ProcessClaims(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId);
+    QueueGuard queueGuard;
+    if (dialect.sharedClaims()) {
+      TableLeases leases =
+          new TableLeases(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId);
+      this.claims = leases;
+      queueGuard = leases;
+    } else {
+      EmbeddedClaims local =
+          new EmbeddedClaims(jdbc, queue, journal, b.clock, b.ticker, leaseMillis, workerId);
+      this.claims = local;
+      queueGuard = local;
+    }
     this.listener = b.listener;
-    this.retention = new Retention(jdbc, sql, claims, b.retention, b.clock, this::notify);
+    this.retention = new Retention(jdbc, sql, queueGuard, claims::pendingCount, b.retention,
+        b.clock, this::notify);
     this.history = new JdbcSyncHistory(jdbc, sql);
-    this.quarantine = new Quarantine(jdbc, sql, queue.rows, claims,
+    this.quarantine = new Quarantine(jdbc, sql, queue.rows, queueGuard,
         journal.notJournaled(sql.idColumn));
     this.description = "JdbcReadingSource{dialect=" + dialect + ", table=" + b.table.table
         + ", workerId=" + workerId + ", lease=" + b.lease + '}';

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A row also carries the batch's hold: the owner (worker id), a token that changes at every
  * new hold, and the lease end. {@link TableLeases} keeps holds here (lease times in the
- * database's clock); {@link ProcessClaims} keeps them in memory and uses the row only to find
+ * database's clock); {@link EmbeddedClaims} keeps them in memory and uses the row only to find
  * the batch again after a restart. A claim's key is {@code <row id>:<token>}.
  *
  * <p>The SQL and the statements that run it, on a connection the caller's transaction owns.
@@ -160,7 +160,7 @@ final class Journal {
       insert.setLong(5, lease);
       insert.setLong(6, b.firstId);
       insert.setLong(7, b.lastId);
-      insert.setString(8, IdRanges.format(b.ranges));
+      insert.setString(8, IdRangeCodec.format(b.ranges));
       insert.setInt(9, b.size);
       insert.setLong(10, now);
       insert.executeUpdate();
@@ -190,7 +190,7 @@ final class Journal {
         ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         batches.add(new Batch(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-            IdRanges.parse(rs.getString(5)), rs.getInt(6)));
+            IdRangeCodec.parse(rs.getString(5)), rs.getInt(6)));
       }
     }
     return batches;
@@ -213,7 +213,7 @@ final class Journal {
       update.setLong(3, lease);
       try (ResultSet rs = update.executeQuery()) {
         return rs.next() ? new Batch(rs.getLong(1), rs.getString(2), newOwner, newToken,
-            IdRanges.parse(rs.getString(3)), rs.getInt(4)) : null;
+            IdRangeCodec.parse(rs.getString(3)), rs.getInt(4)) : null;
       }
     }
   }

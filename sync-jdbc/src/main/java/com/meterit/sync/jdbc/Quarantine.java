@@ -17,14 +17,14 @@ final class Quarantine {
   private final Jdbc jdbc;
   private final Statements sql;
   private final RowReader rows;
-  private final ClaimModel claims;
+  private final QueueGuard queue;
   private final String notJournaled;
 
-  Quarantine(Jdbc jdbc, Statements sql, RowReader rows, ClaimModel claims, String notJournaled) {
+  Quarantine(Jdbc jdbc, Statements sql, RowReader rows, QueueGuard queue, String notJournaled) {
     this.jdbc = jdbc;
     this.sql = sql;
     this.rows = rows;
-    this.claims = claims;
+    this.queue = queue;
     this.notJournaled = notJournaled;
   }
 
@@ -84,7 +84,7 @@ final class Quarantine {
       return requeued;
     });
     if (count > 0) {
-      claims.requeued(Collections.min(readingIds));
+      queue.requeued(Collections.min(readingIds));
     }
     return count;
   }
@@ -96,7 +96,7 @@ final class Quarantine {
       }
     });
     if (count > 0) {
-      claims.requeued(0);
+      queue.requeued(0);
     }
     return count;
   }

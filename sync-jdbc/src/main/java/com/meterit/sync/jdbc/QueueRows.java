@@ -41,7 +41,7 @@ final class QueueRows {
   void settle(Connection c, Claim claim, List<Rejection> rejected, long now) throws SQLException {
     if (rejected.isEmpty()) {
       // The usual answer, all accepted: no id sets to build.
-      acknowledge(c, IdRanges.ofReadings(claim.readings()), now);
+      acknowledge(c, IdRangeCodec.ofReadings(claim.readings()), now);
       return;
     }
     Set<Long> inBatch = new HashSet<>();
@@ -63,7 +63,7 @@ final class QueueRows {
         accepted.add(r.id());
       }
     }
-    acknowledge(c, IdRanges.of(accepted), now);
+    acknowledge(c, IdRangeCodec.of(accepted), now);
     quarantine(c, ours);
   }
 

@@ -4,29 +4,32 @@ import com.meterit.sync.api.SyncListener;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link RetentionPolicy}: purges synced rows and old history in chunks, and enforces
  * the pending cap. A reading in a journaled batch is in flight and is never dropped: the drop
- * excludes journaled readings and runs serialized with claims ({@link ClaimModel#withQueue}).
+ * excludes journaled readings and runs serialized with claims ({@link QueueGuard#withQueue}).
  */
 final class Retention {
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
   private final Jdbc jdbc;
   private final Statements sql;
-  private final ClaimModel claims;
+  private final QueueGuard queue;
+  private final LongSupplier pendingCount;
   private final RetentionPolicy policy;
   private final Clock clock;
   private final Consumer<Consumer<SyncListener>> notify;
 
-  Retention(Jdbc jdbc, Statements sql, ClaimModel claims, RetentionPolicy policy, Clock clock,
-      Consumer<Consumer<SyncListener>> notify) {
+  Retention(Jdbc jdbc, Statements sql, QueueGuard queue, LongSupplier pendingCount,
+      RetentionPolicy policy, Clock clock, Consumer<Consumer<SyncListener>> notify) {
     this.jdbc = jdbc;
     this.sql = sql;
-    this.claims = claims;
+    this.queue = queue;
+    this.pendingCount = pendingCount;
     this.policy = policy;
     this.clock = clock;
     this.notify = notify;
@@ -43,8 +46,8 @@ final class Retention {
         return (long) delete.executeUpdate();
       }
     });
-    claims.reanchor();
-    long pending = claims.pendingCount();
+    queue.reanchor();
+    long pending = pendingCount.getAsLong();
     long dropped = 0;
     long cap = policy.maxPendingReadings();
     if (cap > 0 && pending > cap) {
@@ -83,11 +86,11 @@ final class Retention {
 
   private long dropOldest(long excess, long cap, long now) {
     String reason = "dropped unsent: more than " + cap + " readings were pending (policy DROP_OLDEST)";
-    String drop = sql.dropOldest(claims.notInFlight());
+    String drop = sql.dropOldest(queue.notInFlight());
     long dropped = 0;
     while (dropped < excess) {
       int chunk = (int) Math.min(policy.chunkSize(), excess - dropped);
-      int n = claims.withQueue("dropping the oldest pending readings", (c, floor) -> {
+      int n = queue.withQueue("dropping the oldest pending readings", (c, floor) -> {
         try (PreparedStatement update = c.prepareStatement(drop)) {
           update.setLong(1, now);
           update.setString(2, reason);

@@ -132,7 +132,7 @@ final class Statements {
       ddl.add(partialIndex("sync_quarantined", id, QUARANTINED));
       ddl.add(partialIndex("sync_dropped", id, DROPPED));
     }
-    // Elsewhere the primary key serves the queue, from the lowest pending id (LocalClaims).
+    // Elsewhere the primary key serves the queue, from the lowest pending id (QueueFloor).
     return ddl;
   }
 
@@ -182,7 +182,7 @@ final class Statements {
 
   /**
    * H2 and SQLite: the oldest pending rows from an id on. Claims are held in the process there
-   * (see {@link ProcessClaims}), so forming a batch is this one indexed read and a journal row.
+   * (see {@link EmbeddedClaims}), so forming a batch is this one indexed read and a journal row.
    */
   String pendingFrom(String columns) {
     return "SELECT " + columns + " FROM " + table + " WHERE " + id + " >= ? AND " + status + " = "

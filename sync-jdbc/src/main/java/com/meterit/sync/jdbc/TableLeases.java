@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Settling deletes the journal row only if the claim's token still holds it, in the
  * transaction that marks the readings; a worker whose batch was taken over changes nothing.
  */
-final class TableLeases implements ClaimModel {
+final class TableLeases implements ClaimModel, QueueGuard {
   private static final Logger log = LoggerFactory.getLogger(TableLeases.class);
 
   private final Jdbc jdbc;
@@ -241,7 +241,7 @@ final class TableLeases implements ClaimModel {
     Claim claim = new Claim(Journal.key(rowId, token), readings,
         Instant.ofEpochMilli(now + leaseMillis), false);
     journal.insert(c, new Journal.Batch(rowId, claim.batch().batchId(), worker, token,
-        IdRanges.ofReadings(readings), readings.size()), leaseMillis, now);
+        IdRangeCodec.ofReadings(readings), readings.size()), leaseMillis, now);
     return new Object[] {claim, readings.get(0).id()};
   }
 
@@ -308,10 +308,10 @@ final class TableLeases implements ClaimModel {
         List<Long> ids = new ArrayList<>(part.size());
         part.forEach(r -> ids.add(r.id()));
         journal.insert(c, new Journal.Batch(rowId, partClaim.batch().batchId(), worker, token,
-            IdRanges.of(ids), part.size()), leaseMillis, now);
+            IdRangeCodec.of(ids), part.size()), leaseMillis, now);
         parted.add(partClaim);
       }
-      queue.forEachRange(c, sql.unclaimRange(), IdRanges.of(left));
+      queue.forEachRange(c, sql.unclaimRange(), IdRangeCodec.of(left));
       return parted;
     });
     if (!left.isEmpty()) {

@@ -73,12 +73,14 @@ class IdRangeSetTest {
         for (long id = 0; id <= 350; id++) {
           assertEquals(model.contains(id), set.contains(id), where + ", id " + id);
         }
-        assertEquals(IdRanges.format(IdRanges.of(model)), runs(set), where);
+        assertEquals(IdRangeCodec.format(IdRangeCodec.of(model)), runs(set), where);
       }
     }
   }
 
-  /** The runs as {@link IdRanges#format} writes them, to check that touching runs were merged. */
+  /**
+   * The runs as {@link IdRangeCodec#format} writes them, to check that touching runs were merged.
+   */
   private static String runs(IdRangeSet set) {
     String text = set.toString();
     String inner = text.substring("IdRangeSet[".length(), text.length() - 1);

@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The journaled batches of an embedded database (H2, SQLite) and their holds, kept in the one
  * process that drains it: which claim holds each batch, until when, and whether it is being
- * settled. Not thread-safe: {@link ProcessClaims} guards it with its lock.
+ * settled. Not thread-safe: {@link EmbeddedClaims} guards it with its lock.
  */
-final class LocalHolds {
-  private static final Logger log = LoggerFactory.getLogger(LocalHolds.class);
+final class EmbeddedHolds {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedHolds.class);
 
   /** One journaled batch and its hold. */
   static final class Held {

@@ -19,10 +19,10 @@ import java.util.List;
  *
  * <p>With nothing excluded, a claim reads from the low-water mark. While ids are excluded, it
  * reads above the highest of them; once readings below that come back, it reads from the lowest
- * of them instead and skips the excluded ids. Ids travel as inclusive runs ({@link IdRanges}),
+ * of them instead and skips the excluded ids. Ids travel as inclusive runs ({@link IdRangeCodec}),
  * so that nothing here boxes an id. Not thread-safe: the source guards it.
  */
-final class LocalClaims {
+final class QueueFloor {
   private final IdRangeSet excluded = new IdRangeSet();
   /** The lowest id given back below excluded ids, or null when there is none. */
   private Long lowestReturned;

@@ -4,7 +4,7 @@ import com.meterit.sync.api.Claim;
 import com.meterit.sync.api.PendingCount;
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.Rejection;
-import com.meterit.sync.jdbc.LocalHolds.Held;
+import com.meterit.sync.jdbc.EmbeddedHolds.Held;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * H2 and SQLite: one gateway process drains the embedded file, so batches are held in that
  * process. Forming a batch is one indexed read from the low-water mark and one small journal
- * INSERT, in one transaction; rows stay PENDING in the table, and {@link LocalClaims} keeps the
+ * INSERT, in one transaction; rows stay PENDING in the table, and {@link QueueFloor} keeps the
  * journaled ids out of new batches. A hold is a token and a lease end in memory ({@link
- * LocalHolds}); a lapsed hold leaves its batch journaled and un-held, and the next claim returns
+ * EmbeddedHolds}); a lapsed hold leaves its batch journaled and un-held, and the next claim returns
  * it. At first use the journal is loaded (an embedded database has one owner), so a restart sends every batch an
  * earlier process formed, unchanged, before any new one.
  *
@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * a day. The lease ends a claim reports, and the one written to the journal row, stay wall-clock
  * stamps.
  */
-final class ProcessClaims implements ClaimModel {
+final class EmbeddedClaims implements ClaimModel, QueueGuard {
   /** The most a late-committed reading waits below the floor, unless the lease is shorter. */
   private static final long RESCAN_MILLIS = 10_000;
 
-  private static final Logger log = LoggerFactory.getLogger(ProcessClaims.class);
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedClaims.class);
 
   private final Jdbc jdbc;
   private final QueueRows queue;
@@ -57,8 +57,8 @@ final class ProcessClaims implements ClaimModel {
   private final long leaseNanos;
   private final String worker;
   private final Object lock = new Object();
-  private final LocalClaims local = new LocalClaims();
-  private final LocalHolds holds = new LocalHolds();
+  private final QueueFloor local = new QueueFloor();
+  private final EmbeddedHolds holds = new EmbeddedHolds();
   private boolean journalLoaded;
   /** This process's claim on the file, taken before the journal is loaded; null until then. */
   private DrainerLock drainer;
@@ -69,7 +69,7 @@ final class ProcessClaims implements ClaimModel {
    * @param clock stamps the lease ends a claim reports and the journal keeps
    * @param ticker monotonic nanoseconds, on which holds and the rescan are timed
    */
-  ProcessClaims(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, LongSupplier ticker,
+  EmbeddedClaims(Jdbc jdbc, QueueRows queue, Journal journal, Clock clock, LongSupplier ticker,
       long leaseMillis, String worker) {
     this.jdbc = jdbc;
     this.queue = queue;
@@ -223,7 +223,7 @@ final class ProcessClaims implements ClaimModel {
       Claim formed = new Claim(Journal.key(rowId, token), readings,
           Instant.ofEpochMilli(now + leaseMillis), false);
       journaled[0] = new Journal.Batch(rowId, formed.batch().batchId(), worker, token,
-          IdRanges.ofReadings(readings), readings.size());
+          IdRangeCodec.ofReadings(readings), readings.size());
       journal.insert(c, journaled[0], now + leaseMillis, now);
       return formed;
     });
@@ -320,7 +320,7 @@ final class ProcessClaims implements ClaimModel {
           Claim partClaim = new Claim(Journal.key(rowId, token), part,
               Instant.ofEpochMilli(now + leaseMillis), false);
           Held partHeld = new Held(new Journal.Batch(rowId, partClaim.batch().batchId(), worker,
-              token, IdRanges.ofReadings(part), part.size()));
+              token, IdRangeCodec.ofReadings(part), part.size()));
           partHeld.token = token;
           partHeld.leaseUntil = tick + leaseNanos;
           journal.insert(c, partHeld.batch, now + leaseMillis, now);
@@ -448,6 +448,6 @@ final class ProcessClaims implements ClaimModel {
 
   @Override
   public String toString() {
-    return "ProcessClaims{worker=" + worker + '}';
+    return "EmbeddedClaims{worker=" + worker + '}';
   }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * (usually one run) is settled with one range UPDATE instead of 1,000 per-row ones, and is
  * journaled as a few characters ({@code "1-1000"}) instead of a list of ids.
  */
-final class IdRanges {
-  private IdRanges() {}
+final class IdRangeCodec {
+  private IdRangeCodec() {}
 
   /** Inclusive {@code [from, to]} runs, ascending; duplicates are ignored. */
   static List<long[]> of(Collection<Long> ids) {
