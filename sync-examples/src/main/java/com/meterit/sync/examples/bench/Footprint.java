@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --only=footprint} on {@link Benchmark}; options: {@code --repeat=3
  * --readings=300000 --settle-seconds=15 --jar=<agent jar> --flags="<extra JVM flags>"
- * --heap=-Xmx32m --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
+ * --heap=-Xmx32m --env=MALLOC_ARENA_MAX=2 --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
  * medians only: the way to compare a lever (a flag, or a jar built from other code) with the
  * same run's floor.
  */
@@ -74,6 +74,8 @@ public final class Footprint {
     options.put("jar", defaultJar());
     options.put("flags", "");
     options.put("heap", "-Xmx32m");
+    // NAME=value,NAME=value for all three processes, for example MALLOC_ARENA_MAX=2.
+    options.put("env", "");
     options.put("cpus", "0");
     options.put("write", "true");
     options.put("out", "docs");
@@ -212,6 +214,12 @@ public final class Footprint {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().keySet().removeIf(k -> !k.equals("PATH"));
     builder.environment().putAll(env);
+    for (String pair : options.get("env").split(",")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length == 2) {
+        builder.environment().put(kv[0].trim(), kv[1]);
+      }
+    }
     builder.redirectErrorStream(true).redirectOutput(dir.resolve("output.log").toFile());
     return builder.start();
   }

@@ -36,7 +36,9 @@ final class FootprintReport {
   static String render(Map<String, String> options, List<Map<String, Double>> rounds) {
     StringBuilder md = new StringBuilder(BEGIN).append("\n## Footprint of the agent\n\n");
     md.append("Measured on ").append(Benchmark.today()).append(" by `--only=footprint` (also part "
-        + "of the full run): the agent jar started with `taskset -c ").append(options.get("cpus"))
+        + "of the full run): the agent jar started with `")
+        .append(options.get("env").isBlank() ? "" : options.get("env").replace(',', ' ') + " ")
+        .append("taskset -c ").append(options.get("cpus"))
         .append(" java ").append(options.get("heap"))
         .append(options.get("flags").isBlank() ? "" : " " + options.get("flags").trim())
         .append(" -XX:NativeMemoryTracking=summary -jar meter-sync-agent.jar`, on its default "
