@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --only=footprint} on {@link Benchmark}; options: {@code --repeat=3
  * --readings=300000 --settle-seconds=15 --jar=<agent jar> --flags="<extra JVM flags>"
- * --heap=-Xmx32m --env=MALLOC_ARENA_MAX=2 --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
+ * --heap=-Xmx32m --env=MALLOC_ARENA_MAX=2 --cds=<archive> --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
  * medians only: the way to compare a lever (a flag, or a jar built from other code) with the
  * same run's floor.
  */
@@ -76,6 +76,9 @@ public final class Footprint {
     options.put("heap", "-Xmx32m");
     // NAME=value,NAME=value for all three processes, for example MALLOC_ARENA_MAX=2.
     options.put("env", "");
+    // An application class-data-sharing archive for the agent; made by a training drain first
+    // when the file is missing. Empty: none.
+    options.put("cds", "");
     options.put("cpus", "0");
     options.put("write", "true");
     options.put("out", "docs");
@@ -87,16 +90,21 @@ public final class Footprint {
     int repeat = Integer.parseInt(options.get("repeat"));
     long readings = Long.parseLong(options.get("readings"));
     List<Map<String, Double>> rounds = new ArrayList<>();
+    if (!options.get("cds").isEmpty() && !Files.exists(Path.of(options.get("cds")))) {
+      train(Path.of(options.get("cds")));
+    }
     for (int round = 1; round <= repeat; round++) {
       Map<String, Double> r = new LinkedHashMap<>();
       Path dir = Files.createDirectories(scratch.resolve("footprint-" + round));
       System.out.println("footprint " + round + "/" + repeat + ": bare JVM ...");
       // The harness's class path, not the agent jar: the floor loads one class of its own.
-      settled("bare", start(dir.resolve("bare"), List.of("-cp",
+      settled("bare", () -> true, start(dir.resolve("bare"), List.of("-cp",
           System.getProperty("java.class.path"), Sleep.class.getName()), Map.of()), r);
       try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
         System.out.println("footprint " + round + "/" + repeat + ": agent idle ...");
-        settled("idle", agent(dir.resolve("idle"), server), r);
+        // Started: it has sent its first heartbeat, among the first things a started agent does.
+        settled("idle", () -> server.heartbeatCount() > 0, agent(dir.resolve("idle"), server),
+            r);
       }
       try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
         System.out.println("footprint " + round + "/" + repeat + ": agent draining "
@@ -113,9 +121,19 @@ public final class Footprint {
     return rounds;
   }
 
-  /** Waits for the process to settle, then takes its figures and stops it. */
-  private void settled(String name, Process process, Map<String, Double> r) throws Exception {
+  /**
+   * Waits for the process to be {@code started} and then to settle, takes its figures and stops
+   * it. On a loaded machine a start takes seconds, so a fixed wait alone would catch some agents
+   * still starting.
+   */
+  private void settled(String name, java.util.function.BooleanSupplier started, Process process,
+      Map<String, Double> r) throws Exception {
     try {
+      long begun = System.nanoTime();
+      while (!started.getAsBoolean()) {
+        alive(process, begun);
+        Thread.sleep(20);
+      }
       Thread.sleep(TimeUnit.SECONDS.toMillis(Long.parseLong(options.get("settle-seconds"))));
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " ended early, exit " + process.exitValue());
@@ -169,6 +187,33 @@ public final class Footprint {
     }
   }
 
+  /**
+   * Makes the class-data-sharing archive: the agent drains a small backlog with {@code
+   * -XX:ArchiveClassesAtExit}, so that the archive holds what a start and a drain load, and is
+   * stopped as a supervisor stops it; the JVM writes the archive as it exits.
+   */
+  private void train(Path archive) throws Exception {
+    System.out.println("footprint: making the class-data-sharing archive " + archive + " ...");
+    Path dir = Files.createDirectories(scratch.resolve("footprint-training"));
+    long readings = 20_000;
+    seed(dir, readings);
+    try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
+      long started = System.nanoTime();
+      Process agent = agent(dir, server, "-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath());
+      try {
+        while (server.acceptedCount() < readings) {
+          alive(agent, started);
+          Thread.sleep(20);
+        }
+      } finally {
+        stop(agent);
+      }
+    }
+    if (!Files.exists(archive)) {
+      throw new IllegalStateException("the JVM wrote no archive; see " + dir);
+    }
+  }
+
   private void alive(Process agent, long started) {
     if (!agent.isAlive()) {
       throw new IllegalStateException("the agent ended, exit " + agent.exitValue());
@@ -195,12 +240,25 @@ public final class Footprint {
   }
 
   private Process agent(Path dir, SimulatedClientSystem server) throws Exception {
+    String cds = options.get("cds");
+    return cds.isEmpty() ? agent(dir, server, null)
+        : agent(dir, server, "-XX:SharedArchiveFile=" + Path.of(cds).toAbsolutePath());
+  }
+
+  /** @param cdsFlag the class-data-sharing flag, or null */
+  private Process agent(Path dir, SimulatedClientSystem server, String cdsFlag)
+      throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GATEWAY_ID", "footprint");
     env.put("CLIENT_API_URL", server.url().toString());
     env.put("CLIENT_API_KEY", KEY);
     env.put("CLIENT_API_ALLOW_INSECURE_HTTP", "true");
-    return start(dir, List.of("-jar", options.get("jar")), env);
+    List<String> args = new ArrayList<>();
+    if (cdsFlag != null) {
+      args.add(cdsFlag);
+    }
+    args.addAll(List.of("-jar", options.get("jar")));
+    return start(dir, args, env);
   }
 
   /** {@code taskset -c <cpus> java <heap> <flags> -XX:NativeMemoryTracking=summary <args>}. */

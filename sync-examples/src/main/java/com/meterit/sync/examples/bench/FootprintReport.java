@@ -41,10 +41,16 @@ final class FootprintReport {
         .append("taskset -c ").append(options.get("cpus"))
         .append(" java ").append(options.get("heap"))
         .append(options.get("flags").isBlank() ? "" : " " + options.get("flags").trim())
-        .append(" -XX:NativeMemoryTracking=summary -jar meter-sync-agent.jar`, on its default "
+        .append(" -XX:NativeMemoryTracking=summary")
+        .append(options.get("cds").isEmpty() ? "" : " -XX:SharedArchiveFile=<archive>")
+        .append(" -jar meter-sync-agent.jar`")
+        .append(options.get("cds").isEmpty() ? "" : " (the archive made by a training drain of "
+            + "20,000 readings with `-XX:ArchiveClassesAtExit`)")
+        .append(", on its default "
             + "SQLite Sync Database, against the simulated Client System in the harness's JVM. "
             + "The bare JVM runs the same flags and sleeps. Idle: an empty queue, ")
-        .append(options.get("settle-seconds")).append(" s after the start. Draining: ")
+        .append(options.get("settle-seconds")).append(" s after its first heartbeat reached the server (a bare JVM: after its "
+            + "start). Draining: ")
         .append(Benchmark.number(Double.parseDouble(options.get("readings"))))
         .append(" readings written into the agent's file before it starts; resident memory is "
             + "sampled every 20 ms, and the native memory tracking (whose own overhead is in "
