@@ -85,7 +85,7 @@ def measure(args, settings, scenario, server):
     trace = os.path.join(scratch, "trace")
     cmd = ["strace", "--seccomp-bpf", "-f", "-ttt", "-y", "-e", "trace=fsync,fdatasync", "-o",
            trace, "java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", args.jar,
-           "com.meterit.sync.examples.bench.BenchWorker", "scenario=" + scenario, "db=" + url,
+           "com.meterit.sync.examples.tools.bench.BenchWorker", "scenario=" + scenario, "db=" + url,
            "readings=%d" % args.readings, "batch=%d" % args.batch, "warmup=0"]
     if scenario == "drain":
         cmd.append("server=%s" % server)

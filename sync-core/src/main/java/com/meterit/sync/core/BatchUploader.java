@@ -21,8 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,55 +81,40 @@ final class BatchUploader {
     void unsent(Claim batch);
   }
 
-  /** Told when the run starts and stops waiting, so the status can say BACKING_OFF. */
-  interface BackoffObserver {
-    void backingOff(Duration delay, GatewayException cause);
-
-    void resumed();
-  }
-
   private final ClientSystemGateway gateway;
   private final BackoffPolicy backoff;
   private final DoubleSupplier random;
   private final Sleeper sleeper;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private final BackoffObserver observer;
   private final UploadWindow window;
   private final int maxInProgressRetries;
-
-  /**
-   * The largest batch the server took after a 413; shared by the lanes and by later runs. Only
-   * ever lowered, but for a reset: a 413 on a larger batch formed earlier teaches nothing new.
-   */
-  private final AtomicInteger learnedMaxBatch = new AtomicInteger(Integer.MAX_VALUE);
+  private final LearnedBatchSize learnedBatchSize;
 
   BatchUploader(
       ClientSystemGateway gateway,
       BackoffPolicy backoff,
       DoubleSupplier random,
       Sleeper sleeper,
-      BooleanSupplier stopRequested,
+      StopSignal stop,
       BackoffObserver observer,
       UploadWindow window,
-      int maxInProgressRetries) {
+      int maxInProgressRetries,
+      LearnedBatchSize learnedBatchSize) {
     this.gateway = gateway;
     this.backoff = backoff;
     this.random = random;
     this.sleeper = sleeper;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
     this.observer = observer;
     this.window = window;
     this.maxInProgressRetries = maxInProgressRetries;
+    this.learnedBatchSize = learnedBatchSize;
   }
 
   /** The claim size to use: the configured one, unless the server taught us a smaller one. */
   int batchSizeFor(int configured) {
-    return Math.min(configured, learnedMaxBatch.get());
-  }
-
-  /** Forgets the size learned from 413s, for example when a new configuration arrives. */
-  void resetLearnedBatchSize() {
-    learnedMaxBatch.set(Integer.MAX_VALUE);
+    return learnedBatchSize.limit(configured);
   }
 
   /**
@@ -143,7 +126,7 @@ final class BatchUploader {
     try {
       refusals.finish(sink);
     } catch (UploadsRefusedException e) {
-      resetLearnedBatchSize();
+      learnedBatchSize.forget();
       throw e;
     }
   }
@@ -161,9 +144,9 @@ final class BatchUploader {
     parts.push(claim);
     try {
       while (!parts.isEmpty()) {
-        checkStop();
+        stop.check();
         Claim part = parts.peek();
-        int learned = learnedMaxBatch.get();
+        int learned = learnedBatchSize.current();
         if (!part.resumed() && part.size() > learned) {
           // Formed by this hold and never sent, so it can still be cut to the size learned from
           // a 413 meanwhile, sparing a request that would be refused.
@@ -179,8 +162,7 @@ final class BatchUploader {
           if (part.size() == 1) {
             refusedAlone(parts, "payload too large even alone: " + e.getMessage(), refusals, sink);
           } else {
-            int smaller =
-                learnedMaxBatch.accumulateAndGet(Math.max(1, part.size() / 2), Math::min);
+            int smaller = learnedBatchSize.tooLarge(part.size());
             log.info("Server refused {} readings as too large; batches are now at most {}",
                 part.size(), smaller);
             split(parts, smaller, sink);
@@ -223,7 +205,7 @@ final class BatchUploader {
       }
     } catch (UploadsRefusedException e) {
       // The sizes learned from 413s in a refusal of everything prove nothing.
-      resetLearnedBatchSize();
+      learnedBatchSize.forget();
       throw e;
     } finally {
       for (Claim left : parts) {
@@ -291,14 +273,10 @@ final class BatchUploader {
   private UploadResult sendWithRetries(Claim claim, int maxRetries, Refusals refusals,
       Sink sink) {
     UploadBatch batch = claim.batch();
-    int retries = 0;
-    int refusedWithoutPace = 0;
-    int inProgress = 0;
-    Duration previousInProgressDelay = Duration.ZERO;
-    Duration inProgressWaited = Duration.ZERO;
+    RetryDecisions decisions = new RetryDecisions(backoff, random, maxRetries,
+        maxInProgressRetries, MAX_IN_PROGRESS_WAIT);
     int refreshes = 0;
     boolean mustAuthenticate = false;
-    Duration previousDelay = Duration.ZERO;
     while (true) {
       GatewayException failure;
       try {
@@ -348,55 +326,34 @@ final class BatchUploader {
         // message may carry a secret into the logs and the history.
         failure = new TransientGatewayException("gateway failed: " + e.getClass().getName(), e);
       }
-      if (UploadFailures.isInProgress(failure)) {
-        // Counted apart from the retries: the server is well, only busy with this very batch.
-        inProgress++;
-        if (inProgress > maxInProgressRetries) {
-          throw new StillInProgressException(batch.batchId(), inProgress);
-        }
-        Duration delay = backoff.delay(inProgress, previousInProgressDelay, random.getAsDouble());
-        previousInProgressDelay = delay;
-        // The server's wait concerns this key alone, so it does not pause the window.
-        delay = delay.plus(UploadFailures.retryAfter(failure));
-        inProgressWaited = inProgressWaited.plus(delay);
-        if (inProgressWaited.compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
-          throw new StillInProgressException(batch.batchId(), inProgress);
-        }
-        log.debug("Batch {} is still being processed by the server; asking again in {} ({} of {})",
-            batch.batchId(), delay, inProgress, maxInProgressRetries);
-        pause(delay, failure);
-        continue;
+      RetryDecisions.Decision decision = decisions.after(failure, refusals.acceptedAny());
+      switch (decision.kind) {
+        case SET_ASIDE_IN_PROGRESS:
+          throw new StillInProgressException(batch.batchId(), decision.count);
+        case END_RUN_OVERLOADED:
+          // The run ends; OverloadPacing times the next.
+          window.overloaded();
+          throw new ServerOverloadedException(batch.batchId(), failure);
+        case GIVE_UP:
+          throw new SyncException("upload of batch " + batch.batchId() + " failed after "
+              + decision.count + " retries: " + withoutBatch(failure.getMessage(),
+              batch.batchId()), failure);
+        case ASK_AGAIN:
+          log.debug("Batch {} is still being processed by the server; asking again in {} "
+              + "({} of {})", batch.batchId(), decision.delay, decision.count,
+              maxInProgressRetries);
+          break;
+        default:
+          if (!decision.pauseEverySend.isZero()) {
+            window.pauseFor(decision.pauseEverySend);
+          }
+          if (decision.overload) {
+            window.overloaded();
+          }
+          log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
+              batch.batchId(), failure.getMessage(), decision.count, maxRetries, decision.delay);
       }
-      if (UploadFailures.isRefusedWithoutPace(failure)
-          && (++refusedWithoutPace > 1 || !refusals.acceptedAny())) {
-        // Full, without saying for how long: quick retries from every gateway refused at once
-        // would be a herd of their own (docs/fleet.md). The run ends; OverloadPacing times the
-        // next. Only when the run has had an upload accepted is the first such answer for a
-        // batch taken for a burst, and retried once.
-        window.overloaded();
-        throw new ServerOverloadedException(batch.batchId(), failure);
-      }
-      retries++;
-      if (retries > maxRetries) {
-        throw new SyncException("upload of batch " + batch.batchId() + " failed after "
-            + maxRetries + " retries: " + withoutBatch(failure.getMessage(), batch.batchId()),
-            failure);
-      }
-      Duration delay = backoff.delay(retries, previousDelay, random.getAsDouble());
-      previousDelay = delay;
-      Duration retryAfter = UploadFailures.retryAfter(failure);
-      if (!retryAfter.isZero()) {
-        // Jitter on top of the server's wait, not inside it: gateways told the same second
-        // would otherwise all come back in that second (docs/fleet.md).
-        delay = retryAfter.plus(delay);
-        window.pauseFor(retryAfter);
-      }
-      if (UploadFailures.isOverload(failure)) {
-        window.overloaded();
-      }
-      log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
-          batch.batchId(), failure.getMessage(), retries, maxRetries, delay);
-      pause(delay, failure);
+      pause(decision.delay, failure);
     }
   }
 
@@ -415,24 +372,18 @@ final class BatchUploader {
   }
 
   private void pause(Duration delay, GatewayException cause) {
-    checkStop();
+    stop.check();
     observer.backingOff(delay, cause);
     try {
       sleeper.sleep(delay);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StopRequestedException();
+      throw StopSignal.interrupted();
     } finally {
       observer.resumed();
     }
-    checkStop();
+    stop.check();
   }
 
-  private void checkStop() {
-    if (stopRequested.getAsBoolean()) {
-      throw new StopRequestedException();
-    }
-  }
 
   /** The server kept answering 409 for a batch: it is set aside, still journaled. */
   static final class StillInProgressException extends SyncException {

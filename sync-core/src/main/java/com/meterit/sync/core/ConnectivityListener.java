@@ -4,7 +4,7 @@ package com.meterit.sync.core;
  * Told once per transition of a {@link ConnectivityMonitor}, on the scheduler's thread. Both
  * methods default to no-ops. A listener that throws is logged and ignored.
  */
-public interface ConnectivityListener {
+interface ConnectivityListener {
 
   /** The Client System became reachable again. */
   default void connected() {}

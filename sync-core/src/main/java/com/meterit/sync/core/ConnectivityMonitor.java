@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * <p>Listeners hear {@code connected} and {@code disconnected} once per transition. The monitor
  * starts out connected, so that the first run is not held back by a probe. Thread-safe.
  */
-public final class ConnectivityMonitor {
+final class ConnectivityMonitor {
   private static final Logger log = LoggerFactory.getLogger(ConnectivityMonitor.class);
 
   /** The pause between probes while connected: 30 seconds. */
-  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(30);
+  static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(30);
 
   /** The default pacing of probes while disconnected: decorrelated jitter from 5 s to 5 min. */
-  public static final BackoffPolicy DEFAULT_OFFLINE_BACKOFF =
+  static final BackoffPolicy DEFAULT_OFFLINE_BACKOFF =
       BackoffPolicy.decorrelatedJitter(Duration.ofSeconds(5), Duration.ofMinutes(5), 3.0);
 
   private final ClientSystemGateway gateway;
@@ -76,12 +76,12 @@ public final class ConnectivityMonitor {
   /**
    * Starts a monitor for {@code gateway}. A scheduler is required; see {@link Builder}.
    */
-  public static Builder builder(ClientSystemGateway gateway) {
+  static Builder builder(ClientSystemGateway gateway) {
     return new Builder(gateway);
   }
 
   /** Probes at once, then on schedule. Idempotent; a stopped monitor cannot start again. */
-  public synchronized void start() {
+  synchronized void start() {
     if (stopped) {
       throw new IllegalStateException("a stopped monitor cannot start again");
     }
@@ -92,7 +92,7 @@ public final class ConnectivityMonitor {
   }
 
   /** Stops probing. Idempotent. */
-  public synchronized void stop() {
+  synchronized void stop() {
     stopped = true;
     if (nextProbe != null) {
       nextProbe.cancel();
@@ -105,7 +105,7 @@ public final class ConnectivityMonitor {
    * failed to connect. Ignored unless started. A probe already in flight does not swallow the
    * request: another follows it at once.
    */
-  public synchronized void probeSoon() {
+  synchronized void probeSoon() {
     if (started && !stopped) {
       probeRequested = true;
       if (!probing) {
@@ -115,12 +115,12 @@ public final class ConnectivityMonitor {
   }
 
   /** Whether the last probe succeeded; true before the first. */
-  public synchronized boolean isConnected() {
+  synchronized boolean isConnected() {
     return connected;
   }
 
   /** A snapshot of the monitor. */
-  public synchronized ConnectivityStatus getStatus() {
+  synchronized ConnectivityStatus getStatus() {
     return new ConnectivityStatus(connected, since, lastProbeAt, failures);
   }
 
@@ -226,7 +226,7 @@ public final class ConnectivityMonitor {
   }
 
   /** Builds a {@link ConnectivityMonitor}. Not thread-safe. */
-  public static final class Builder {
+  static final class Builder {
     private final ClientSystemGateway gateway;
     private Scheduler scheduler;
     private Executor executor = Runnable::run;
@@ -242,7 +242,7 @@ public final class ConnectivityMonitor {
     }
 
     /** The scheduler that runs the probes. Required. */
-    public Builder setScheduler(Scheduler scheduler) {
+    Builder setScheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
@@ -251,13 +251,13 @@ public final class ConnectivityMonitor {
      * Where probes run. Default: on the scheduler's thread. Give an executor of its own when the
      * scheduler runs other timers, so that a stalled probe cannot hold them up.
      */
-    public Builder setExecutor(Executor executor) {
+    Builder setExecutor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
     /** The clock for timestamps. Default: UTC system clock. */
-    public Builder setClock(Clock clock) {
+    Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
@@ -272,25 +272,25 @@ public final class ConnectivityMonitor {
     }
 
     /** The source of random values in [0, 1) for the offline backoff. */
-    public Builder setRandom(DoubleSupplier random) {
+    Builder setRandom(DoubleSupplier random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
     /** The pause between probes while connected. Default {@link #DEFAULT_PROBE_INTERVAL}. */
-    public Builder setProbeInterval(Duration probeInterval) {
+    Builder setProbeInterval(Duration probeInterval) {
       this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
       return this;
     }
 
     /** The pacing of probes while disconnected. Default {@link #DEFAULT_OFFLINE_BACKOFF}. */
-    public Builder setOfflineBackoff(BackoffPolicy offlineBackoff) {
+    Builder setOfflineBackoff(BackoffPolicy offlineBackoff) {
       this.offlineBackoff = Objects.requireNonNull(offlineBackoff, "offlineBackoff");
       return this;
     }
 
     /** Adds a listener for transitions. */
-    public Builder addListener(ConnectivityListener listener) {
+    Builder addListener(ConnectivityListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
@@ -298,7 +298,7 @@ public final class ConnectivityMonitor {
     /**
      * @throws IllegalStateException when no scheduler was set
      */
-    public ConnectivityMonitor build() {
+    ConnectivityMonitor build() {
       if (scheduler == null) {
         throw new IllegalStateException("scheduler must be set");
       }

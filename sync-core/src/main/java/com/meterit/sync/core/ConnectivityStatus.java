@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** A snapshot of a {@link ConnectivityMonitor}. Immutable and thread-safe. */
-public final class ConnectivityStatus {
+final class ConnectivityStatus {
   private final boolean connected;
   private final Instant since;
   private final Instant lastProbeAt;
@@ -18,22 +18,22 @@ public final class ConnectivityStatus {
   }
 
   /** Whether the last probe succeeded; true before the first probe. */
-  public boolean isConnected() {
+  boolean isConnected() {
     return connected;
   }
 
   /** When connectivity last changed, if it has. */
-  public Optional<Instant> since() {
+  Optional<Instant> since() {
     return Optional.ofNullable(since);
   }
 
   /** When the last probe finished, if one has. */
-  public Optional<Instant> lastProbeAt() {
+  Optional<Instant> lastProbeAt() {
     return Optional.ofNullable(lastProbeAt);
   }
 
   /** Failed probes in a row; 0 while connected. */
-  public int consecutiveFailures() {
+  int consecutiveFailures() {
     return consecutiveFailures;
   }
 

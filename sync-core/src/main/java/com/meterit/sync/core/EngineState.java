@@ -3,7 +3,6 @@ package com.meterit.sync.core;
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.SyncState;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,16 +11,16 @@ import org.slf4j.LoggerFactory;
  * Once stopped it only starts again through IDLE, and once a stop was asked for nothing but
  * STOPPING and STOPPED may follow. Also what a backing-off upload reports to. Thread-safe.
  */
-final class EngineState implements BatchUploader.BackoffObserver {
+final class EngineState implements BackoffObserver {
   private static final Logger log = LoggerFactory.getLogger(EngineState.class);
 
   private final Listeners listeners;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private volatile SyncState state = SyncState.STOPPED;
 
-  EngineState(Listeners listeners, BooleanSupplier stopRequested) {
+  EngineState(Listeners listeners, StopSignal stop) {
     this.listeners = listeners;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
   }
 
   SyncState get() {
@@ -45,7 +44,7 @@ final class EngineState implements BatchUploader.BackoffObserver {
       if (previous == next
           || (from != null && previous != from)
           || (previous == SyncState.STOPPED && next != SyncState.IDLE)
-          || (stopRequested.getAsBoolean()
+          || (stop.isRaised()
               && next != SyncState.STOPPING && next != SyncState.STOPPED)) {
         return;
       }

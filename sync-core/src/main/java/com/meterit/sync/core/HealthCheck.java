@@ -6,7 +6,7 @@ import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
 import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncState;
-import com.meterit.sync.core.http.internal.HumanDuration;
+import com.meterit.sync.core.internal.HumanDuration;
 import java.time.Duration;
 
 /**

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The uploads of one run that are in flight at once, each on its own lane of the upload
  * executor, each settling its batch when its answer arrives. The first failure of a lane is kept
  * for the run to end with; the run waits for every lane before it ends, so that no upload
- * outlives its run. Thread-safe.
+ * outlives its run. Lanes own the run's places in the {@link UploadWindow}: each is taken before
+ * its batch is claimed and given back when its lane ends. Thread-safe.
  */
 final class Lanes {
   private final Executor executor;
@@ -26,11 +27,47 @@ final class Lanes {
   }
 
   /**
-   * Runs {@code upload} on a lane. The caller has entered the window; the lane leaves it.
+   * Waits for a place in the upload window ({@link UploadWindow#enter}) and returns it as a slot.
+   * The slot goes back to the window when the lane started from it ends, or when it is closed
+   * unused, so that every way out of a run's loop gives back what it took.
    *
-   * @throws RejectedExecutionException when the executor refuses; the window is left
+   * @throws StopRequestedException when stop() was called
    */
-  void start(Runnable upload) {
+  Slot reserve() {
+    window.enter();
+    return new Slot();
+  }
+
+  /** Whether the lanes fill a window of several, so that the next claim can wait for one to end. */
+  boolean windowFilled() {
+    return window.size() > 1 && window.inFlight() >= window.size();
+  }
+
+  /** A place in the upload window, held by the run until a lane takes it over. */
+  final class Slot implements AutoCloseable {
+    private boolean handedToLane;
+
+    /**
+     * Runs {@code upload} on a lane, which gives the slot back when it ends.
+     *
+     * @throws RejectedExecutionException when the executor refuses; the slot is given back
+     */
+    void start(Runnable upload) {
+      handedToLane = true;
+      Lanes.this.start(upload);
+    }
+
+    /** Gives the slot back, unless a lane took it over. */
+    @Override
+    public void close() {
+      if (!handedToLane) {
+        handedToLane = true;
+        window.leave();
+      }
+    }
+  }
+
+  private void start(Runnable upload) {
     lock.lock();
     try {
       running++;

@@ -11,13 +11,12 @@ import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.UploadResult;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ final class RunLoop {
   private final SyncListener listeners;
   private final Clock clock;
   private final Ticker ticker;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private final Executor prefetcher;
   private final UploadWindow window;
   private final Executor uploadExecutor;
@@ -80,7 +79,7 @@ final class RunLoop {
       SyncListener listeners,
       Clock clock,
       Ticker ticker,
-      BooleanSupplier stopRequested,
+      StopSignal stop,
       Executor prefetcher,
       UploadWindow window,
       Executor uploadExecutor,
@@ -91,7 +90,7 @@ final class RunLoop {
     this.listeners = listeners;
     this.clock = clock;
     this.ticker = ticker;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
     this.prefetcher = prefetcher;
     this.window = window;
     this.uploadExecutor = uploadExecutor;
@@ -115,43 +114,35 @@ final class RunLoop {
       credentials.beforeRun();
       next = claims.request(uploader.batchSizeFor(settings.batchSize), false);
       while (true) {
-        if (stopRequested.getAsBoolean()) {
-          throw new StopRequestedException();
-        }
+        stop.check();
         lanes.rethrowFailure();
-        window.enter();
-        Claim claim;
-        try {
-          claim = claims.take(next);
-        } catch (RuntimeException | Error e) {
-          window.leave();
-          throw e;
-        }
-        next = null;
-        if (claim.isEmpty()) {
-          window.leave();
-          break;
-        }
-        if (settler.gaveBack()) {
-          // A lane gave its batch back, failing, while this one was claimed: it may be that very
-          // batch, and a failed run sends nothing more, so that retries stay the lane's to count.
-          window.leave();
-          settler.unsent(claim);
-          lanes.awaitAll();
-          lanes.rethrowFailure();
-          break;
-        }
-        // The next batch is claimed while this one uploads, so that the database and the network
-        // work at the same time, which is most of a backlog drain's speed. When this batch fills
-        // a window of several, the run waits for a lane to end while the others keep the link
-        // busy, and the claim shares a commit with that lane's settlement.
-        boolean windowFull = window.size() > 1 && window.inFlight() >= window.size();
-        next = claims.request(uploader.batchSizeFor(settings.batchSize), windowFull);
-        try {
-          lanes.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
-        } catch (RejectedExecutionException e) {
-          settler.unsent(claim);
-          throw new StopRequestedException();
+        try (Lanes.Slot slot = lanes.reserve()) {
+          Claim claim = claims.take(next);
+          next = null;
+          if (claim.isEmpty()) {
+            break;
+          }
+          if (settler.gaveBack()) {
+            // A lane gave its batch back, failing, while this one was claimed: it may be that
+            // very batch, and a failed run sends nothing more, so that retries stay the lane's
+            // to count.
+            slot.close();
+            settler.unsent(claim);
+            lanes.awaitAll();
+            lanes.rethrowFailure();
+            break;
+          }
+          // The next batch is claimed while this one uploads, so that the database and the
+          // network work at the same time, which is most of a backlog drain's speed. When this
+          // batch fills a window of several, the run waits for a lane to end while the others
+          // keep the link busy, and the claim shares a commit with that lane's settlement.
+          next = claims.request(uploader.batchSizeFor(settings.batchSize), lanes.windowFilled());
+          try {
+            slot.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
+          } catch (RejectedExecutionException e) {
+            settler.unsent(claim);
+            throw new StopRequestedException();
+          }
         }
       }
       lanes.awaitAll();

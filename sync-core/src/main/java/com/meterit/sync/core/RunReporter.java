@@ -6,9 +6,8 @@ import com.meterit.sync.api.SyncHistory;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadsRefusedException;
-import com.meterit.sync.core.http.internal.HumanDuration;
+import com.meterit.sync.core.internal.HumanDuration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,7 @@ final class RunReporter {
   private final Listeners listeners;
   private final ConnectivityMonitor monitor;
   private final Consumer<SyncState> state;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
 
   private volatile Instant lastAttemptAt;
   private volatile Instant lastSuccessAt;
@@ -41,13 +40,13 @@ final class RunReporter {
   private SyncState refusedAs;
 
   RunReporter(StatusBoard board, SyncHistory history, Listeners listeners,
-      ConnectivityMonitor monitor, Consumer<SyncState> state, BooleanSupplier stopRequested) {
+      ConnectivityMonitor monitor, Consumer<SyncState> state, StopSignal stop) {
     this.board = board;
     this.history = history;
     this.listeners = listeners;
     this.monitor = monitor;
     this.state = state;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
   }
 
   /** A run starts now. */
@@ -79,7 +78,7 @@ final class RunReporter {
     } catch (RuntimeException e) {
       log.warn("Could not record the run in the sync history", e);
     }
-    if (!stopRequested.getAsBoolean()) {
+    if (!stop.isRaised()) {
       // Keeps the cached status current for scrapes; after a stop, stop() keeps its deadline.
       board.read();
     }

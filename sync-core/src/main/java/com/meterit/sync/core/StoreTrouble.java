@@ -2,7 +2,7 @@ package com.meterit.sync.core;
 
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.StoreFault;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 
 /**
  * A fault of the Sync Database that a run met and that outlasts it (full, unavailable, damaged),

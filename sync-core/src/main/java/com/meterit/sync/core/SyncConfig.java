@@ -1,9 +1,9 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.ConfigurationException;
-import com.meterit.sync.core.http.internal.CredentialFiles;
-import com.meterit.sync.core.http.internal.Redaction;
-import com.meterit.sync.core.http.internal.Values;
+import com.meterit.sync.core.internal.CredentialFiles;
+import com.meterit.sync.core.internal.Redaction;
+import com.meterit.sync.core.internal.Values;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;

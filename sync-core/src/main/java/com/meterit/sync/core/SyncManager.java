@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -87,6 +86,7 @@ public final class SyncManager implements AutoCloseable {
   private final Listeners listeners;
   private final SyncHistory history;
   private final ConnectivityMonitor monitor;
+  private final LearnedBatchSize learnedBatchSize = new LearnedBatchSize();
   private final BatchUploader uploader;
   private final RunLoop runLoop;
   private final RemoteConfiguration configuration;
@@ -94,7 +94,7 @@ public final class SyncManager implements AutoCloseable {
   private final StatusBoard board;
   private final RunReporter reports;
   private final StatusAssembly statusAssembly;
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final StopSignal stop = new StopSignal();
   private final RunTimer timer;
 
   private final Object lock = new Object();
@@ -105,7 +105,6 @@ public final class SyncManager implements AutoCloseable {
   /** When start() was called, on the ticker: the heartbeat's uptime is measured from it. */
   private long startedNanos;
 
-  private volatile boolean stopRequested;
   private final EngineState state;
 
   SyncManager(SyncManagerBuilder b) {
@@ -120,12 +119,12 @@ public final class SyncManager implements AutoCloseable {
     this.executor = threads.runs;
     Executor background = threads.background;
     this.listeners = new Listeners(b.listeners);
-    this.state = new EngineState(listeners, () -> stopRequested);
+    this.state = new EngineState(listeners, stop);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
     this.board = new StatusBoard(source, clock.instant());
     Sleeper sleeper = b.sleeper != null
         ? b.sleeper
-        : duration -> stopSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+        : stop.sleeper();
     this.monitor = ConnectivityMonitor.builder(gateway)
         .setScheduler(scheduler)
         .setClock(clock)
@@ -146,21 +145,19 @@ public final class SyncManager implements AutoCloseable {
           }
         })
         .build();
-    this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, () -> stopRequested);
+    this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, stop);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
-        () -> stopRequested, state, window, b.maxInProgressRetries);
+        stop, state, window, b.maxInProgressRetries, learnedBatchSize);
     this.configuration = new RemoteConfiguration(gateway,
         new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
     this.leases = new LeaseKeeper(source, clock, ticker, scheduler, threads.leases);
-    this.reports = new RunReporter(board, history, listeners, monitor, state::set,
-        () -> stopRequested);
+    this.reports = new RunReporter(board, history, listeners, monitor, state::set, stop);
     this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
         b.healthThresholds);
-    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker,
-        () -> stopRequested,
+    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker, stop,
         threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
   }
 
@@ -313,8 +310,7 @@ public final class SyncManager implements AutoCloseable {
         return stopFuture.copy();
       }
       stopFuture = new CompletableFuture<>();
-      stopRequested = true;
-      stopSignal.countDown();
+      stop.raise();
       timer.cancel();
       running = currentRun;
       lifecycle = Lifecycle.STOPPING;
@@ -447,7 +443,7 @@ public final class SyncManager implements AutoCloseable {
       }
     }
     if (next.batchSize != previous.batchSize) {
-      uploader.resetLearnedBatchSize();
+      learnedBatchSize.forget();
     }
   }
 
@@ -456,7 +452,7 @@ public final class SyncManager implements AutoCloseable {
    * offline, so that the cached status follows a queue that grows during an outage.
    */
   private Optional<Heartbeat> heartbeatSnapshot() {
-    if (stopRequested) {
+    if (stop.isRaised()) {
       return Optional.empty();
     }
     StatusBoard.Backlog backlog = board.read();

@@ -138,8 +138,7 @@ public final class SyncManagerBuilder {
   }
 
   /**
-   * The pause between health probes while connected. Default
-   * {@link ConnectivityMonitor#DEFAULT_PROBE_INTERVAL}.
+   * The pause between health probes while connected. Default 30 seconds.
    */
   public SyncManagerBuilder setConnectivityProbeInterval(Duration probeInterval) {
     this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
@@ -147,8 +146,8 @@ public final class SyncManagerBuilder {
   }
 
   /**
-   * The pacing of health probes while offline. Default
-   * {@link ConnectivityMonitor#DEFAULT_OFFLINE_BACKOFF}.
+   * The pacing of health probes while offline. Default: decorrelated jitter from 5 seconds to 5
+   * minutes.
    */
   public SyncManagerBuilder setConnectivityBackoff(BackoffPolicy offlineBackoff) {
     this.offlineBackoff = Objects.requireNonNull(offlineBackoff, "offlineBackoff");

@@ -5,7 +5,7 @@ import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.util.Arrays;
 import java.util.List;
 

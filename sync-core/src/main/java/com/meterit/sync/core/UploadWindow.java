@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * How many batches may be in flight at once, adapted to what the link and the server take.
@@ -23,7 +22,7 @@ final class UploadWindow {
   private final int max;
   private final Ticker ticker;
   private final Sleeper sleeper;
-  private final BooleanSupplier stopRequested;
+  private final StopSignal stop;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFreed = lock.newCondition();
   // Guarded by lock.
@@ -37,13 +36,13 @@ final class UploadWindow {
    */
   private long pausedUntil;
 
-  UploadWindow(int max, Ticker ticker, Sleeper sleeper, BooleanSupplier stopRequested) {
+  UploadWindow(int max, Ticker ticker, Sleeper sleeper, StopSignal stop) {
     this.max = max;
     this.size = Math.min(2, max);
     this.ticker = ticker;
     this.pausedUntil = ticker.nanos();
     this.sleeper = sleeper;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
   }
 
   /** How many batches may be in flight now. */
@@ -76,15 +75,12 @@ final class UploadWindow {
     lock.lock();
     try {
       while (inFlight >= size) {
-        if (stopRequested.getAsBoolean()) {
-          throw new StopRequestedException();
-        }
+        stop.check();
         slotFreed.await(100, TimeUnit.MILLISECONDS);
       }
       inFlight++;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StopRequestedException();
+      throw StopSignal.interrupted();
     } finally {
       lock.unlock();
     }
@@ -157,14 +153,11 @@ final class UploadWindow {
       if (left <= 0) {
         return;
       }
-      if (stopRequested.getAsBoolean()) {
-        throw new StopRequestedException();
-      }
+      stop.check();
       try {
         sleeper.sleep(Duration.ofNanos(left));
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StopRequestedException();
+        throw StopSignal.interrupted();
       }
     }
   }

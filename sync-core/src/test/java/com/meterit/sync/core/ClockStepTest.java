@@ -75,7 +75,7 @@ class ClockStepTest {
     return new UploadWindow(max, h.clock, d -> {
       waits.add(d);
       h.clock.advance(d);
-    }, () -> false);
+    }, new StopSignal());
   }
 
   /** Issue 22 item 6: a 30 s Retry-After became a 24 h pause after the clock stepped back. */

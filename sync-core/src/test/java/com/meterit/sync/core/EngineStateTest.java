@@ -6,18 +6,17 @@ import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class EngineStateTest {
   private final List<String> heard = new ArrayList<>();
-  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final StopSignal stop = new StopSignal();
   private final EngineState state = new EngineState(new Listeners(List.of(new SyncListener() {
     @Override
     public void onStateChanged(SyncState previous, SyncState current) {
       heard.add(previous + ">" + current);
     }
-  })), stopRequested::get);
+  })), stop);
 
   @Test
   void aStoppedEngineStartsOnlyThroughIdle() {
@@ -40,7 +39,7 @@ class EngineStateTest {
   @Test
   void onceAStopIsAskedForOnlyStoppingAndStoppedFollow() {
     state.set(SyncState.IDLE);
-    stopRequested.set(true);
+    stop.raise();
     state.resumed();
     state.set(SyncState.BACKING_OFF);
     assertEquals(SyncState.IDLE, state.get());

@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +44,7 @@ class UploadWindowTest {
     return new UploadWindow(max, h.clock, d -> {
       waits.add(d);
       h.clock.advance(d);
-    }, () -> false);
+    }, new StopSignal());
   }
 
   @Test
@@ -193,19 +192,19 @@ class UploadWindowTest {
   /** From a review: a stop while an upload waits out the server's pause is not a failure. */
   @Test
   void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
-    AtomicBoolean stopped = new AtomicBoolean();
+    StopSignal stop = new StopSignal();
     // The stop comes while the upload waits: the wait ends early, as the real sleeper's does.
-    UploadWindow window = new UploadWindow(2, h.clock, d -> stopped.set(true), stopped::get);
+    UploadWindow window = new UploadWindow(2, h.clock, d -> stop.raise(), stop);
     window.pauseFor(Duration.ofMinutes(1));
     BatchUploader uploader = new BatchUploader(h.gateway,
-        BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stopped::get,
-        new BatchUploader.BackoffObserver() {
+        BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stop,
+        new BackoffObserver() {
           @Override
           public void backingOff(Duration delay, GatewayException cause) {}
 
           @Override
           public void resumed() {}
-        }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES);
+        }, window, SyncManager.DEFAULT_MAX_IN_PROGRESS_RETRIES, new LearnedBatchSize());
     h.source.addSample(10);
     Claim claim = h.source.claim(10);
     List<Claim> unsent = new CopyOnWriteArrayList<>();

@@ -7,7 +7,7 @@ import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
-import com.meterit.sync.examples.simulator.SimulatedClientSystem;
+import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

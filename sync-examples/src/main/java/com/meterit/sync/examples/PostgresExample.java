@@ -2,7 +2,7 @@ package com.meterit.sync.examples;
 
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
-import com.meterit.sync.examples.simulator.SimulatedClientSystem;
+import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,7 +1,7 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.ConfigurationException;
-import com.meterit.sync.core.http.internal.CredentialFiles;
+import com.meterit.sync.core.internal.CredentialFiles;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

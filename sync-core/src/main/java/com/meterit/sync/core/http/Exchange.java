@@ -2,7 +2,7 @@ package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.GatewayTimeoutException;
 import com.meterit.sync.api.TransientGatewayException;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

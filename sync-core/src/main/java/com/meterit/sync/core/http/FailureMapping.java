@@ -6,7 +6,7 @@ import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.PayloadTooLargeException;
 import com.meterit.sync.api.TransientGatewayException;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

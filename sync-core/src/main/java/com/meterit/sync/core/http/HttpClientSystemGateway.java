@@ -12,7 +12,7 @@ import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SdkVersion;
 import com.meterit.sync.core.SyncConfig;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,9 +2,9 @@ package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.ConfigurationException;
 import com.meterit.sync.core.Ticker;
-import com.meterit.sync.core.http.internal.CredentialFiles;
-import com.meterit.sync.core.http.internal.Redaction;
-import com.meterit.sync.core.http.internal.Values;
+import com.meterit.sync.core.internal.CredentialFiles;
+import com.meterit.sync.core.internal.Redaction;
+import com.meterit.sync.core.internal.Values;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package com.meterit.sync.core.http;
 
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.URI;

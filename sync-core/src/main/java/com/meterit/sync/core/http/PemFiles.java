@@ -1,8 +1,8 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.ConfigurationException;
-import com.meterit.sync.core.http.internal.CredentialFiles;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.CredentialFiles;
+import com.meterit.sync.core.internal.Redaction;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.TransientGatewayException;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import java.io.IOException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;

@@ -2,7 +2,7 @@ package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.TransientGatewayException;
 import com.meterit.sync.core.Ticker;
-import com.meterit.sync.core.http.internal.Values;
+import com.meterit.sync.core.internal.Values;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;

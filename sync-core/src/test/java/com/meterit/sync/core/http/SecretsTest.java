@@ -31,7 +31,7 @@ import com.meterit.sync.core.SyncConfig;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.testing.InMemoryReadingSource;
 import com.meterit.sync.core.testing.ManualClock;
-import com.meterit.sync.core.http.internal.Values;
+import com.meterit.sync.core.internal.Values;
 import com.meterit.sync.core.testing.ManualScheduler;
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.core.SyncManager;
-import com.meterit.sync.examples.simulator.SimulatedClientSystem;
+import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,0 @@
-/**
- * {@link com.meterit.sync.examples.simulator.SimulatedClientSystem}: an in-process Client System
- * API v1 server on loopback, with switchable faults, for the demo, tests and benchmarks.
- */
-package com.meterit.sync.examples.simulator;

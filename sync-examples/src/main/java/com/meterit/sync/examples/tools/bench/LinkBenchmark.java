@@ -1,0 +1,143 @@
+package com.meterit.sync.examples.tools.bench;
+
+import com.meterit.sync.examples.tools.ToolOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The link benchmark: drains a backlog through each emulated link profile ({@link LinkEmulator})
+ * and compares the drain rate with what the link could carry at the measured wire bytes per
+ * reading. Writes {@code docs/link-benchmarks.md} and {@code docs/link-throughput.png}.
+ *
+ * <p>Run it: {@code mvn -q -Pbench package -Dbench.args="--only=link"}, or from a built agent jar:
+ * {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * com.meterit.sync.examples.tools.bench.LinkBenchmark --profiles=lte-m,satellite --window=1}.
+ * Options: see {@link #DEFAULTS}.
+ */
+public final class LinkBenchmark {
+  /** Every option and its default. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private LinkBenchmark() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("profiles", "lte,lte-m,gprs,satellite");
+    // Each run is sized to take about this long, from the expected rate.
+    o.put("seconds", "30");
+    o.put("batch", "1000");
+    // A comma-separated list runs each profile once per window; above 1 needs an engine window.
+    o.put("window", "1");
+    o.put("pipelining", "true");
+    o.put("gzip", "true");
+    // 0 sizes each run from --seconds; a number drains that many readings on every profile.
+    o.put("readings", "0");
+    o.put("stalls", "none");
+    o.put("seed", "1");
+    o.put("out", "docs");
+    return o;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
+    String[] named = new String[args.length];
+    for (int i = 0; i < args.length; i++) {
+      // --max-in-flight, the engine's name for it, is an alias of --window.
+      named[i] = args[i].replaceFirst("^--max-in-flight=", "--window=");
+    }
+    ToolOptions.apply("link benchmark", options, named);
+    // The engine's INFO lines per run would bury the benchmark's own; the harness's workers do the same.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    // The JDK server closes a connection idle for 30 s; loading the measured backlog can take
+    // longer, and a real Client System keeps connections for minutes.
+    System.setProperty("sun.net.httpserver.idleInterval", "600");
+    Path scratch = Files.createTempDirectory("meter-sync-link-bench");
+    try (BenchServer server = new BenchServer()) {
+      run(options, server, scratch);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private static void run(Map<String, String> options, BenchServer server, Path scratch)
+      throws Exception {
+    double seconds = Double.parseDouble(options.get("seconds"));
+    long fixedReadings = Long.parseLong(options.get("readings"));
+    int batch = Integer.parseInt(options.get("batch"));
+    boolean pipelining = Boolean.parseBoolean(options.get("pipelining"));
+    boolean gzip = Boolean.parseBoolean(options.get("gzip"));
+    long seed = Long.parseLong(options.get("seed"));
+    List<LinkProfile> profiles = new ArrayList<>();
+    for (String name : options.get("profiles").split(",")) {
+      profiles.add(LinkProfile.named(name.trim()));
+    }
+    List<Integer> windows = new ArrayList<>();
+    for (String w : options.get("window").split(",")) {
+      windows.add(Integer.parseInt(w.trim()));
+    }
+
+    List<LinkRun> runs = new ArrayList<>();
+    int n = 0;
+    for (LinkProfile profile : profiles) {
+      for (int window : windows) {
+        LinkDrain.Engine engine = new LinkDrain.Engine(batch, window, pipelining, gzip);
+        long readings = fixedReadings > 0 ? fixedReadings : readingsFor(profile, engine, seconds);
+        System.out.printf(Locale.ROOT, "link benchmark: %s, window %d, %,d readings ...%n",
+            profile, window, readings);
+        String url = "jdbc:h2:file:" + scratch.resolve("link" + n++).resolve("bench")
+            + ";NON_KEYWORDS=VALUE";
+        // A run that takes ten times longer than expected is broken, not slow.
+        Duration deadline = Duration.ofSeconds((long) Math.max(120, 10 * seconds));
+        LinkRun run = LinkDrain.run(profile, Stalls.parse(options.get("stalls"), seed), engine,
+            server, url, readings, deadline);
+        System.out.printf(Locale.ROOT, "link benchmark: %s, window %d: %.1f s, %.1f up + %.1f down "
+                + "bytes/reading, capacity %,.0f, drain %,.0f readings/s, ratio %.2f (%s)%n",
+            profile.name, window, run.seconds, run.uplinkBytesPerReading(),
+            run.downlinkBytesPerReading(), run.capacity(), run.drainRate(), run.ratio(),
+            run.outcome);
+        runs.add(run);
+      }
+    }
+
+    Path out = Path.of(options.get("out"));
+    Files.createDirectories(out);
+    LinkChart.write(out.resolve("link-throughput.png"), runs);
+    Path report = out.resolve("link-benchmarks.md");
+    Files.writeString(report, LinkReport.render(options, runs) + LinkReport.analysis(report));
+    System.out.println("Wrote " + report + " and " + out.resolve("link-throughput.png"));
+  }
+
+  /**
+   * Readings for a run of about {@code seconds} at the rate this engine should reach: the link's
+   * capacity, or a window of batches per round trip when that is less. Byte counts are estimates
+   * (about 13 bytes per gzip'd reading, 120 plain, 600 bytes of headers per request); the report
+   * gives the measured ones. At least five batches.
+   */
+  static long readingsFor(LinkProfile profile, LinkDrain.Engine engine, double seconds) {
+    double upPerBatch = engine.batchSize * (engine.gzip ? 13.0 : 120.0) + 600;
+    double capacity = profile.uplinkBitsPerSecond / 8.0 / (upPerBatch / engine.batchSize);
+    double oneInFlight = engine.batchSize / profile.exchangeSeconds(Math.round(upPerBatch), 250);
+    double rate = Math.min(capacity, engine.window * oneInFlight);
+    long batches = Math.max(5, Math.round(rate * seconds / engine.batchSize));
+    return batches * engine.batchSize;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
