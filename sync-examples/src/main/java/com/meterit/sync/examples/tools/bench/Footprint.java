@@ -26,12 +26,25 @@ import java.util.concurrent.TimeUnit;
  * tracking, which {@code jcmd} reads after the other figures are taken.
  *
  * <p>{@code --only=footprint} on {@link Benchmark}; options: {@code --repeat=3
- * --readings=300000 --settle-seconds=15 --jar=<agent jar> --flags="<extra JVM flags>"
- * --heap=-Xmx32m --env=MALLOC_ARENA_MAX=2 --cds=<archive> --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
+ * --readings=300000 --settle-seconds=80 --jar=<agent jar> --flags=<JVM flags, default
+ * GATEWAY_FLAGS; empty: the JVM's own> --heap=-Xmx32m --env=MALLOC_ARENA_MAX=2
+ * --cds=<archive> --cpus=0 --write=true --out=docs}. With {@code --write=false} it prints the
  * medians only: the way to compare a lever (a flag, or a jar built from other code) with the
  * same run's floor.
  */
 public final class Footprint {
+  /**
+   * The JVM flags measured as best for a gateway (docs/benchmarks.md, "Footprint on a small
+   * gateway"), beside {@code -Xmx32m}: C1 only, which left the drain as fast and saved the C2
+   * compiler's memory and thread; the serial collector, which a JVM on one core picks anyway;
+   * no notification thread (it serves JMX listeners, which the agent has none of); a 4 MB young
+   * generation, which keeps the heap's touched pages down at a little CPU. The launcher's flags
+   * should match.
+   */
+  static final String GATEWAY_FLAGS =
+      "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UseNotificationThread -Xmn4m";
+  /** One glibc malloc arena per core at most, as the launcher sets: less memory while draining. */
+  static final String GATEWAY_ENV = "MALLOC_ARENA_MAX=2";
   private static final String KEY = "footprint-key";
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
@@ -71,12 +84,14 @@ public final class Footprint {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("repeat", "3");
     options.put("readings", "300000");
-    options.put("settle-seconds", "15");
+    // Past the minute the JDK keeps an idle process-reaper thread (sqlite-jdbc runs uname once
+    // at the start), and between two heartbeats (every 60 s), whose threads end 5 s after.
+    options.put("settle-seconds", "80");
     options.put("jar", defaultJar());
-    options.put("flags", "");
+    options.put("flags", GATEWAY_FLAGS);
     options.put("heap", "-Xmx32m");
     // NAME=value,NAME=value for all three processes, for example MALLOC_ARENA_MAX=2.
-    options.put("env", "");
+    options.put("env", GATEWAY_ENV);
     // An application class-data-sharing archive for the agent; made by a training drain first
     // when the file is missing. Empty: none.
     options.put("cds", "");
