@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Counts the fsyncs a drain costs per batch, by file, under strace.
 
-One benchmark worker (the harness's BenchWorker, in the agent jar) per setting: it queues the
+One benchmark worker (the harness's BenchWorker, in the tools jar) per setting: it queues the
 readings, then drains them, either through the source alone (a gateway that accepts at once) or
 through the engine and HTTP to a loopback server here that accepts everything. strace records
 every fsync and fdatasync with its time and file; only those between the drain's start and end
 (which the worker reports) count, so the load's own syncs do not.
 
-  python3 docs/power-cuts/count-fsyncs.py --jar=sync-examples/target/meter-sync-agent.jar \
+  python3 docs/power-cuts/count-fsyncs.py --jar=sync-examples/target/meter-sync-tools.jar \
       --readings=100000 --settings="journal_mode=WAL&synchronous=FULL&busy_timeout=5000"
 
 Needs strace and java.
@@ -104,7 +104,7 @@ def measure(args, settings, scenario, server):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--jar", default="sync-examples/target/meter-sync-agent.jar")
+    p.add_argument("--jar", default="sync-examples/target/meter-sync-tools.jar")
     p.add_argument("--readings", type=int, default=100000)
     p.add_argument("--batch", type=int, default=1000)
     p.add_argument("--settings", default=",".join(SETTINGS),

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@link ReadingSource#settleAndClaim}: one transaction and one commit on a source that can,
  * instead of two.
  *
- * <p>Every claimed batch is held by the {@link LeaseKeeper} before the run can see it, and a
- * request always ends: with a claim, or with the failure of the claim. One instance per run.
+ * <p>Every claim goes through {@link HeldBatches}, so that a batch is held before the run can see
+ * it, and a request always ends: with a claim, or with the failure of the claim. One instance
+ * per run.
  */
 final class ClaimAhead {
   private static final Logger log = LoggerFactory.getLogger(ClaimAhead.class);
@@ -44,17 +45,15 @@ final class ClaimAhead {
     }
   }
 
-  private final ReadingSource source;
-  private final LeaseKeeper leases;
+  private final HeldBatches held;
   private final Executor prefetcher;
   private final AtomicReference<Request> latest = new AtomicReference<>();
 
   /**
    * @param prefetcher where the run's own claims run, or null to claim on the run's thread
    */
-  ClaimAhead(ReadingSource source, LeaseKeeper leases, Executor prefetcher) {
-    this.source = source;
-    this.leases = leases;
+  ClaimAhead(HeldBatches held, Executor prefetcher) {
+    this.held = held;
     this.prefetcher = prefetcher;
   }
 
@@ -92,7 +91,7 @@ final class ClaimAhead {
   }
 
   /**
-   * Settles a batch, as {@link ReadingSource#settle}, and claims the batch asked for ahead in the
+   * Settles a batch, as {@link HeldBatches#settle}, and claims the batch asked for ahead in the
    * same call if nobody has started it. When the claim fails after the settlement, the
    * settlement stands; when the call fails otherwise, nothing was settled. Either way the claim
    * asked for is then made alone.
@@ -100,12 +99,12 @@ final class ClaimAhead {
   void settle(Claim batch, List<Rejection> rejected) {
     Request request = latest.get();
     if (request == null || !request.state.compareAndSet(WAITING, CLAIMING)) {
-      source.settle(batch, rejected);
+      held.settle(batch, rejected);
       return;
     }
     Claim next;
     try {
-      next = source.settleAndClaim(batch, rejected, request.size);
+      next = held.settleAndClaim(batch, rejected, request.size);
     } catch (NextClaimFailedException e) {
       // The message names the cause by type; the cause itself may carry a secret.
       log.debug("Batch {} settled; {}; the claim is made again alone", batch.batch().batchId(),
@@ -118,7 +117,7 @@ final class ClaimAhead {
       throw t;
     }
     log.debug("Batch {} settled in the call that claimed the next", batch.batch().batchId());
-    completeWith(request, next);
+    complete(request, next);
   }
 
   /**
@@ -155,26 +154,21 @@ final class ClaimAhead {
   private void claimNow(Request request) {
     Claim claim;
     try {
-      claim = source.claim(request.size);
+      claim = held.claim(request.size);
     } catch (Throwable t) {
       // The run's thread rethrows it when it takes the claim, even a checked exception that a
       // source threw undeclared: a claim that never completes would leave the run waiting.
       request.claim.completeExceptionally(t);
       return;
     }
-    completeWith(request, claim);
+    complete(request, claim);
   }
 
-  private void completeWith(Request request, Claim claim) {
-    try {
-      leases.hold(claim);
-      if (claim.resumed()) {
-        log.debug("Resuming journaled batch {} of {} readings", claim.batch().batchId(),
-            claim.size());
-      }
-    } finally {
-      // Held or not, the run gets the claim: it sends it, or gives it back.
-      request.claim.complete(claim);
+  private static void complete(Request request, Claim claim) {
+    if (claim.resumed()) {
+      log.debug("Resuming journaled batch {} of {} readings", claim.batch().batchId(),
+          claim.size());
     }
+    request.claim.complete(claim);
   }
 }

@@ -279,7 +279,7 @@ final class ConnectivityMonitor {
 
     /** The pause between probes while connected. Default {@link #DEFAULT_PROBE_INTERVAL}. */
     Builder setProbeInterval(Duration probeInterval) {
-      this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
+      this.probeInterval = SettingBounds.checkProbeInterval("probeInterval", probeInterval);
       return this;
     }
 

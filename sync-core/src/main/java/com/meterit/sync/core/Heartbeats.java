@@ -25,7 +25,7 @@ final class Heartbeats {
   private final ClientSystemGateway gateway;
   private final Scheduler scheduler;
   private final Executor background;
-  private final RemoteConfiguration configuration;
+  private final LiveSettings configuration;
   private final SyncListener listeners;
   /** The snapshot to send, or empty to skip this beat (offline, stopping). */
   private final Supplier<Optional<Heartbeat>> snapshot;
@@ -36,7 +36,7 @@ final class Heartbeats {
   private boolean stopped;
 
   Heartbeats(ClientSystemGateway gateway, Scheduler scheduler, Executor background,
-      RemoteConfiguration configuration, SyncListener listeners,
+      LiveSettings configuration, SyncListener listeners,
       Supplier<Optional<Heartbeat>> snapshot) {
     this.gateway = gateway;
     this.scheduler = scheduler;

@@ -2,6 +2,7 @@ package com.meterit.sync.core;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,6 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * its batch is claimed and given back when its lane ends. Thread-safe.
  */
 final class Lanes {
+  private static final int NOBODY = 0;
+  private static final int LANE = 1;
+  private static final int CALLER = 2;
+
   private final Executor executor;
   private final UploadWindow window;
   private final ReentrantLock lock = new ReentrantLock();
@@ -46,15 +51,24 @@ final class Lanes {
   /** A place in the upload window, held by the run until a lane takes it over. */
   final class Slot implements AutoCloseable {
     private boolean handedToLane;
+    /** Who took the upload: none yet, the lane as it started, or the caller it failed to start. */
+    private final AtomicInteger taker = new AtomicInteger(NOBODY);
 
     /**
      * Runs {@code upload} on a lane, which gives the slot back when it ends.
      *
      * @throws RejectedExecutionException when the executor refuses; the slot is given back
+     * @throws RuntimeException or {@link Error} what else the executor throws; when the lane did
+     *     not start ({@link #laneStarted}), the slot is given back
      */
     void start(Runnable upload) {
       handedToLane = true;
-      Lanes.this.start(upload);
+      Lanes.this.start(upload, taker);
+    }
+
+    /** Whether a lane took the upload over, so that the batch is no longer the caller's. */
+    boolean laneStarted() {
+      return taker.get() == LANE;
     }
 
     /** Gives the slot back, unless a lane took it over. */
@@ -67,7 +81,7 @@ final class Lanes {
     }
   }
 
-  private void start(Runnable upload) {
+  private void start(Runnable upload, AtomicInteger taker) {
     lock.lock();
     try {
       running++;
@@ -75,9 +89,20 @@ final class Lanes {
       lock.unlock();
     }
     try {
-      executor.execute(() -> run(upload));
-    } catch (RejectedExecutionException e) {
-      ended(null);
+      executor.execute(() -> {
+        if (taker.compareAndSet(NOBODY, LANE)) {
+          run(upload);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      // Not only a rejection: a host's executor may throw anything, and ours an error when no
+      // thread can be made. A lane that never started never ends, so its count and its place
+      // go back here, or the run would wait for it forever. The taker keeps a task queued
+      // before the executor threw from running later, and keeps an error that a lane run on
+      // this thread rethrows from ending it twice.
+      if (taker.compareAndSet(NOBODY, CALLER)) {
+        ended(null);
+      }
       throw e;
     }
   }

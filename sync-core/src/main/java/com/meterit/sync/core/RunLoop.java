@@ -1,9 +1,7 @@
 package com.meterit.sync.core;
 
 import com.meterit.sync.api.Claim;
-import com.meterit.sync.api.LeaseLostException;
 import com.meterit.sync.api.Reading;
-import com.meterit.sync.api.ReadingSource;
 import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.Rejection;
 import com.meterit.sync.api.StoreFault;
@@ -53,9 +51,8 @@ final class RunLoop {
     }
   }
 
-  private final ReadingSource source;
+  private final HeldBatches held;
   private final BatchUploader uploader;
-  private final LeaseKeeper leases;
   private final SyncListener listeners;
   private final Clock clock;
   private final Ticker ticker;
@@ -73,9 +70,8 @@ final class RunLoop {
    * @param credentials checked before a run while they are not known to be good
    */
   RunLoop(
-      ReadingSource source,
+      HeldBatches held,
       BatchUploader uploader,
-      LeaseKeeper leases,
       SyncListener listeners,
       Clock clock,
       Ticker ticker,
@@ -84,9 +80,8 @@ final class RunLoop {
       UploadWindow window,
       Executor uploadExecutor,
       CredentialCheck credentials) {
-    this.source = source;
+    this.held = held;
     this.uploader = uploader;
-    this.leases = leases;
     this.listeners = listeners;
     this.clock = clock;
     this.ticker = ticker;
@@ -97,12 +92,12 @@ final class RunLoop {
     this.credentials = credentials;
   }
 
-  Result run(Settings settings) {
+  Result run(RunSettings settings) {
     Instant startedAt = clock.instant();
     long startedNanos = ticker.nanos();
     Counters counters = new Counters();
     Refusals refusals = new Refusals(settings.batchSize);
-    ClaimAhead claims = new ClaimAhead(source, leases, prefetcher);
+    ClaimAhead claims = new ClaimAhead(held, prefetcher);
     Settler settler = new Settler(counters, claims);
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
@@ -139,9 +134,16 @@ final class RunLoop {
           next = claims.request(uploader.batchSizeFor(settings.batchSize), lanes.windowFilled());
           try {
             slot.start(() -> uploader.upload(claim, settings.maxRetries, refusals, settler));
-          } catch (RejectedExecutionException e) {
-            settler.unsent(claim);
-            throw new StopRequestedException();
+          } catch (RuntimeException | Error e) {
+            if (!slot.laneStarted()) {
+              // No lane took the batch: it is still the run's to give back, or its lease would
+              // keep it from every run until a restart.
+              settler.unsent(claim);
+            }
+            if (e instanceof RejectedExecutionException) {
+              throw new StopRequestedException();
+            }
+            throw e;
           }
         }
       }
@@ -199,7 +201,7 @@ final class RunLoop {
     }
   }
 
-  /** Applies the uploader's outcomes to the source, the leases, the counters and the listeners. */
+  /** Applies the uploader's outcomes to the held batches, the counters and the listeners. */
   private final class Settler implements BatchUploader.Sink {
     private final Counters counters;
     private final ClaimAhead claims;
@@ -212,18 +214,12 @@ final class RunLoop {
 
     @Override
     public void beforeSend(Claim batch) {
-      leases.ensureHeld(batch);
+      held.ensureHeld(batch);
     }
 
     @Override
     public void answered(Claim batch, UploadResult result) {
-      try {
-        claims.settle(batch, result.rejected());
-      } catch (LeaseLostException e) {
-        leases.drop(batch);
-        throw e;
-      }
-      leases.drop(batch);
+      claims.settle(batch, result.rejected());
       int rejected = result.rejected().size();
       counters.answered(batch.size() - rejected, rejected, result.bytesSent());
       log.debug("Batch {}: {} accepted, {} rejected, {} bytes", batch.batch().batchId(),
@@ -236,25 +232,12 @@ final class RunLoop {
 
     @Override
     public List<Claim> reform(Claim batch, List<List<Reading>> parts) {
-      List<Claim> formed;
-      try {
-        formed = source.reform(batch, parts);
-      } finally {
-        leases.drop(batch);
-      }
-      formed.forEach(leases::hold);
-      return formed;
+      return held.reform(batch, parts);
     }
 
     @Override
     public void quarantined(Claim batch, Rejection rejection) {
-      try {
-        source.settle(batch, List.of(rejection));
-      } catch (LeaseLostException e) {
-        leases.drop(batch);
-        throw e;
-      }
-      leases.drop(batch);
+      held.settle(batch, List.of(rejection));
       counters.quarantined(1);
       rejected(List.of(rejection));
     }
@@ -274,9 +257,8 @@ final class RunLoop {
     public void unsent(Claim batch) {
       // Before the release: the claim ahead must not find the batch free and this flag unset.
       gaveBack = true;
-      leases.drop(batch);
       try {
-        source.release(batch);
+        held.release(batch);
       } catch (RuntimeException e) {
         if (ReadingSourceException.faultOf(e) == StoreFault.TRANSIENT) {
           log.warn("Could not give back batch {} of {} readings; it returns when its lease lapses",

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class RunReporter {
   private static final Logger log = LoggerFactory.getLogger(RunReporter.class);
 
-  private final StatusBoard board;
+  private final BacklogAndTotals board;
   private final SyncHistory history;
   private final Listeners listeners;
   private final ConnectivityMonitor monitor;
@@ -39,7 +39,7 @@ final class RunReporter {
   /** The refusal state the last ERROR named, until a run succeeds; null when there is none. */
   private SyncState refusedAs;
 
-  RunReporter(StatusBoard board, SyncHistory history, Listeners listeners,
+  RunReporter(BacklogAndTotals board, SyncHistory history, Listeners listeners,
       ConnectivityMonitor monitor, Consumer<SyncState> state, StopSignal stop) {
     this.board = board;
     this.history = history;

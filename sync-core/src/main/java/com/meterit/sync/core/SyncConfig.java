@@ -156,9 +156,9 @@ public final class SyncConfig {
     String gatewayId = gatewayId(required(env, GATEWAY_ID));
     Duration interval = checkedMinutes(env, minutes(env, SYNC_INTERVAL_MINUTES,
         SyncManager.DEFAULT_SYNC_INTERVAL));
-    int batchSize = checked(BATCH_SIZE, () -> Limits.checkBatchSize(
+    int batchSize = checked(BATCH_SIZE, () -> SettingBounds.checkBatchSize(
         BATCH_SIZE, integer(env, BATCH_SIZE, SyncManager.DEFAULT_BATCH_SIZE)));
-    int retries = checked(MAX_RETRIES, () -> Limits.checkMaxRetries(
+    int retries = checked(MAX_RETRIES, () -> SettingBounds.checkMaxRetries(
         MAX_RETRIES, integer(env, MAX_RETRIES, SyncManager.DEFAULT_MAX_RETRIES)));
     Duration heartbeat = Duration.ofSeconds(checkedSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
         (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds())));
@@ -240,8 +240,8 @@ public final class SyncConfig {
 
   /** The heartbeat interval, refused in whole seconds, the variable's own unit. */
   private static long checkedSeconds(int seconds) {
-    long min = Limits.MIN_HEARTBEAT_INTERVAL.getSeconds();
-    long max = Limits.MAX_HEARTBEAT_INTERVAL.getSeconds();
+    long min = SettingBounds.MIN_HEARTBEAT_INTERVAL.getSeconds();
+    long max = SettingBounds.MAX_HEARTBEAT_INTERVAL.getSeconds();
     if (seconds < min || seconds > max) {
       throw new ConfigurationException(HEARTBEAT_INTERVAL_SECONDS, HEARTBEAT_INTERVAL_SECONDS
           + " must be between " + min + " and " + max + " seconds: " + seconds);
@@ -251,12 +251,13 @@ public final class SyncConfig {
 
   /** The sync interval, refused in minutes, the variable's own unit. */
   private static Duration checkedMinutes(Map<String, String> env, Duration interval) {
-    if (interval.compareTo(Limits.MIN_SYNC_INTERVAL) < 0
-        || interval.compareTo(Limits.MAX_SYNC_INTERVAL) > 0) {
+    if (interval.compareTo(SettingBounds.MIN_SYNC_INTERVAL) < 0
+        || interval.compareTo(SettingBounds.MAX_SYNC_INTERVAL) > 0) {
       throw new ConfigurationException(SYNC_INTERVAL_MINUTES, SYNC_INTERVAL_MINUTES
-          + " must be between " + minutesText(Limits.MIN_SYNC_INTERVAL) + " ("
-          + Limits.MIN_SYNC_INTERVAL.getSeconds() + " s) and "
-          + minutesText(Limits.MAX_SYNC_INTERVAL) + " minutes: " + env.get(SYNC_INTERVAL_MINUTES).trim());
+          + " must be between " + minutesText(SettingBounds.MIN_SYNC_INTERVAL) + " ("
+          + SettingBounds.MIN_SYNC_INTERVAL.getSeconds() + " s) and "
+          + minutesText(SettingBounds.MAX_SYNC_INTERVAL) + " minutes: "
+          + env.get(SYNC_INTERVAL_MINUTES).trim());
     }
     return interval;
   }

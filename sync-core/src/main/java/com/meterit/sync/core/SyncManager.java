@@ -89,11 +89,11 @@ public final class SyncManager implements AutoCloseable {
   private final LearnedBatchSize learnedBatchSize = new LearnedBatchSize();
   private final BatchUploader uploader;
   private final RunLoop runLoop;
-  private final RemoteConfiguration configuration;
+  private final LiveSettings configuration;
   private final Heartbeats heartbeats;
-  private final StatusBoard board;
+  private final BacklogAndTotals board;
   private final RunReporter reports;
-  private final StatusAssembly statusAssembly;
+  private final StatusSnapshots statusAssembly;
   private final StopSignal stop = new StopSignal();
   private final RunTimer timer;
 
@@ -121,7 +121,7 @@ public final class SyncManager implements AutoCloseable {
     this.listeners = new Listeners(b.listeners);
     this.state = new EngineState(listeners, stop);
     this.history = b.history != null ? b.history : new InMemorySyncHistory();
-    this.board = new StatusBoard(source, clock.instant());
+    this.board = new BacklogAndTotals(source, clock.instant());
     Sleeper sleeper = b.sleeper != null
         ? b.sleeper
         : stop.sleeper();
@@ -148,17 +148,17 @@ public final class SyncManager implements AutoCloseable {
     this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, stop);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
         stop, state, window, b.maxInProgressRetries, learnedBatchSize);
-    this.configuration = new RemoteConfiguration(gateway,
-        new Settings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
+    this.configuration = new LiveSettings(gateway,
+        new RunSettings(b.syncInterval, b.batchSize, b.maxRetries, b.heartbeatInterval, null),
         listeners, this::configurationApplied);
     this.heartbeats = new Heartbeats(
         gateway, scheduler, background, configuration, listeners, this::heartbeatSnapshot);
     this.leases = new LeaseKeeper(source, clock, ticker, scheduler, threads.leases);
     this.reports = new RunReporter(board, history, listeners, monitor, state::set, stop);
-    this.statusAssembly = new StatusAssembly(clock, monitor, reports, configuration, window,
+    this.statusAssembly = new StatusSnapshots(clock, monitor, reports, configuration, window,
         b.healthThresholds);
-    this.runLoop = new RunLoop(source, uploader, leases, listeners, clock, ticker, stop,
-        threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
+    this.runLoop = new RunLoop(new HeldBatches(source, leases), uploader, listeners, clock,
+        ticker, stop, threads.prefetch, window, threads.uploads, new CredentialCheck(gateway));
   }
 
   /**
@@ -385,7 +385,7 @@ public final class SyncManager implements AutoCloseable {
     return board.totals();
   }
 
-  private SyncStatus status(StatusBoard.Backlog backlog) {
+  private SyncStatus status(BacklogAndTotals.Backlog backlog) {
     Instant next;
     synchronized (lock) {
       next = timer.next();
@@ -404,7 +404,7 @@ public final class SyncManager implements AutoCloseable {
       throw new IllegalArgumentException("window must be positive: " + window);
     }
     Instant now = clock.instant();
-    StatusBoard.Backlog backlog = board.read();
+    BacklogAndTotals.Backlog backlog = board.read();
     SyncStats.Builder stats = history.summarize(now.minus(window), now).toBuilder();
     if (backlog.known()) {
       stats.setBacklog(backlog.pending, backlog.lagAt(now));
@@ -431,7 +431,7 @@ public final class SyncManager implements AutoCloseable {
   }
 
   /** Moves the timers to a configuration that was just applied. */
-  private void configurationApplied(Settings previous, Settings next) {
+  private void configurationApplied(RunSettings previous, RunSettings next) {
     synchronized (lock) {
       if (lifecycle == Lifecycle.RUNNING) {
         if (!next.syncInterval.equals(previous.syncInterval) && currentRun == null) {
@@ -455,7 +455,7 @@ public final class SyncManager implements AutoCloseable {
     if (stop.isRaised()) {
       return Optional.empty();
     }
-    StatusBoard.Backlog backlog = board.read();
+    BacklogAndTotals.Backlog backlog = board.read();
     if (!monitor.isConnected()) {
       return Optional.empty();
     }

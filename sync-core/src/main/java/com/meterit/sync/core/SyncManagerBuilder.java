@@ -84,7 +84,7 @@ public final class SyncManagerBuilder {
    * so this is the latency of a quiet gateway, not a throughput limit.
    */
   public SyncManagerBuilder setSyncInterval(Duration syncInterval) {
-    this.syncInterval = Limits.checkSyncInterval("syncInterval", syncInterval);
+    this.syncInterval = SettingBounds.checkSyncInterval("syncInterval", syncInterval);
     return this;
   }
 
@@ -93,7 +93,7 @@ public final class SyncManagerBuilder {
    * {@link SyncManager#DEFAULT_BATCH_SIZE}. Memory is bounded by this, never by the backlog.
    */
   public SyncManagerBuilder setBatchSize(int batchSize) {
-    this.batchSize = Limits.checkBatchSize("batchSize", batchSize);
+    this.batchSize = SettingBounds.checkBatchSize("batchSize", batchSize);
     return this;
   }
 
@@ -102,7 +102,7 @@ public final class SyncManagerBuilder {
    * {@link SyncManager#DEFAULT_MAX_RETRIES}. The readings stay queued for the next run either way.
    */
   public SyncManagerBuilder setMaxRetries(int maxRetries) {
-    this.maxRetries = Limits.checkMaxRetries("maxRetries", maxRetries);
+    this.maxRetries = SettingBounds.checkMaxRetries("maxRetries", maxRetries);
     return this;
   }
 
@@ -117,8 +117,8 @@ public final class SyncManagerBuilder {
    * again, unchanged, under the same key. A 409 never frees or re-forms a batch's readings.
    */
   public SyncManagerBuilder setMaxInProgressRetries(int maxInProgressRetries) {
-    this.maxInProgressRetries =
-        Limits.checkInt("maxInProgressRetries", maxInProgressRetries, 0, Limits.MAX_RETRIES);
+    this.maxInProgressRetries = SettingBounds.checkInt(
+        "maxInProgressRetries", maxInProgressRetries, 0, SettingBounds.MAX_RETRIES);
     return this;
   }
 
@@ -127,7 +127,8 @@ public final class SyncManagerBuilder {
    * {@link SyncManager#DEFAULT_HEARTBEAT_INTERVAL}.
    */
   public SyncManagerBuilder setHeartbeatInterval(Duration heartbeatInterval) {
-    this.heartbeatInterval = Limits.checkHeartbeatInterval("heartbeatInterval", heartbeatInterval);
+    this.heartbeatInterval =
+        SettingBounds.checkHeartbeatInterval("heartbeatInterval", heartbeatInterval);
     return this;
   }
 
@@ -141,7 +142,7 @@ public final class SyncManagerBuilder {
    * The pause between health probes while connected. Default 30 seconds.
    */
   public SyncManagerBuilder setConnectivityProbeInterval(Duration probeInterval) {
-    this.probeInterval = Limits.checkProbeInterval("probeInterval", probeInterval);
+    this.probeInterval = SettingBounds.checkProbeInterval("probeInterval", probeInterval);
     return this;
   }
 
@@ -224,7 +225,7 @@ public final class SyncManagerBuilder {
    * batch size times this.
    */
   public SyncManagerBuilder setMaxInFlight(int maxInFlight) {
-    this.maxInFlight = Limits.checkMaxInFlight("maxInFlight", maxInFlight);
+    this.maxInFlight = SettingBounds.checkMaxInFlight("maxInFlight", maxInFlight);
     return this;
   }
 

@@ -51,7 +51,7 @@ class PendingEstimateTest {
 
     assertEquals(1_234_567, status.pendingReadings().getAsLong());
     assertTrue(status.pendingIsEstimate());
-    assertEquals(List.of(StatusBoard.EXACT_PENDING_UP_TO), source.asked);
+    assertEquals(List.of(BacklogAndTotals.EXACT_PENDING_UP_TO), source.asked);
     assertTrue(status.toString().contains("pending=~1234567"), status.toString());
   }
 

@@ -27,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  *   <li>throw {@link TransientGatewayException} for anything a retry may cure.
  * </ul>
  *
- * <p>Run it: {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>Run it: {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.CustomGatewayExample}
  */
 public final class CustomGatewayExample implements ClientSystemGateway {

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * {@code JdbcReadingSource} has them on PostgreSQL. In production the journal must be as durable
  * as the readings.
  *
- * <p>Run it: {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>Run it: {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.CustomReadingSourceExample}
  */
 public final class CustomReadingSourceExample {

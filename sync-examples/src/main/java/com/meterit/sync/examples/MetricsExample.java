@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * OTLP, your gateway's own telemetry), then call {@link SyncMetrics#monitor}. Scrapes never query
  * the Sync Database: the backlog gauges read the status cached after each run and heartbeat tick.
  *
- * <p>Run it: {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>Run it: {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.MetricsExample}
  */
 public final class MetricsExample {

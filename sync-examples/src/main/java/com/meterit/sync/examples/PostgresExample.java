@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code meter_readings}; several agents (or threads) can drain the same table at once, each
  * with its own lease owner, because claims skip rows another worker has locked.
  *
- * <p>Run it with a PostgreSQL URL: {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>Run it with a PostgreSQL URL: {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.PostgresExample jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
  */
 public final class PostgresExample {

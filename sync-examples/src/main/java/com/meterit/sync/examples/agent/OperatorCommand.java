@@ -42,7 +42,7 @@ import java.util.Optional;
 final class OperatorCommand {
   static final String USAGE = "usage: java -jar meter-sync-agent.jar "
       + "[status [--json] | quarantine list [N] [--json] | quarantine requeue ID... | "
-      + "quarantine requeue --all]";
+      + "quarantine requeue --all | --version | --help]";
   /** Readings listed by {@code quarantine list} without a number: {@value}. */
   static final int DEFAULT_LIST_LIMIT = 20;
   private static final String NO_DATABASE =

@@ -4,6 +4,7 @@ import com.meterit.sync.api.ConfigurationException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>With arguments it runs an operator command instead: {@code status [--json]},
  * {@code quarantine list [N] [--json]}, {@code quarantine requeue ID...} or
- * {@code quarantine requeue --all}.
+ * {@code quarantine requeue --all}. {@code --version} prints the version and the commit it was
+ * built from; {@code --help} the usage and every environment variable with its default. Both
+ * exit 0 and read neither the environment nor the Sync Database.
  *
  * <p>Exit codes, and what a supervisor does with them:
  * <ul>
@@ -51,6 +54,12 @@ public final class SyncAgent {
 
   /** Runs the agent, or with arguments an operator command, and exits with its code. */
   public static void main(String[] args) {
+    String info = information(Arrays.asList(args));
+    if (info != null) {
+      System.out.print(info);
+      System.exit(EXIT_OK);
+      return;
+    }
     Map<String, String> env = System.getenv();
     boolean command = args.length > 0;
     try {
@@ -69,6 +78,20 @@ public final class SyncAgent {
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
     System.exit(run(env, stop, System.err));
+  }
+
+  /**
+   * The answer to {@code --version} or {@code --help} (also {@code -h}), alone on the command
+   * line; null for anything else.
+   */
+  static String information(List<String> args) {
+    if (args.equals(List.of("--version"))) {
+      return BuildInfo.load().line() + "\n";
+    }
+    if (args.equals(List.of("--help")) || args.equals(List.of("-h"))) {
+      return AgentVariables.help(BuildInfo.load().line());
+    }
+    return null;
   }
 
   /**

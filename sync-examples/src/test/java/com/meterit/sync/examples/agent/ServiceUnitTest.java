@@ -44,12 +44,16 @@ class ServiceUnitTest {
   }
 
   @Test
-  void theUnitKeepsWhatTheJvmNeedsAndEndsTheProcessOnOutOfMemory() throws IOException {
+  void theUnitRunsTheInstalledLauncherWhichEndsTheJvmOnOutOfMemory() throws IOException {
     String unit = Files.readString(UNIT, StandardCharsets.UTF_8);
+    String launcher = Files.readString(LauncherTest.LAUNCHER, StandardCharsets.UTF_8);
 
-    assertTrue(unit.contains("-XX:+ExitOnOutOfMemoryError"), "ExecStart lacks ExitOnOutOfMemoryError");
-    // Alone, the exit flag ends the JVM with 3, which RestartPreventExitStatus keeps down.
-    assertTrue(unit.contains("\"-XX:OnOutOfMemoryError=kill -9 %%p\""), "ExecStart must kill the JVM on OOM");
+    // The path an installed release tarball puts its launcher at (INSTALL).
+    assertEquals("/opt/meter-sync/bin/meter-sync-agent", setting(unit, "ExecStart"));
+    assertTrue(launcher.contains("-XX:+ExitOnOutOfMemoryError"), "the launcher lacks ExitOnOutOfMemoryError");
+    // Alone, the exit flag ends the JVM with 3, which RestartPreventExitStatus keeps down;
+    // LauncherTest checks that this reaches the JVM as one argument.
+    assertTrue(launcher.contains("\"-XX:OnOutOfMemoryError=kill -9 %p\""), "the launcher must kill the JVM on OOM");
     assertTrue(unit.contains("\nUMask=0077\n"), "files the agent creates must be private");
     assertTrue(unit.contains("\nStateDirectoryMode=0700\n"), "the state directory must be private");
     // The JIT writes code and then runs it: this setting would kill the JVM at its first compile.

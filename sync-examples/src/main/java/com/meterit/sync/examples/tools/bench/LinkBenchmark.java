@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * reading. Writes {@code docs/link-benchmarks.md} and {@code docs/link-throughput.png}.
  *
  * <p>Run it: {@code mvn -q -Pbench package -Dbench.args="--only=link"}, or from a built agent jar:
- * {@code java -cp sync-examples/target/meter-sync-agent.jar
+ * {@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.tools.bench.LinkBenchmark --profiles=lte-m,satellite --window=1}.
  * Options: see {@link #DEFAULTS}.
  */

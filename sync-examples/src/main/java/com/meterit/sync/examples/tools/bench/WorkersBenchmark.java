@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * two batches; and, in the same run, N threads claiming and settling through
  * {@link JdbcReadingSource} with nothing behind them: the database's own limit for N claimers.
  *
- * <p>{@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>{@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.tools.bench.WorkersBenchmark --readings=1000000 --workers=1,2,4
  * --repeats=3 --postgres=jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
  */

@@ -18,7 +18,7 @@ import java.util.Map;
  * saw, the 503s and the drain time against its floor, with the ledger check; with
  * {@code --out=docs} also writes the results into {@code docs/fleet.md} and one chart per case.
  *
- * <p>{@code java -cp sync-examples/target/meter-sync-agent.jar
+ * <p>{@code java -cp sync-examples/target/meter-sync-tools.jar
  * com.meterit.sync.examples.tools.fleet.FleetSimulator --gateways=10000 [--cases=defaults,paced]
  * [--seed=1] [--out=docs]}
  */

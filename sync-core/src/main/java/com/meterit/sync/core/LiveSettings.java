@@ -10,17 +10,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The settings in force, and the configurations the server sends to change them. A downloaded
- * configuration is validated whole and swapped in as one immutable {@link Settings}, so a run
+ * configuration is validated whole and swapped in as one immutable {@link RunSettings}, so a run
  * never sees half of one; an out-of-range one is refused whole, and its version is not downloaded
  * again until the server announces another. Thread-safe.
  */
-final class RemoteConfiguration {
-  private static final Logger log = LoggerFactory.getLogger(RemoteConfiguration.class);
+final class LiveSettings {
+  private static final Logger log = LoggerFactory.getLogger(LiveSettings.class);
 
   private final ClientSystemGateway gateway;
   private final SyncListener listeners;
-  private final BiConsumer<Settings, Settings> onApplied;
-  private volatile Settings settings;
+  private final BiConsumer<RunSettings, RunSettings> onApplied;
+  private volatile RunSettings settings;
   // Guarded by this.
   private String refusedVersion;
 
@@ -28,8 +28,8 @@ final class RemoteConfiguration {
    * @param onApplied told of each applied change, with the previous and the new settings, after
    *     the swap and before the listeners
    */
-  RemoteConfiguration(ClientSystemGateway gateway, Settings initial, SyncListener listeners,
-      BiConsumer<Settings, Settings> onApplied) {
+  LiveSettings(ClientSystemGateway gateway, RunSettings initial, SyncListener listeners,
+      BiConsumer<RunSettings, RunSettings> onApplied) {
     this.gateway = gateway;
     this.settings = initial;
     this.listeners = listeners;
@@ -37,7 +37,7 @@ final class RemoteConfiguration {
   }
 
   /** The settings in force. */
-  Settings current() {
+  RunSettings current() {
     return settings;
   }
 
@@ -56,8 +56,8 @@ final class RemoteConfiguration {
   }
 
   private ConfigUpdate apply(RemoteConfig config) {
-    Settings previous;
-    Settings next;
+    RunSettings previous;
+    RunSettings next;
     synchronized (this) {
       previous = settings;
       try {

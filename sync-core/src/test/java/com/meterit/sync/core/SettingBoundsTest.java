@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The engine's duration limits are inclusive at both ends. */
-class SettingLimitsTest {
+class SettingBoundsTest {
   @Test
   void aSyncIntervalAtEitherLimitIsTaken() {
     SyncManagerBuilder builder = SyncManager.builder();

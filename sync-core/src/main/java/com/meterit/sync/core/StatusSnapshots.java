@@ -14,16 +14,16 @@ import java.time.Instant;
  * the heartbeat the server gets, from the parts that each keep their own piece (the connectivity
  * monitor, the run reporter, the configuration, the upload window, the backlog as read).
  */
-final class StatusAssembly {
+final class StatusSnapshots {
   private final Clock clock;
   private final ConnectivityMonitor monitor;
   private final RunReporter reports;
-  private final RemoteConfiguration configuration;
+  private final LiveSettings configuration;
   private final UploadWindow window;
   private final HealthThresholds healthThresholds;
 
-  StatusAssembly(Clock clock, ConnectivityMonitor monitor, RunReporter reports,
-      RemoteConfiguration configuration, UploadWindow window, HealthThresholds healthThresholds) {
+  StatusSnapshots(Clock clock, ConnectivityMonitor monitor, RunReporter reports,
+      LiveSettings configuration, UploadWindow window, HealthThresholds healthThresholds) {
     this.clock = clock;
     this.monitor = monitor;
     this.reports = reports;
@@ -33,7 +33,7 @@ final class StatusAssembly {
   }
 
   /** The status now, in {@code state}, with {@code backlog} and the next run as given. */
-  SyncStatus status(SyncState state, StatusBoard.Backlog backlog, StoreTrouble store,
+  SyncStatus status(SyncState state, BacklogAndTotals.Backlog backlog, StoreTrouble store,
       Instant nextScheduledRun) {
     Instant now = clock.instant();
     ConnectivityStatus connectivity = monitor.getStatus();
@@ -65,7 +65,7 @@ final class StatusAssembly {
    * The heartbeat now, in {@code state}, of a manager that has run for {@code uptime} (measured on
    * the ticker: off the wall clock, a step back would send a negative uptime).
    */
-  Heartbeat heartbeat(SyncState state, StatusBoard.Backlog backlog, Duration uptime) {
+  Heartbeat heartbeat(SyncState state, BacklogAndTotals.Backlog backlog, Duration uptime) {
     Instant now = clock.instant();
     return new Heartbeat(now, state, backlog.pendingReadings(), reports.lastSuccessAt(),
         uptime, configuration.current().configVersion);

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * a database load. The backlog is read after each run, at each heartbeat tick (online or not) and
  * by each live {@code getStatus()}. Thread-safe.
  */
-final class StatusBoard {
+final class BacklogAndTotals {
   /** Up to this many pending readings are counted exactly; past it the count is estimated. */
   static final long EXACT_PENDING_UP_TO = 10_000;
 
-  private static final Logger log = LoggerFactory.getLogger(StatusBoard.class);
+  private static final Logger log = LoggerFactory.getLogger(BacklogAndTotals.class);
 
   /** A reading of the backlog: oldest null when nothing is pending. */
   static final class Backlog {
@@ -80,7 +80,7 @@ final class StatusBoard {
   private long bytes;
   private Duration runTime = Duration.ZERO;
 
-  StatusBoard(ReadingSource source, Instant since) {
+  BacklogAndTotals(ReadingSource source, Instant since) {
     this.source = source;
     this.since = since;
   }

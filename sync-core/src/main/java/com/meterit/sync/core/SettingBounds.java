@@ -9,7 +9,7 @@ import java.util.Objects;
  * host could not. Each check throws {@link IllegalArgumentException} with a message that starts
  * with the setting's name; callers that read the environment or the server rewrap it.
  */
-final class Limits {
+final class SettingBounds {
   static final Duration MIN_SYNC_INTERVAL = Duration.ofSeconds(1);
   static final Duration MAX_SYNC_INTERVAL = Duration.ofHours(24);
   static final int MIN_BATCH_SIZE = 1;
@@ -21,7 +21,7 @@ final class Limits {
   static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofHours(24);
   static final Duration MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
 
-  private Limits() {}
+  private SettingBounds() {}
 
   static Duration checkSyncInterval(String name, Duration value) {
     return checkDuration(name, value, MIN_SYNC_INTERVAL, MAX_SYNC_INTERVAL);

@@ -7,7 +7,7 @@ import java.time.Duration;
  * The settings a run and the timers read. Immutable: the engine swaps the whole object when a
  * remote configuration arrives, so a run never sees half of one.
  */
-final class Settings {
+final class RunSettings {
   final Duration syncInterval;
   final int batchSize;
   final int maxRetries;
@@ -15,7 +15,7 @@ final class Settings {
   /** The version of the remote configuration these came from, or null for the host's own. */
   final String configVersion;
 
-  Settings(
+  RunSettings(
       Duration syncInterval,
       int batchSize,
       int maxRetries,
@@ -33,20 +33,20 @@ final class Settings {
    *
    * @throws IllegalArgumentException naming the first out-of-range setting; nothing is applied
    */
-  Settings with(RemoteConfig config) {
+  RunSettings with(RemoteConfig config) {
     Duration interval = config.syncInterval().orElse(syncInterval);
     Duration heartbeat = config.heartbeatInterval().orElse(heartbeatInterval);
-    return new Settings(
-        Limits.checkSyncInterval("syncIntervalSeconds", interval),
-        Limits.checkBatchSize("batchSize", config.batchSize().orElse(batchSize)),
-        Limits.checkMaxRetries("maxRetries", config.maxRetries().orElse(maxRetries)),
-        Limits.checkHeartbeatInterval("heartbeatIntervalSeconds", heartbeat),
+    return new RunSettings(
+        SettingBounds.checkSyncInterval("syncIntervalSeconds", interval),
+        SettingBounds.checkBatchSize("batchSize", config.batchSize().orElse(batchSize)),
+        SettingBounds.checkMaxRetries("maxRetries", config.maxRetries().orElse(maxRetries)),
+        SettingBounds.checkHeartbeatInterval("heartbeatIntervalSeconds", heartbeat),
         config.version());
   }
 
   @Override
   public String toString() {
-    return "Settings{syncInterval=" + syncInterval + ", batchSize=" + batchSize
+    return "RunSettings{syncInterval=" + syncInterval + ", batchSize=" + batchSize
         + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval
         + ", configVersion=" + configVersion + '}';
   }
