@@ -309,10 +309,19 @@ public final class Footprint {
     }
   }
 
+  /**
+   * The agent jar beside the tools jar this runs from ({@code mvn -Pbench}), else the build's.
+   * The agent jar holds the agent alone, so the harness never runs from it.
+   */
   private static String defaultJar() {
     String classPath = System.getProperty("java.class.path");
-    return classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator) ? classPath
-        : "sync-examples/target/meter-sync-agent.jar";
+    if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+      Path beside = Path.of(classPath).toAbsolutePath().resolveSibling("meter-sync-agent.jar");
+      if (Files.exists(beside)) {
+        return beside.toString();
+      }
+    }
+    return "sync-examples/target/meter-sync-agent.jar";
   }
 
   /** The floor: a JVM that loads nothing of its own and sleeps. */
