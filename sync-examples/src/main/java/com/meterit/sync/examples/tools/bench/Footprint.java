@@ -35,11 +35,11 @@ import java.util.concurrent.TimeUnit;
 public final class Footprint {
   /**
    * The JVM flags measured as best for a gateway (docs/benchmarks.md, "Footprint on a small
-   * gateway"), beside {@code -Xmx32m}: C1 only, which left the drain as fast and saved the C2
-   * compiler's memory and thread; the serial collector, which a JVM on one core picks anyway;
-   * no notification thread (it serves JMX listeners, which the agent has none of); a 4 MB young
-   * generation, which keeps the heap's touched pages down at a little CPU. The launcher's flags
-   * should match.
+   * gateway"), beside {@code -Xmx32m}: C1 only, which saved 28 MB and the C2 compiler's thread
+   * (whether it costs drain speed is not settled there); the serial collector, which a JVM on
+   * one core picks anyway; no notification thread (it serves JMX listeners, which the agent has
+   * none of; JDK 14 and later); a 4 MB young generation, which keeps the heap's touched pages
+   * down. The release's launcher sets the part of them that JDK 11 accepts.
    */
   static final String GATEWAY_FLAGS =
       "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UseNotificationThread -Xmn4m";
