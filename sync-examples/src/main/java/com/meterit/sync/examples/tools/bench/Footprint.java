@@ -39,7 +39,7 @@ public final class Footprint {
    * (whether it costs drain speed is not settled there); the serial collector, which a JVM on
    * one core picks anyway; no notification thread (it serves JMX listeners, which the agent has
    * none of; JDK 14 and later); a 4 MB young generation, which keeps the heap's touched pages
-   * down. The release's launcher sets the part of them that JDK 11 accepts.
+   * down. The release's launcher sets the first two; the others are left to JAVA_OPTS.
    */
   static final String GATEWAY_FLAGS =
       "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UseNotificationThread -Xmn4m";
