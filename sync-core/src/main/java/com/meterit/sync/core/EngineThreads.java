@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where a manager's work runs: the host's executors where it gave them, otherwise daemon threads
@@ -13,6 +15,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * thread is created twice and none outlives {@code stop()}.
  */
 final class EngineThreads {
+  /**
+   * How long a thread of the manager's own waits for work before it ends: {@value} s. A gateway
+   * idles for minutes between runs, and a thread costs memory while it waits; one started again
+   * costs microseconds, against milliseconds for a batch.
+   */
+  static final long IDLE_SECONDS = 5;
+
   /** Timers; each hands its work to one of the others. */
   final Scheduler scheduler;
   /** Sync runs, one at a time. */
@@ -51,14 +60,25 @@ final class EngineThreads {
       // One batch at a time needs no lane of its own: the run's thread uploads it.
       uploads = Runnable::run;
     } else {
-      uploads = owned(Executors.newFixedThreadPool(
-          b.maxInFlight, new DaemonThreadFactory("meter-sync-upload")));
+      uploads = owned(pool(b.maxInFlight, "meter-sync-upload"));
     }
     prefetch = b.pipelining ? (ExecutorService) owned(single("meter-sync-prefetch")) : null;
   }
 
   private static ExecutorService single(String name) {
-    return Executors.newSingleThreadExecutor(new DaemonThreadFactory(name));
+    return pool(1, name);
+  }
+
+  /**
+   * Up to {@code threads} threads, started when work arrives and ended after {@link
+   * #IDLE_SECONDS} without any; tasks beyond them wait in order. With one thread, tasks run one at
+   * a time in the order given, as on a single-thread executor.
+   */
+  private static ExecutorService pool(int threads, String name) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreadFactory(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private Executor owned(ExecutorService executor) {

@@ -21,6 +21,13 @@ final class ConnectionPool {
    * wider window shares them: a settlement waits, at most {@link #CONNECTION_TIMEOUT}.
    */
   static final int MAX_SIZE = 8;
+  /**
+   * The most connections to a SQLite file: {@value}. SQLite lets one connection write at a time,
+   * so more only wait on its lock (sleeping in its busy handler) instead of in the pool's queue,
+   * and each holds a page cache of its own. Two let a claim and a settlement be prepared
+   * side by side.
+   */
+  static final int SQLITE_MAX_SIZE = 2;
   /** Connections kept open while idle: {@value}, so a claim after a quiet hour needs no login. */
   static final int MIN_IDLE = 1;
   /** A connection is retired after 30 minutes, before a firewall or server limit cuts it. */
@@ -70,6 +77,11 @@ final class ConnectionPool {
     boolean embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
         && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
     return embeddedH2 && !url.contains(";write_delay=") ? jdbcUrl + ";WRITE_DELAY=0" : jdbcUrl;
+  }
+
+  /** {@link #SQLITE_MAX_SIZE} for a SQLite URL, otherwise {@link #MAX_SIZE}. */
+  static int maxSize(String jdbcUrl) {
+    return isSqlite(jdbcUrl) ? SQLITE_MAX_SIZE : MAX_SIZE;
   }
 
   static boolean available(ClassLoader loader) {

@@ -37,7 +37,7 @@ final class HikariPool {
       config.setPassword(password);
     }
     config.setDataSourceProperties(driverProperties);
-    config.setMaximumPoolSize(ConnectionPool.MAX_SIZE);
+    config.setMaximumPoolSize(ConnectionPool.maxSize(jdbcUrl));
     config.setMinimumIdle(ConnectionPool.MIN_IDLE);
     config.setMaxLifetime(ConnectionPool.MAX_LIFETIME.toMillis());
     config.setKeepaliveTime(ConnectionPool.KEEPALIVE.toMillis());

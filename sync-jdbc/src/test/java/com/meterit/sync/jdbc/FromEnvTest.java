@@ -50,6 +50,15 @@ class FromEnvTest {
   }
 
   @Test
+  void aSqliteFileGetsAPoolOfTwoForItsOneWriter() throws Exception {
+    String url = "jdbc:sqlite:" + directory.resolve("pool.db");
+    try (com.zaxxer.hikari.HikariDataSource pool =
+        (com.zaxxer.hikari.HikariDataSource) HikariPool.open(url, null, null)) {
+      assertEquals(2, pool.getMaximumPoolSize());
+    }
+  }
+
+  @Test
   void aWrongPasswordIsNeverRepeated() {
     String url = "jdbc:h2:mem:env-password;NON_KEYWORDS=VALUE;DB_CLOSE_DELAY=-1";
     JdbcReadingSource.fromEnv(Map.of("SYNC_DB_URL", url, "SYNC_DB_USER", "sa",

@@ -48,8 +48,8 @@ class SqliteDefaultsTest {
       source.createSchema();
       List<Connection> held = new ArrayList<>();
       try {
-        // Held at once, so that each is a connection of its own, not the same one again.
-        for (int i = 0; i < 3; i++) {
+        // Held at once, as many as the pool opens, so that each is a connection of its own.
+        for (int i = 0; i < ConnectionPool.SQLITE_MAX_SIZE; i++) {
           held.add(source.dataSource().getConnection());
         }
         for (Connection c : held) {

@@ -124,6 +124,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     HttpClient client = b.httpClient != null
         ? b.httpClient
         : own
+            .executor(HttpThreads.executor())
             .connectTimeout(b.connectTimeout)
             // Over TLS the server may offer HTTP/2 (ALPN), and the batches in flight then share one
             // connection; otherwise each batch in flight has an HTTP/1.1 connection of its own.

@@ -31,18 +31,21 @@ final class Reachability {
 
   private final URI health;
   private final Duration timeout;
-  private final HttpClient client;
+  private final SSLContext tls;
 
   /** @param tls the gateway's TLS context ({@code HttpClientSystemGateway.sslContext()}) */
   Reachability(URI clientApiUrl, SSLContext tls, Duration timeout) {
     String base = clientApiUrl.toString();
     this.health = URI.create((base.endsWith("/") ? base : base + "/") + "v1/health");
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
+    this.tls = tls;
   }
 
   /** Why a health request to the Client System fails now, or that it answers after all. */
   String diagnose() {
+    // A client per diagnosis, which happens when the link is lost: one kept for it would hold a
+    // selector thread and its buffers for the agent's whole life.
+    HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
     CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(
         HttpRequest.newBuilder(health).timeout(timeout).GET().build(), info -> new StatusOnly());
     try {

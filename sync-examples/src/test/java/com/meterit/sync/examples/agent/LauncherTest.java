@@ -60,6 +60,17 @@ class LauncherTest {
   }
 
   @Test
+  void boundsMallocArenasToTwoUnlessTheEnvironmentSaysOtherwise() throws Exception {
+    Files.writeString(javaHome.resolve("bin/java"),
+        "#!/bin/sh\nprintf 'arenas=%s\\n' \"$MALLOC_ARENA_MAX\"\n");
+
+    assertTrue(run(home.resolve("bin/meter-sync-agent"), Map.of("JAVA_HOME", javaHome.toString()))
+        .lines.contains("arenas=2"));
+    assertTrue(run(home.resolve("bin/meter-sync-agent"), Map.of("JAVA_HOME", javaHome.toString(),
+        "MALLOC_ARENA_MAX", "4")).lines.contains("arenas=4"));
+  }
+
+  @Test
   void findsItsInstallationThroughASymbolicLinkToTheLauncher() throws Exception {
     Path link = dir.resolve("usr/local/bin/meter-sync-agent");
     Files.createDirectories(link.getParent());

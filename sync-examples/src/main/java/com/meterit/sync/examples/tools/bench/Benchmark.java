@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  * <p>Run it: {@code mvn -q -Pbench package}. Options: {@code --readings=1000000
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
  *
- * <p>{@code --only=link} runs {@link LinkBenchmark}, and {@code --only=workers} runs
- * {@link WorkersBenchmark}; the options after it are theirs.
+ * <p>{@code --only=link} runs {@link LinkBenchmark}, {@code --only=workers} runs
+ * {@link WorkersBenchmark}, and {@code --only=footprint} runs {@link Footprint} (the full run
+ * includes it, with its defaults); the options after it are theirs.
  *
  * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
  * judged against, each the given number of times, interleaved, and prints their medians and
@@ -48,7 +49,7 @@ import java.util.stream.Stream;
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ANALYSIS_MARKER = "<!-- analysis: kept across runs -->";
+  static final String ANALYSIS_MARKER = "<!-- analysis: kept across runs -->";
 
   private final Map<String, String> options;
   private final BenchServer server;
@@ -64,6 +65,10 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--only=link")) {
       LinkBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--only=footprint")) {
+      Footprint.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("--only=workers")) {
@@ -142,6 +147,10 @@ public final class Benchmark {
         "seconds=" + options.get("idle-seconds"), "server=" + server.url()));
     results.put("baseline", worker("idle JVM, nothing started", null, "scenario=baseline",
         "seconds=" + options.get("idle-seconds")));
+    Map<String, String> footprintOptions = Footprint.defaults();
+    footprintOptions.put("out", options.get("out"));
+    String footprint = FootprintReport.render(footprintOptions,
+        Footprint.measure(footprintOptions));
 
     Path out = Path.of(options.get("out"));
     Files.createDirectories(out);
@@ -156,7 +165,8 @@ public final class Benchmark {
     limits.put("c. serialization alone", serializeLimit);
     Chart.write(out.resolve("benchmark-throughput.png"), sizes, sweep, limits);
     Path report = out.resolve("benchmarks.md");
-    Files.writeString(report, Report.render(options, results, sizes) + analysis(report));
+    Files.writeString(report, Report.render(options, results, sizes) + "\n" + footprint
+        + analysis(report));
     System.out.println("Wrote " + report + " and " + out.resolve("benchmark-throughput.png"));
   }
 
@@ -239,7 +249,7 @@ public final class Benchmark {
     return result;
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);
