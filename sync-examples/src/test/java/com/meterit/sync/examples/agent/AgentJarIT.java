@@ -51,7 +51,7 @@ class AgentJarIT {
     List<String> entries = entries(TOOLS_JAR);
 
     for (String type : List.of("tools/demo/Demo", "tools/simulator/SimulatedClientSystem",
-        "tools/bench/Benchmark", "tools/fleet/FleetSimulator", "tools/Canvas", "QuickStart",
+        "tools/bench/Benchmark", "tools/fleet/FleetSimulator", "tools/Canvas", "PostgresExample",
         "MetricsExample", "agent/SyncAgent")) {
       assertTrue(entries.contains(EXAMPLES + type + ".class"), type);
     }
