@@ -73,8 +73,11 @@ class TokenCacheTest {
   }
 
   @Test
-  void aLifetimeOfOneSecondExactlyIsKept() {
-    assertRefreshedAfter("1", Duration.ofMillis(500));
+  void aLifetimeOfOneSecondExactlyIsKeptWithoutAWarning() {
+    try (LogCapture log = new LogCapture()) {
+      assertRefreshedAfter("1", Duration.ofMillis(500));
+      assertEquals(List.of(), log.warnings());
+    }
   }
 
   @Test
@@ -83,8 +86,20 @@ class TokenCacheTest {
   }
 
   @Test
-  void aLifetimeOfADayExactlyIsKept() {
-    assertRefreshedAfter("86400", Duration.ofHours(24).minusSeconds(60));
+  void aLifetimeOfADayExactlyIsKeptWithoutAWarning() {
+    try (LogCapture log = new LogCapture()) {
+      assertRefreshedAfter("86400", Duration.ofHours(24).minusSeconds(60));
+      assertEquals(List.of(), log.warnings());
+    }
+  }
+
+  @Test
+  void aCutLifetimeIsWarnedAbout() {
+    try (LogCapture log = new LogCapture()) {
+      assertRefreshedAfter("86400.5", Duration.ofHours(24).minusSeconds(60));
+      assertEquals(List.of("The Client System issued a token for 8.64E+4 seconds; keeping it at most PT24H"),
+          log.warnings());
+    }
   }
 
   @Test
@@ -159,24 +174,66 @@ class TokenCacheTest {
     }, clock, waitLimit);
   }
 
+  /** A call on a thread of its own, and whether that thread was left interrupted. */
+  private static final class Waiter {
+    final CompletableFuture<String> result = new CompletableFuture<>();
+    volatile boolean leftInterrupted;
+    Thread thread;
+  }
+
   /** Starts {@code call} on its own thread and returns once it waits for the request in progress. */
-  private static CompletableFuture<String> waitingBehind(Supplier<String> call) throws Exception {
-    CompletableFuture<String> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
+  private static Waiter waiting(Supplier<String> call) {
+    Waiter w = new Waiter();
+    w.thread = new Thread(() -> {
       try {
-        result.complete(call.get());
+        w.result.complete(call.get());
       } catch (RuntimeException | Error e) {
-        result.completeExceptionally(e);
+        w.leftInterrupted = Thread.currentThread().isInterrupted();
+        w.result.completeExceptionally(e);
       }
     });
-    t.setDaemon(true);
-    t.start();
+    w.thread.setDaemon(true);
+    w.thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (t.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+    while (w.thread.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertEquals(Thread.State.TIMED_WAITING, t.getState());
-    return result;
+    assertEquals(Thread.State.TIMED_WAITING, w.thread.getState());
+    return w;
+  }
+
+  private static CompletableFuture<String> waitingBehind(Supplier<String> call) {
+    return waiting(call).result;
+  }
+
+  @Test
+  void anErrorInTheRequestReachesTheCallerWaitingForIt() throws Exception {
+    List<Integer> count = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TokenCache shared = blocking(Duration.ofSeconds(30), count);
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(shared::get);
+    assertTrue(asked.await(10, TimeUnit.SECONDS));
+    CompletableFuture<String> second = waitingBehind(shared::get);
+    release.completeExceptionally(new StackOverflowError("deep"));
+    Exception e = assertThrows(Exception.class, () -> second.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof StackOverflowError, String.valueOf(e.getCause()));
+    assertThrows(Exception.class, () -> first.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aWaitingCallerThatIsInterruptedFailsAsTransientAndStaysInterrupted() throws Exception {
+    List<Integer> count = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TokenCache shared = blocking(Duration.ofSeconds(30), count);
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(shared::get);
+    assertTrue(asked.await(10, TimeUnit.SECONDS));
+    Waiter second = waiting(shared::get);
+    second.thread.interrupt();
+    Exception e = assertThrows(Exception.class, () -> second.result.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof TransientGatewayException, String.valueOf(e.getCause()));
+    assertEquals("authentication: interrupted while waiting for the token request in progress",
+        e.getCause().getMessage());
+    assertTrue(second.leftInterrupted, "the interrupt is kept for the caller's caller");
+    release.complete(new WireFormat.Token("t", BigDecimal.TEN));
+    assertEquals("t", first.get(10, TimeUnit.SECONDS));
   }
 
   @Test
