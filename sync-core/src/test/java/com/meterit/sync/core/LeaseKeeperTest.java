@@ -211,4 +211,56 @@ class LeaseKeeperTest {
     assertEquals(1, renewals.size(), "asked once: it stays lost");
     assertTrue(renewals.get(0).contains(claim.key()));
   }
+
+  @Test
+  void theNextRenewalIsDueAtTheShortestThirdOfTheLeasesHeld() {
+    LeaseKeeper leases = keeper(Runnable::run);
+    Claim full = claim();
+    Claim older = claim();
+    Instant start = clock.instant();
+    leases.hold(full);
+    scheduler.advance(Duration.ofSeconds(60));
+    // Held a minute after it was claimed: its length is the four minutes left.
+    leases.hold(older);
+    scheduler.advance(Duration.ofSeconds(40));
+    assertEquals(1, renewals.size());
+    assertEquals(List.of(start.plus(Duration.ofSeconds(100 + 80))), scheduler.dueTimes());
+  }
+
+  @Test
+  void anErrorFromTheSourceStillLeavesTheNextRenewalScheduled() {
+    ForwardingReadingSource failing = new ForwardingReadingSource(memory) {
+      @Override
+      public Map<String, Instant> renew(Collection<Claim> claims) {
+        throw new LinkageError("driver class gone");
+      }
+    };
+    ManualScheduler timers = new ManualScheduler(clock);
+    LeaseKeeper broken = new LeaseKeeper(failing, clock, clock, timers, Runnable::run);
+    broken.hold(claim());
+    Instant due = clock.instant().plusSeconds(100);
+    assertThrows(LinkageError.class, () -> timers.advance(Duration.ofSeconds(100)));
+    assertEquals(List.of(due.plus(LeaseKeeper.MIN_RENEWAL_PERIOD)), timers.dueTimes());
+  }
+
+  @Test
+  void aRenewalThatFailedAfterItsClaimWasSettledIsTriedOnceMoreThenTheTimerGoesQuiet() {
+    LeaseKeeper[] leases = new LeaseKeeper[1];
+    Claim claim = claim();
+    ForwardingReadingSource dropsThenFails = new ForwardingReadingSource(memory) {
+      @Override
+      public Map<String, Instant> renew(Collection<Claim> claims) {
+        // The claim is settled while its renewal is under way, and the renewal fails.
+        leases[0].drop(claim);
+        throw new IllegalStateException("database away");
+      }
+    };
+    leases[0] = new LeaseKeeper(dropsThenFails, clock, clock, scheduler, Runnable::run);
+    leases[0].hold(claim);
+    scheduler.advance(Duration.ofSeconds(100));
+    assertEquals(List.of(clock.instant().plusSeconds(1)), scheduler.dueTimes(),
+        "tried again a second later, as any failed renewal");
+    scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(List.of(), scheduler.dueTimes(), "then quiet: nothing is held");
+  }
 }
