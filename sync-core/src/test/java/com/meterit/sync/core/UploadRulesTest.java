@@ -127,4 +127,19 @@ class UploadRulesTest {
     assertFalse(UploadFailures.isOverload(transientFailure(502, null)));
     assertFalse(UploadFailures.isOverload(transientFailure(409, null)));
   }
+
+  @Test
+  void aFailureReasonDropsOnlyTheBatchItNamesAgain() {
+    String id = batch.batchId();
+    assertEquals("HTTP 500", BatchUploader.withoutBatch("upload of batch " + id + " failed: HTTP 500", id));
+    assertEquals("no answer", BatchUploader.withoutBatch("upload of batch " + id + ": no answer", id));
+    assertEquals("upload of batch " + id + " was interrupted",
+        BatchUploader.withoutBatch("upload of batch " + id + " was interrupted", id));
+    assertEquals("upload of batch " + id + "0 failed: x",
+        BatchUploader.withoutBatch("upload of batch " + id + "0 failed: x", id));
+    assertEquals("upload of batch other failed: x",
+        BatchUploader.withoutBatch("upload of batch other failed: x", id));
+    assertEquals("reset", BatchUploader.withoutBatch("reset", id));
+    assertEquals(null, BatchUploader.withoutBatch(null, id));
+  }
 }
