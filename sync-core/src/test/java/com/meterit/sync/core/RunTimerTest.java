@@ -38,7 +38,12 @@ class RunTimerTest {
     timer.scheduleIn(Duration.ofSeconds(10));
     timer.scheduleIn(Duration.ofSeconds(20));
     assertEquals(List.of(clock.instant().plusSeconds(20)), scheduler.dueTimes());
-    assertEquals(clock.instant().plusSeconds(20), timer.next());
+    Instant due = clock.instant().plusSeconds(20);
+    assertEquals(due, timer.next());
+    scheduler.advance(Duration.ofSeconds(5));
+    assertEquals(due, timer.next(), "the same instant, read later");
+    clock.stepWallClock(Duration.ofHours(-1));
+    assertEquals(due.minus(Duration.ofHours(1)), timer.next(), "told on the wall clock as it reads now");
     timer.cancel();
     assertEquals(List.of(), scheduler.dueTimes());
     assertNull(timer.next());
