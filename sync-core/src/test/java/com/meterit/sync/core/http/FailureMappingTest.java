@@ -12,7 +12,7 @@ import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.GatewayForbiddenException;
 import com.meterit.sync.api.PayloadTooLargeException;
 import com.meterit.sync.api.TransientGatewayException;
-import com.meterit.sync.core.http.internal.Redaction;
+import com.meterit.sync.core.internal.Redaction;
 import com.meterit.sync.core.testing.ManualClock;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
