@@ -115,6 +115,27 @@ final class DatabaseWait {
     return false;
   }
 
+  /**
+   * Whether the database itself is damaged, which no wait and no restart cures: SQLite's
+   * SQLITE_CORRUPT or SQLITE_NOTADB (sqlite-jdbc names them at the start of its message), H2's
+   * 90030 (file corrupted), PostgreSQL's XX001 and XX002 (data or index corrupted).
+   */
+  static boolean damaged(SQLException failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.startsWith("[SQLITE_CORRUPT") || message.startsWith("[SQLITE_NOTADB]")) {
+        return true;
+      }
+      if (t instanceof SQLException) {
+        String state = ((SQLException) t).getSQLState();
+        if ("90030".equals(state) || "XX001".equals(state) || "XX002".equals(state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether the database refused the credentials: SYNC_DB_USER or SYNC_DB_PASSWORD is wrong. */
   static boolean badCredentials(SQLException failure) {
     String state = failure.getSQLState();

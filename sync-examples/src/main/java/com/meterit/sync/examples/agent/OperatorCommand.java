@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.api.ReadingSourceException;
+import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
@@ -37,7 +39,8 @@ import java.util.Optional;
  * PostgreSQL; H2 opens its file in one process at a time).
  *
  * <p>Exit codes: 0 done, 1 the command failed (for example the database is unreachable, or
- * some ids were not quarantined), 2 a usage or configuration error.
+ * some ids were not quarantined), 2 a usage or configuration error, 3 the Sync Database is
+ * damaged, as the agent's.
  */
 final class OperatorCommand {
   static final String USAGE = "usage: java -jar meter-sync-agent.jar "
@@ -45,6 +48,7 @@ final class OperatorCommand {
       + "quarantine requeue --all | --version | --help]";
   /** Readings listed by {@code quarantine list} without a number: {@value}. */
   static final int DEFAULT_LIST_LIMIT = 20;
+  private static final String DAMAGED = "the Sync Database is damaged: ";
   private static final String NO_DATABASE =
       "there is no Sync Database at SYNC_DB_URL; is it the agent's?";
   /** Runs shown by {@code status}: {@value}; a line of folded idle runs counts as one. */
@@ -124,11 +128,18 @@ final class OperatorCommand {
     } catch (ConfigurationException e) {
       return fail(SyncAgent.EXIT_CONFIGURATION, e.getMessage());
     } catch (SQLException e) {
-      return fail(SyncAgent.EXIT_FAILURE, unreachable(e));
+      // The agent's own codes: a damaged database is 3 for a supervisor or a script alike.
+      return DatabaseWait.damaged(e)
+          ? fail(SyncAgent.EXIT_DATABASE, DAMAGED + DatabaseWait.reason(e))
+          : fail(SyncAgent.EXIT_FAILURE, unreachable(e));
     }
     try (JdbcReadingSource source = JdbcReadingSource.fromEnv(variables)) {
       return command.run(source);
-    } catch (SyncException | JsonProcessingException e) {
+    } catch (SyncException e) {
+      return ReadingSourceException.faultOf(e) == StoreFault.DAMAGED
+          ? fail(SyncAgent.EXIT_DATABASE, DAMAGED + e.getMessage())
+          : fail(SyncAgent.EXIT_FAILURE, e.getMessage());
+    } catch (JsonProcessingException e) {
       return fail(SyncAgent.EXIT_FAILURE, e.getMessage());
     }
   }

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,20 @@ class OperatorCommandTest {
     assertEquals("meter-sync-agent: there is no Sync Database at SYNC_DB_URL; is it the agent's?",
         status.stderr().trim());
     assertFalse(Files.exists(dir.resolve("nothing-here.mv.db")), "status must not create one");
+  }
+
+  @Test
+  void statusOnAFileThatIsNoDatabaseExitsThreeAsTheAgentDoes() throws Exception {
+    Path file = dir.resolve("sync.db");
+    byte[] garbage = new byte[8192];
+    new Random(7).nextBytes(garbage);
+    Files.write(file, garbage);
+    AgentProcess status = AgentProcess.command(dir, "status",
+        Map.of("SYNC_DB_URL", "jdbc:sqlite:" + file), "status");
+    assertEquals(SyncAgent.EXIT_DATABASE, status.exitValue(), status.output());
+    assertTrue(status.stderr().trim().startsWith("meter-sync-agent: the Sync Database is damaged"),
+        status.stderr());
+    assertEquals(1, status.stderr().trim().lines().count(), status.stderr());
   }
 
   @Test
