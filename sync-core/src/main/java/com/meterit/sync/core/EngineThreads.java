@@ -72,7 +72,11 @@ final class EngineThreads {
   /**
    * Up to {@code threads} threads, started when work arrives and ended after {@link
    * #IDLE_SECONDS} without any; tasks beyond them wait in order. With one thread, tasks run one at
-   * a time in the order given, as on a single-thread executor.
+   * a time: the pool never has a second thread. Their order is the order given but for one race:
+   * a task handed in just as the idle thread ends may start a fresh thread and run before a task
+   * queued a moment earlier (the JDK's single-thread executor has the same race when a task kills
+   * its thread). Nothing here depends on the order: at most one run is queued at a time, and
+   * heartbeats, probes, renewals and claims ahead are each complete on their own.
    */
   private static ExecutorService pool(int threads, String name) {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS,
