@@ -71,13 +71,18 @@ final class Lanes {
       return taker.get() == LANE;
     }
 
-    /** Gives the slot back, unless a lane took it over. */
-    @Override
-    public void close() {
+    /** Gives the slot back now, unless a lane took it over; once only. */
+    void giveBack() {
       if (!handedToLane) {
         handedToLane = true;
         window.leave();
       }
+    }
+
+    /** Gives the slot back, unless a lane took it over or it was given back already. */
+    @Override
+    public void close() {
+      giveBack();
     }
   }
 

@@ -121,7 +121,7 @@ final class RunLoop {
             // A lane gave its batch back, failing, while this one was claimed: it may be that
             // very batch, and a failed run sends nothing more, so that retries stay the lane's
             // to count.
-            slot.close();
+            slot.giveBack();
             settler.unsent(claim);
             lanes.awaitAll();
             lanes.rethrowFailure();

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class ExchangePartsTest {
   }
 
   private static byte[] body(Exchange.BoundedBody subscriber) throws Exception {
-    return ((CompletableFuture<byte[]>) subscriber.getBody().toCompletableFuture()).get();
+    return subscriber.getBody().toCompletableFuture().get();
   }
 
   @Test
