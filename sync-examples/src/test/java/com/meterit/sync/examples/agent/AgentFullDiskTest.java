@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +57,8 @@ class AgentFullDiskTest {
     disk.fill();
 
     try (SimulatedClientSystem server = SimulatedClientSystem.start(KEY)) {
-      Map<String, String> env = new HashMap<>();
-      env.put("CLIENT_API_URL", server.url().toString());
-      env.put("CLIENT_API_KEY", KEY);
-      env.put("GATEWAY_ID", "gw-full-disk-test");
-      env.put("SYNC_DB_URL", dbUrl);
-      env.put("SYNC_INTERVAL_MINUTES", "0.02");
+      Map<String, String> env =
+          AgentProcess.env(server.url().toString(), KEY, "gw-full-disk-test", dbUrl);
       AgentProcess agent = AgentProcess.agent(dir, "agent", env);
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> !agent.process.isAlive()

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,24 @@ final class AgentProcess {
     builder.redirectOutput(out.toFile());
     builder.redirectError(err.toFile());
     return new AgentProcess(builder.start(), out, err);
+  }
+
+  /**
+   * The variables of an agent that syncs to {@code clientApiUrl} with {@code key} every 1.2 s,
+   * on the default Sync Database unless {@code dbUrl} is given (null for the default). A map the
+   * caller may add to.
+   */
+  static Map<String, String> env(String clientApiUrl, String key, String gatewayId,
+      String dbUrl) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLIENT_API_URL", clientApiUrl);
+    env.put("CLIENT_API_KEY", key);
+    env.put("GATEWAY_ID", gatewayId);
+    if (dbUrl != null) {
+      env.put("SYNC_DB_URL", dbUrl);
+    }
+    env.put("SYNC_INTERVAL_MINUTES", "0.02");
+    return env;
   }
 
   /** Starts the agent itself. */

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +29,7 @@ class AgentStartupTest {
   Path dir;
 
   private static Map<String, String> env(String clientApiUrl, String dbUrl) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CLIENT_API_URL", clientApiUrl);
-    env.put("CLIENT_API_KEY", KEY);
-    env.put("GATEWAY_ID", "gw-startup-test");
-    env.put("SYNC_DB_URL", dbUrl);
-    env.put("SYNC_INTERVAL_MINUTES", "0.02");
-    return env;
+    return AgentProcess.env(clientApiUrl, KEY, "gw-startup-test", dbUrl);
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -37,13 +36,7 @@ class AgentStoreFailureTest {
   Path dir;
 
   private static Map<String, String> env(String clientApiUrl, String dbUrl) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CLIENT_API_URL", clientApiUrl);
-    env.put("CLIENT_API_KEY", KEY);
-    env.put("GATEWAY_ID", "gw-store-failure-test");
-    env.put("SYNC_DB_URL", dbUrl);
-    env.put("SYNC_INTERVAL_MINUTES", "0.02");
-    return env;
+    return AgentProcess.env(clientApiUrl, KEY, "gw-store-failure-test", dbUrl);
   }
 
   @Test

@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,12 +31,7 @@ class DefaultStoreTest {
   Path dir;
 
   private static Map<String, String> env(String clientApiUrl) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CLIENT_API_URL", clientApiUrl);
-    env.put("CLIENT_API_KEY", KEY);
-    env.put("GATEWAY_ID", "gw-default-store");
-    env.put("SYNC_INTERVAL_MINUTES", "0.02");
-    return env;
+    return AgentProcess.env(clientApiUrl, KEY, "gw-default-store", null);
   }
 
   @Test
