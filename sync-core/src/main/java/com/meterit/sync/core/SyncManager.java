@@ -11,6 +11,17 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.SyncTotals;
+import com.meterit.sync.core.internal.run.BatchUploader;
+import com.meterit.sync.core.internal.run.CredentialCheck;
+import com.meterit.sync.core.internal.run.HeldBatches;
+import com.meterit.sync.core.internal.run.LearnedBatchSize;
+import com.meterit.sync.core.internal.run.LeaseKeeper;
+import com.meterit.sync.core.internal.run.RunLoop;
+import com.meterit.sync.core.internal.run.StopSignal;
+import com.meterit.sync.core.internal.run.UploadWindow;
+import com.meterit.sync.core.time.Scheduler;
+import com.meterit.sync.core.time.Sleeper;
+import com.meterit.sync.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -273,10 +284,11 @@ public final class SyncManager implements AutoCloseable {
       reports.started(clock.instant());
       state.set(SyncState.SYNCING);
       listeners.onSyncStarted();
-      RunLoop.Result result = runLoop.run(configuration.current());
-      run = result.run;
+      RunSettings settings = configuration.current();
+      RunLoop.Result result = runLoop.run(settings.batchSize, settings.maxRetries);
+      run = result.run();
       reports.finished(result);
-      ended = result.cause;
+      ended = result.cause();
     } catch (Throwable t) {
       // Its length on the ticker, as RunLoop measures it: a clock step must not make it negative.
       Instant startedAt = reports.lastAttemptAt();
