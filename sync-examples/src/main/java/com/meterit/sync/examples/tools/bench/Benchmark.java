@@ -31,8 +31,10 @@ import java.util.stream.Stream;
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
  *
  * <p>{@code --only=link} runs {@link LinkBenchmark}, {@code --only=workers} runs
- * {@link WorkersBenchmark}, and {@code --only=footprint} runs {@link Footprint} (the full run
- * includes it, with its defaults); the options after it are theirs.
+ * {@link WorkersBenchmark}, {@code --only=wire} runs {@link WireBenchmark} (wire bytes per reading
+ * on the bench and realistic data sets, JSON and compact), and {@code --only=footprint} runs
+ * {@link Footprint} (the full run includes it, with its defaults); the options after it are
+ * theirs.
  *
  * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
  * judged against, each the given number of times, interleaved, and prints their medians and
@@ -69,6 +71,10 @@ public final class Benchmark {
     }
     if (args.length > 0 && args[0].equals("--only=footprint")) {
       Footprint.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--only=wire")) {
+      WireBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("--only=workers")) {
