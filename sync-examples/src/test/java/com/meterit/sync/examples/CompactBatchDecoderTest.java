@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.UploadBatch;
-import com.meterit.sync.api.internal.PlainDecimal;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,32 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The copyable decoder against the library's encoder, on random batches. */
 class CompactBatchDecoderTest {
   private static final String GATEWAY = "gw-Ω-0042";
-
-  /**
-   * What a server must restore: every field of every reading in the batch's order, the value's
-   * text with its scale, and so the batch id, recomputed from the decoded readings.
-   */
-  static void assertRestores(UploadBatch sent, String gatewayId, String batchId,
-      List<Reading> decoded) {
-    assertEquals(GATEWAY, gatewayId);
-    assertEquals(sent.batchId(), batchId);
-    assertEquals(sent.size(), decoded.size());
-    for (int k = 0; k < sent.size(); k++) {
-      Reading s = sent.readings().get(k);
-      Reading d = decoded.get(k);
-      int at = k;
-      java.util.function.Supplier<String> where = () -> "reading " + at + " of " + sent.readings();
-      assertEquals(PlainDecimal.text(s.value()), PlainDecimal.text(d.value()), where);
-      if (s.value().scale() >= 0) {
-        assertEquals(s, d, where); // scale included: BigDecimal.equals
-      } else {
-        // A negative scale is sent as its plain text's decimal, as the JSON sends it (1E+3: 1000).
-        assertEquals(new Reading(s.id(), s.meterId(), s.timestamp(), s.value().setScale(0),
-            s.unit(), s.quality().orElse(null)), d, where);
-      }
-    }
-    assertEquals(sent.batchId(), UploadBatch.of(decoded).batchId());
-  }
 
   static List<Reading> readings(CompactBatchDecoder.Batch batch) {
     List<Reading> out = new ArrayList<>();
@@ -62,7 +35,8 @@ class CompactBatchDecoderTest {
       byte[] body = RandomBatches.encode(GATEWAY, sent, gzip);
       CompactBatchDecoder.Batch decoded = CompactBatchDecoder.decode(
           gzip ? CompactBatchDecoder.gunzip(body, 64 << 20) : body);
-      assertRestores(sent, decoded.gatewayId, decoded.batchId, readings(decoded));
+      RandomBatches.assertRestores(sent, GATEWAY, decoded.gatewayId, decoded.batchId,
+          readings(decoded));
     }
   }
 
@@ -83,7 +57,8 @@ class CompactBatchDecoderTest {
         decoded.readings.stream().map(r -> r.value.toPlainString())
             .collect(java.util.stream.Collectors.toList()));
     assertEquals(t.plusSeconds(2700), decoded.readings.get(3).timestamp);
-    assertRestores(sent, decoded.gatewayId, decoded.batchId, readings(decoded));
+    RandomBatches.assertRestores(sent, GATEWAY, decoded.gatewayId, decoded.batchId,
+        readings(decoded));
   }
 
   @Test

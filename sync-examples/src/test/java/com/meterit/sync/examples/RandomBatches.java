@@ -1,5 +1,7 @@
 package com.meterit.sync.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.meterit.sync.api.Reading;
 import com.meterit.sync.api.UploadBatch;
 import com.meterit.sync.api.internal.PlainDecimal;
@@ -85,6 +87,32 @@ public final class RandomBatches {
       readings.add(new Reading(ids.get(k), meter, time, value(random), unit, quality));
     }
     return UploadBatch.of(readings);
+  }
+
+  /**
+   * What a server must restore: every field of every reading in the batch's order, the value's
+   * text with its scale, and so the batch id, recomputed from the decoded readings.
+   */
+  public static void assertRestores(UploadBatch sent, String sentGatewayId, String gatewayId,
+      String batchId, List<Reading> decoded) {
+    assertEquals(sentGatewayId, gatewayId);
+    assertEquals(sent.batchId(), batchId);
+    assertEquals(sent.size(), decoded.size());
+    for (int k = 0; k < sent.size(); k++) {
+      Reading s = sent.readings().get(k);
+      Reading d = decoded.get(k);
+      int at = k;
+      java.util.function.Supplier<String> where = () -> "reading " + at + " of " + sent.readings();
+      assertEquals(PlainDecimal.text(s.value()), PlainDecimal.text(d.value()), where);
+      if (s.value().scale() >= 0) {
+        assertEquals(s, d, where); // scale included: BigDecimal.equals
+      } else {
+        // A negative scale is sent as its plain text's decimal, as the JSON sends it (1E+3: 1000).
+        assertEquals(new Reading(s.id(), s.meterId(), s.timestamp(), s.value().setScale(0),
+            s.unit(), s.quality().orElse(null)), d, where);
+      }
+    }
+    assertEquals(sent.batchId(), UploadBatch.of(decoded).batchId());
   }
 
   private static String meterId(SplittableRandom random, int m) {
