@@ -250,24 +250,27 @@ public final class CompactBatchDecoder {
   }
 
   /**
-   * Each reading's meter from its recency code: 0 is the next meter not seen before; c > 0 is
-   * the meter whose latest reading is the c-th oldest among the latest readings of the meters
-   * seen so far. A Fenwick tree over batch positions marks each meter's latest reading, so that
-   * the c-th mark is found in logarithmic time (a list of meters, oldest first, does the same).
+   * Each reading's meter from its recency code: 0 is a meter not seen before, and the next
+   * varint is its rank among the table's meters not seen yet; c > 0 is the meter whose latest
+   * reading is the c-th oldest among the latest readings of the meters seen so far. Fenwick
+   * trees mark each meter's latest reading (over batch positions) and the unseen meters (over
+   * the table), so that the c-th mark is found in logarithmic time (lists, oldest first and in
+   * table order, do the same in linear time).
    */
   private static int[] meterGroups(In in, int n, int groups) {
     int[] group = new int[n];
     int[] tree = new int[n + 1];
+    int[] unseen = new int[groups + 1];
+    for (int g = 0; g < groups; g++) {
+      add(unseen, g, 1);
+    }
     int marks = 0;
-    int seen = 0;
     for (int k = 0; k < n; k++) {
       int code = in.count(marks);
       int g;
       if (code == 0) {
-        if (seen == groups) {
-          throw malformed("more meters than the table holds");
-        }
-        g = seen++;
+        g = select(unseen, in.count(groups - marks - 1) + 1);
+        add(unseen, g, -1);
         marks++;
       } else {
         int latest = select(tree, code);
@@ -277,7 +280,7 @@ public final class CompactBatchDecoder {
       add(tree, k, 1);
       group[k] = g;
     }
-    if (seen != groups) {
+    if (marks != groups) {
       throw malformed("a meter of the table has no reading");
     }
     return group;

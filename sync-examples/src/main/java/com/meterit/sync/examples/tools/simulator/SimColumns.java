@@ -82,20 +82,21 @@ final class SimColumns {
     for (int k = 0; k < n; k++) {
       ids[k] = Math.addExact(k == 0 ? 0 : ids[k - 1], signed(in));
     }
-    // Meters seen so far, least recently read first.
+    // Meters seen so far, least recently read first; meters not seen yet, in table order.
     LinkedList<Integer> recency = new LinkedList<>();
+    List<Integer> unseen = new ArrayList<>();
+    for (int g = 0; g < groups; g++) {
+      unseen.add(g);
+    }
     int[] group = new int[n];
-    int seen = 0;
     for (int k = 0; k < n; k++) {
       int code = small(in, recency.size());
-      int g = code == 0 ? seen++ : recency.remove(code - 1);
-      if (g >= groups) {
-        throw new IllegalArgumentException("more meters than the table holds");
-      }
+      int g = code == 0 ? unseen.remove(small(in, unseen.size() - 1))
+          : recency.remove(code - 1);
       recency.addLast(g);
       group[k] = g;
     }
-    if (seen != groups) {
+    if (!unseen.isEmpty()) {
       throw new IllegalArgumentException("a meter of the table has no reading");
     }
     // Per meter, the batch positions of its readings: the group order.
