@@ -47,8 +47,16 @@ final class ColumnarBatchBody {
       return out.toByteArray();
     }
     ByteArrayOutputStream zipped = new ByteArrayOutputStream(out.length / 2 + 64);
-    try (OutputStream z = new Gzip(zipped, out.length)) {
-      z.write(out.bytes, 0, out.length);
+    try (GZIPOutputStream z = new Gzip(zipped, out.length)) {
+      int from = 0;
+      for (int part : out.parts) {
+        z.write(out.bytes, from, part - from);
+        // A deflate block of its own per part (a sync flush): each part's bytes have their own
+        // statistics, and its own Huffman codes saved 2 to 3% on the harness's data.
+        z.flush();
+        from = part;
+      }
+      z.write(out.bytes, from, out.length - from);
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }
@@ -134,6 +142,7 @@ final class ColumnarBatchBody {
       out.string(quality);
     }
 
+    out.endPart();
     // Batch order: ids, then each reading's meter.
     long lastId = 0;
     for (Reading r : readings) {
@@ -142,6 +151,7 @@ final class ColumnarBatchBody {
     }
     meterCodes(group, groups, out);
 
+    out.endPart();
     // Group order from here on.
     long firstSecond = 0;
     long delta = 0;
@@ -215,6 +225,7 @@ final class ColumnarBatchBody {
         }
       }
     }
+    out.endPart();
     out.uvarint(bigCount);
     int lastBig = -1;
     for (int i = 0; i < n; i++) {
@@ -324,6 +335,16 @@ final class ColumnarBatchBody {
   private static final class Sink {
     byte[] bytes;
     int length;
+    /**
+     * Where the parts of the body end: the header and tables; the batch-order columns; the
+     * timestamps, scales and units. The values and quality flags are the last part.
+     */
+    final int[] parts = new int[3];
+    private int partCount;
+
+    void endPart() {
+      parts[partCount++] = length;
+    }
 
     Sink(int capacity) {
       bytes = new byte[capacity];
@@ -377,7 +398,7 @@ final class ColumnarBatchBody {
    */
   private static final class Gzip extends GZIPOutputStream {
     Gzip(OutputStream out, int size) throws IOException {
-      super(out, Math.max(512, Math.min(size, 65_536)));
+      super(out, Math.max(512, Math.min(size, 65_536)), true);
       def.setLevel(Deflater.DEFAULT_COMPRESSION);
     }
   }
