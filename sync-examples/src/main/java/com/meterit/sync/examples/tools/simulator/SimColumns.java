@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * The simulated Client System's own reader of the compact upload body ({@value #MEDIA_TYPE}),
- * written from {@code docs/client-system-api.md} apart from {@link
- * com.meterit.sync.examples.CompactBatchDecoder}, so that two readings of the specification
- * check each other. Simple rather than fast: the meter codes walk a list of meters, oldest first.
+ * written from {@code docs/client-system-api.md} apart from the examples' {@code
+ * CompactBatchDecoder} (which the simulator, a tool, does not use), so that two readings of the
+ * specification check each other. Simple rather than fast: the meter codes walk a list of meters, oldest first.
  */
 final class SimColumns {
   static final String MEDIA_TYPE = "application/vnd.meterit.readings+columns;v=1";
