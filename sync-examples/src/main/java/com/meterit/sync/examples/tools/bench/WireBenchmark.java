@@ -19,7 +19,7 @@ import java.util.Map;
  * RealisticReadings}); the encodings are JSON with gzip (the default, and the only one before
  * issue 27), JSON without gzip, and the compact columnar body with gzip, each through the
  * library's own serializer. Bytes are exact; speeds are the median of {@code --repeat} rounds
- * (default 3) in this JVM, each after a warm-up, the encodings interleaved within a round.
+ * (default 3), each data set in a fresh JVM per round after a warm-up, the encodings interleaved.
  *
  * <p>Options: {@code --readings=300000 --batch=1000 --repeat=3 --seed=2026 --meters=300
  * --write=true --out=docs}. With {@code --write=true} it replaces its section of {@code
@@ -66,6 +66,7 @@ final class WireBenchmark {
     options.put("meters", Integer.toString(RealisticReadings.DEFAULT_METERS));
     options.put("write", "true");
     options.put("out", "docs");
+    options.put("child", "");
     ToolOptions.apply("wire", options, args);
     int readings = Integer.parseInt(options.get("readings"));
     int batch = Integer.parseInt(options.get("batch"));
@@ -81,9 +82,34 @@ final class WireBenchmark {
             true),
         new Encoding("JSON, gzip off", json, "batchBody", false));
     Map<String, List<UploadBatch>> sets = new LinkedHashMap<>();
-    sets.put("bench", batches(benchReadings(readings), batch));
-    sets.put("realistic", batches(realisticReadings(readings, seed, meters), batch));
+    String child = options.get("child");
+    if (child.isEmpty() || child.equals("bench")) {
+      sets.put("bench", batches(benchReadings(readings), batch));
+    }
+    if (child.isEmpty() || child.equals("realistic")) {
+      sets.put("realistic", batches(realisticReadings(readings, seed, meters), batch));
+    }
 
+    if (!child.isEmpty()) {
+      // A measuring JVM: one data set, every encoding, one timed pass each after the warm-up.
+      List<UploadBatch> set = sets.get(child);
+      // Warm-up: the JIT compiles every serializer before the timed pass. On a loaded machine
+      // its compiler threads wait for a core too, so this is generous.
+      for (int pass = 0; pass < 5; pass++) {
+        for (Encoding e : encodings) {
+          e.bytes(set);
+        }
+      }
+      for (int i = 0; i < encodings.size(); i++) {
+        // This thread's CPU time: on a shared machine, the wall clock also counts other
+        // processes' turns.
+        long start = THREAD.getCurrentThreadCpuTime();
+        encodings.get(i).bytes(set);
+        double seconds = (THREAD.getCurrentThreadCpuTime() - start) / 1e9;
+        System.out.println("RATE " + i + " " + readings / seconds);
+      }
+      return;
+    }
     Map<String, Double> bytes = new LinkedHashMap<>();
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     for (Map.Entry<String, List<UploadBatch>> set : sets.entrySet()) {
@@ -93,24 +119,13 @@ final class WireBenchmark {
         rates.put(key, new ArrayList<>());
       }
     }
-    // Warm-up: the JIT compiles every serializer before any round is timed. On a loaded machine
-    // its compiler threads wait for a core too, so this is generous.
-    for (int pass = 0; pass < 5; pass++) {
-      for (List<UploadBatch> set : sets.values()) {
-        for (Encoding e : encodings) {
-          e.bytes(set);
-        }
-      }
-    }
+    // Each round measures each data set in a fresh JVM: one JVM serializing both sets would
+    // optimize for the first and recompile for the second, and time that instead.
     for (int round = 1; round <= repeat; round++) {
-      for (Map.Entry<String, List<UploadBatch>> set : sets.entrySet()) {
-        for (Encoding e : encodings) {
-          // This thread's CPU time: on a shared machine, the wall clock also counts other
-          // processes' turns.
-          long start = THREAD.getCurrentThreadCpuTime();
-          e.bytes(set.getValue());
-          double seconds = (THREAD.getCurrentThreadCpuTime() - start) / 1e9;
-          rates.get(set.getKey() + "|" + e.name).add(readings / seconds);
+      for (String set : sets.keySet()) {
+        List<Double> measured = child(set, options);
+        for (int i = 0; i < encodings.size(); i++) {
+          rates.get(set + "|" + encodings.get(i).name).add(measured.get(i));
         }
       }
       System.out.println("wire: round " + round + "/" + repeat + " done");
@@ -127,6 +142,35 @@ final class WireBenchmark {
       FootprintReport.writeInto(report, section, Benchmark.ANALYSIS_MARKER, BEGIN, END);
       System.out.println("Wrote " + report);
     }
+  }
+
+  /** Runs a measuring JVM on one data set; its rates, in the order of the encodings. */
+  private static List<Double> child(String set, Map<String, String> options) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), WireBenchmark.class.getName(),
+        "--child=" + set));
+    for (String name : List.of("readings", "batch", "seed", "meters")) {
+      command.add("--" + name + "=" + options.get(name));
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<Double> rates = new ArrayList<>();
+    StringBuilder output = new StringBuilder();
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.startsWith("RATE ")) {
+          rates.add(Double.parseDouble(line.split(" ")[2]));
+        } else {
+          output.append(line).append('\n');
+        }
+      }
+    }
+    if (process.waitFor() != 0 || rates.isEmpty()) {
+      throw new IllegalStateException("wire measurement of " + set + " failed:\n" + output);
+    }
+    return rates;
   }
 
   static List<Reading> benchReadings(int count) {
@@ -172,7 +216,8 @@ final class WireBenchmark {
         .append(". Bytes are exact (the same every run). Speeds are readings per second of the ")
         .append("serializing thread's CPU time (not the wall clock, which on a shared machine ")
         .append("counts other processes' turns too), medians of ").append(options.get("repeat"))
-        .append(" rounds after a warm-up, with the lowest and highest.\n\n");
+        .append(" rounds, each data set measured in a fresh JVM per round after a warm-up of ")
+        .append("five passes, with the lowest and highest.\n\n");
     md.append("| data set | encoding | wire bytes/reading | serialization readings per CPU second: median | spread (min–max) |\n")
         .append("| --- | --- | --- | --- | --- |\n");
     for (String set : List.of("bench", "realistic")) {
