@@ -297,6 +297,7 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
    * and answers 415 gets the same batch again at once, as JSON, under the same key: the batch,
    * its id and its readings never change with the encoding, so the engine sees one upload with
    * one answer. The gateway then sends JSON until a later token answer announces them again.
+   * The result's bytes sent count both bodies then.
    */
   @Override
   public UploadResult uploadBatch(UploadBatch batch) {
