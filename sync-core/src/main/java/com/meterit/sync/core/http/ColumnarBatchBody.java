@@ -41,7 +41,7 @@ final class ColumnarBatchBody {
 
   /** The body of {@code batch}, gzip'd when asked. */
   static byte[] encode(String gatewayId, UploadBatch batch, boolean gzip) {
-    Sink out = new Sink(16 + 8 * batch.size());
+    ColumnSink out = new ColumnSink(16 + 8 * batch.size());
     write(gatewayId, batch, out);
     if (!gzip) {
       return out.toByteArray();
@@ -63,7 +63,7 @@ final class ColumnarBatchBody {
     return zipped.toByteArray();
   }
 
-  private static void write(String gatewayId, UploadBatch batch, Sink out) {
+  private static void write(String gatewayId, UploadBatch batch, ColumnSink out) {
     List<Reading> readings = batch.readings();
     int n = readings.size();
 
@@ -278,7 +278,7 @@ final class ColumnarBatchBody {
    * the meter that comes next is usually among the least recently seen: codes stay small where a
    * plain index would look random.
    */
-  private static void meterCodes(int[] group, int groups, Sink out) {
+  private static void meterCodes(int[] group, int groups, ColumnSink out) {
     int n = group.length;
     int[] latest = new int[groups];
     Arrays.fill(latest, -1);
@@ -318,7 +318,7 @@ final class ColumnarBatchBody {
   }
 
   /** Runs of equal values: (value, length) pairs, as unsigned varints, covering every reading. */
-  private static void runs(int[] values, Sink out) {
+  private static void runs(int[] values, ColumnSink out) {
     int i = 0;
     while (i < values.length) {
       int j = i + 1;
@@ -328,67 +328,6 @@ final class ColumnarBatchBody {
       out.uvarint(values[i]);
       out.uvarint(j - i);
       i = j;
-    }
-  }
-
-  /** A growable byte buffer with the varints of the format. */
-  private static final class Sink {
-    byte[] bytes;
-    int length;
-    /**
-     * Where the parts of the body end: the header and tables; the batch-order columns; the
-     * timestamps, scales and units. The values and quality flags are the last part.
-     */
-    final int[] parts = new int[3];
-    private int partCount;
-
-    void endPart() {
-      parts[partCount++] = length;
-    }
-
-    Sink(int capacity) {
-      bytes = new byte[capacity];
-    }
-
-    private void room(int more) {
-      if (length + more > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
-      }
-    }
-
-    void raw(byte[] b) {
-      raw(b, 0, b.length);
-    }
-
-    void raw(byte[] b, int off, int len) {
-      room(len);
-      System.arraycopy(b, off, bytes, length, len);
-      length += len;
-    }
-
-    /** LEB128: seven bits at a time, low first, the high bit set on all but the last byte. */
-    void uvarint(long value) {
-      room(10);
-      while ((value & ~0x7fL) != 0) {
-        bytes[length++] = (byte) ((value & 0x7f) | 0x80);
-        value >>>= 7;
-      }
-      bytes[length++] = (byte) value;
-    }
-
-    /** Zigzag, then LEB128: 0, -1, 1, -2, 2 ... become 0, 1, 2, 3, 4 ... */
-    void svarint(long value) {
-      uvarint((value << 1) ^ (value >> 63));
-    }
-
-    void string(String s) {
-      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      uvarint(utf8.length);
-      raw(utf8);
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(bytes, length);
     }
   }
 
