@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,20 @@ public final class CompactBatchDecoder {
 
   private static final byte[] MAGIC = {'M', 'R', 'C', 1};
   private static final int[] FRACTION_UNITS = {0, 0, 0, 1_000_000, 0, 0, 1_000, 0, 0, 1};
+  // The gateway's limits on a reading (com.meterit.sync.api.Reading): what no gateway can send is
+  // refused before it costs memory or time. A meter id has at most 128 UTF-16 chars, each at
+  // most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4); a unit or quality flag at most 32.
+  private static final int MAX_METER_ID_BYTES = 128 * 3;
+  private static final int MAX_LABEL_BYTES = 32 * 3;
+  // A value: at most 38 digits and 64 chars in plain notation; so its scale is at most 64, and
+  // its unscaled integer (below 10^38 < 2^127) takes at most 16 bytes in two's complement.
+  private static final int MAX_VALUE_DIGITS = 38;
+  private static final int MAX_VALUE_LENGTH = 64;
+  private static final int MAX_ESCAPED_BYTES = 16;
+  // Each reading takes at least a byte of each of: ids, meter codes, seconds, values.
+  private static final int MIN_BYTES_PER_READING = 4;
+  // readNBytes(limit + 1) must not overflow; no array is larger than this anyway.
+  private static final int MAX_BODY = Integer.MAX_VALUE - 16;
 
   private CompactBatchDecoder() {}
 
@@ -91,6 +106,10 @@ public final class CompactBatchDecoder {
 
   /** The body of a request sent with {@code Content-Encoding: gzip}, at most {@code limit} bytes. */
   public static byte[] gunzip(byte[] raw, int limit) throws IOException {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    }
+    limit = Math.min(limit, MAX_BODY);
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
@@ -106,6 +125,15 @@ public final class CompactBatchDecoder {
    * @throws IllegalArgumentException when the body does not follow the format
    */
   public static Batch decode(byte[] body) {
+    try {
+      return decodeColumns(body);
+    } catch (ArithmeticException | DateTimeException e) {
+      // An id, a second or a value that overflows: the body is malformed, not the server broken.
+      throw malformed("a number is out of range");
+    }
+  }
+
+  private static Batch decodeColumns(byte[] body) {
     In in = new In(body);
     for (byte b : MAGIC) {
       if (in.remaining() == 0 || in.next() != b) {
@@ -116,6 +144,9 @@ public final class CompactBatchDecoder {
     String batchId = in.string();
     // Every reading takes at least one byte in several columns, so no count exceeds the body.
     int n = in.count(body.length);
+    if (n > in.remaining() / MIN_BYTES_PER_READING) {
+      throw malformed("it is too short for " + n + " readings");
+    }
     int groups = in.count(n);
     int unitCount = in.count(n);
     int qualityCount = in.count(n);
@@ -127,7 +158,9 @@ public final class CompactBatchDecoder {
     byte[] previous = new byte[0];
     for (int g = 0; g < groups; g++) {
       int shared = in.count(previous.length);
-      int suffix = in.count(in.remaining());
+      // Refused as read: entries that each add a byte to the previous one would otherwise cost
+      // memory quadratic in the body.
+      int suffix = in.count(Math.min(in.remaining(), MAX_METER_ID_BYTES - shared));
       byte[] meter = Arrays.copyOf(previous, shared + suffix);
       in.bytes(meter, shared, suffix);
       meters[g] = utf8(meter);
@@ -135,11 +168,11 @@ public final class CompactBatchDecoder {
     }
     String[] units = new String[unitCount];
     for (int u = 0; u < unitCount; u++) {
-      units[u] = in.string();
+      units[u] = in.string(MAX_LABEL_BYTES);
     }
     String[] qualities = new String[qualityCount];
     for (int q = 0; q < qualityCount; q++) {
-      qualities[q] = in.string();
+      qualities[q] = in.string(MAX_LABEL_BYTES);
     }
 
     // Batch order: ids, then meter codes.
@@ -147,6 +180,9 @@ public final class CompactBatchDecoder {
     long id = 0;
     for (int k = 0; k < n; k++) {
       id = Math.addExact(id, in.svarint());
+      if (id <= 0) {
+        throw malformed("an id is not positive");
+      }
       ids[k] = id;
     }
     int[] group = meterGroups(in, n, groups);
@@ -188,7 +224,7 @@ public final class CompactBatchDecoder {
         nanos[i] = (int) fraction * FRACTION_UNITS[precision];
       }
     }
-    int[] scales = runs(in, n, Integer.MAX_VALUE);
+    int[] scales = runs(in, n, MAX_VALUE_LENGTH);
     int[] unitOf = runs(in, n, unitCount - 1);
 
     BigInteger[] big = new BigInteger[n];
@@ -199,7 +235,7 @@ public final class CompactBatchDecoder {
       if (position >= n) {
         throw malformed("an escaped value lies beyond the last reading");
       }
-      byte[] twos = new byte[in.count(in.remaining())];
+      byte[] twos = new byte[in.count(Math.min(in.remaining(), MAX_ESCAPED_BYTES))];
       in.bytes(twos, 0, twos.length);
       if (twos.length == 0) {
         throw malformed("an escaped value has no bytes");
@@ -217,6 +253,11 @@ public final class CompactBatchDecoder {
         } else {
           unscaled = Math.addExact(reference, in.svarint());
           values[i] = BigDecimal.valueOf(unscaled, scales[i]);
+        }
+        // Cheap: the scale is at most 64 and the unscaled integer at most 16 bytes.
+        if (values[i].precision() > MAX_VALUE_DIGITS
+            || values[i].toPlainString().length() > MAX_VALUE_LENGTH) {
+          throw malformed("a value has more digits or characters than a reading can");
         }
         // After an escaped value the reference is 0.
         reference = unscaled;
@@ -393,7 +434,11 @@ public final class CompactBatchDecoder {
     }
 
     String string() {
-      byte[] utf8 = new byte[count(remaining())];
+      return string(Integer.MAX_VALUE);
+    }
+
+    String string(int maxBytes) {
+      byte[] utf8 = new byte[count(Math.min(remaining(), maxBytes))];
       bytes(utf8, 0, utf8.length);
       return utf8(utf8);
     }

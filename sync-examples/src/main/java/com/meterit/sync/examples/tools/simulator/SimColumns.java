@@ -8,17 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedList;
 import java.util.List;
 
 /**
  * The simulated Client System's own reader of the compact upload body ({@value #MEDIA_TYPE}),
  * written from {@code docs/client-system-api.md} apart from the examples' {@code
  * CompactBatchDecoder} (which the simulator, a tool, does not use), so that two readings of the
- * specification check each other. Simple rather than fast: the meter codes walk a list of meters, oldest first.
+ * specification check each other. Simple rather than fast, but never worse than n log n: the
+ * meter codes count marks by binary search over prefix sums. It refuses what the specification
+ * calls malformed, within the bounds it states (those of a gateway's readings).
  */
 final class SimColumns {
   static final String MEDIA_TYPE = "application/vnd.meterit.readings+columns;v=1";
+  // Reading's limits, in UTF-8 bytes (at most 3 per UTF-16 char) and in digits and chars.
+  private static final int METER_BYTES = 128 * 3;
+  private static final int LABEL_BYTES = 32 * 3;
+  private static final int DIGITS = 38;
+  private static final int PLAIN_LENGTH = 64;
+  private static final int ESCAPED_BYTES = 16;
 
   private SimColumns() {}
 
@@ -52,18 +59,25 @@ final class SimColumns {
     if (!Arrays.equals(magic, new byte[] {'M', 'R', 'C', 1})) {
       throw new IllegalArgumentException("not a compact body of version 1");
     }
-    String gatewayId = string(in);
-    String batchId = string(in);
+    String gatewayId = string(in, Integer.MAX_VALUE);
+    String batchId = string(in, Integer.MAX_VALUE);
     int n = small(in, in.remaining());
+    // At least a byte per reading in each of ids, meter codes, seconds and values.
+    if (n > in.remaining() / 4) {
+      throw new IllegalArgumentException("too short for its readings");
+    }
     int groups = small(in, n);
     String[] units = new String[small(in, n)];
     String[] qualities = new String[small(in, n)];
     int precision = small(in, 9);
+    if (precision % 3 != 0) {
+      throw new IllegalArgumentException("a precision other than 0, 3, 6, 9");
+    }
     String[] meters = new String[groups];
     byte[] last = new byte[0];
     for (int g = 0; g < groups; g++) {
       int shared = small(in, last.length);
-      byte[] suffix = new byte[small(in, in.remaining())];
+      byte[] suffix = new byte[small(in, Math.min(in.remaining(), METER_BYTES - shared))];
       in.get(suffix);
       byte[] meter = new byte[shared + suffix.length];
       System.arraycopy(last, 0, meter, 0, shared);
@@ -72,31 +86,42 @@ final class SimColumns {
       last = meter;
     }
     for (int u = 0; u < units.length; u++) {
-      units[u] = string(in);
+      units[u] = string(in, LABEL_BYTES);
     }
     for (int q = 0; q < qualities.length; q++) {
-      qualities[q] = string(in);
+      qualities[q] = string(in, LABEL_BYTES);
     }
 
     long[] ids = new long[n];
     for (int k = 0; k < n; k++) {
       ids[k] = Math.addExact(k == 0 ? 0 : ids[k - 1], signed(in));
+      if (ids[k] <= 0) {
+        throw new IllegalArgumentException("an id not positive");
+      }
     }
-    // Meters seen so far, least recently read first; meters not seen yet, in table order.
-    LinkedList<Integer> recency = new LinkedList<>();
-    List<Integer> unseen = new ArrayList<>();
+    // Marks over batch positions where a seen meter's latest reading is (oldest first), and over
+    // the table where a meter is not seen yet.
+    Marks latest = new Marks(n);
+    Marks unseen = new Marks(groups);
     for (int g = 0; g < groups; g++) {
-      unseen.add(g);
+      unseen.set(g, 1);
     }
     int[] group = new int[n];
     for (int k = 0; k < n; k++) {
-      int code = small(in, recency.size());
-      int g = code == 0 ? unseen.remove(small(in, unseen.size() - 1))
-          : recency.remove(code - 1);
-      recency.addLast(g);
+      int code = small(in, latest.total());
+      int g;
+      if (code == 0) {
+        g = unseen.nth(small(in, unseen.total() - 1));
+        unseen.set(g, -1);
+      } else {
+        int at = latest.nth(code - 1);
+        g = group[at];
+        latest.set(at, -1);
+      }
+      latest.set(k, 1);
       group[k] = g;
     }
-    if (!unseen.isEmpty()) {
+    if (unseen.total() != 0) {
       throw new IllegalArgumentException("a meter of the table has no reading");
     }
     // Per meter, the batch positions of its readings: the group order.
@@ -128,16 +153,20 @@ final class SimColumns {
     if (precision != 0) {
       long unit = BigInteger.TEN.pow(9 - precision).longValueExact();
       for (int p = 0; p < n; p++) {
-        nanos[p] = unsigned(in) * unit;
+        long fraction = unsigned(in);
+        if (fraction < 0 || fraction >= 1_000_000_000L / unit) {
+          throw new IllegalArgumentException("a fraction of a whole second or more");
+        }
+        nanos[p] = fraction * unit;
       }
     }
-    int[] scale = runs(in, n);
-    int[] unit = runs(in, n);
+    int[] scale = runs(in, n, PLAIN_LENGTH);
+    int[] unit = runs(in, n, units.length - 1);
     BigInteger[] escaped = new BigInteger[n];
     int count = small(in, n);
     for (int e = 0, at = -1; e < count; e++) {
       at += small(in, n) + 1;
-      byte[] twos = new byte[small(in, in.remaining())];
+      byte[] twos = new byte[small(in, Math.min(in.remaining(), ESCAPED_BYTES))];
       in.get(twos);
       escaped[at] = new BigInteger(twos);
     }
@@ -153,6 +182,9 @@ final class SimColumns {
         } else {
           unscaled = Math.addExact(reference, signed(in));
           values[i] = BigDecimal.valueOf(unscaled, scale[i]);
+        }
+        if (values[i].precision() > DIGITS || values[i].toPlainString().length() > PLAIN_LENGTH) {
+          throw new IllegalArgumentException("a value no reading can have");
         }
         reference = unscaled;
         if (j == 0) {
@@ -179,10 +211,10 @@ final class SimColumns {
     return new Decoded(gatewayId, batchId, Arrays.asList(out));
   }
 
-  private static int[] runs(ByteBuffer in, int n) {
+  private static int[] runs(ByteBuffer in, int n, int max) {
     int[] values = new int[n];
     for (int at = 0; at < n; ) {
-      int value = small(in, Integer.MAX_VALUE);
+      int value = small(in, max);
       int length = small(in, n - at);
       if (length == 0) {
         throw new IllegalArgumentException("an empty run");
@@ -193,10 +225,55 @@ final class SimColumns {
     return values;
   }
 
-  private static String string(ByteBuffer in) {
-    byte[] bytes = new byte[small(in, in.remaining())];
+  private static String string(ByteBuffer in, int maxBytes) {
+    byte[] bytes = new byte[small(in, Math.min(in.remaining(), maxBytes))];
     in.get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Counts of marks (0 or 1) by position: a Fenwick tree, searched by prefix sums. */
+  private static final class Marks {
+    private final int[] tree;
+    private int total;
+
+    Marks(int size) {
+      tree = new int[size + 1];
+    }
+
+    int total() {
+      return total;
+    }
+
+    void set(int position, int delta) {
+      total += delta;
+      for (int i = position + 1; i < tree.length; i += i & -i) {
+        tree[i] += delta;
+      }
+    }
+
+    /** Marks at positions 0 .. position. */
+    private int upTo(int position) {
+      int sum = 0;
+      for (int i = position + 1; i > 0; i -= i & -i) {
+        sum += tree[i];
+      }
+      return sum;
+    }
+
+    /** The position of the mark with {@code index} marks before it. */
+    int nth(int index) {
+      int low = 0;
+      int high = tree.length - 2;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (upTo(mid) > index) {
+          high = mid;
+        } else {
+          low = mid + 1;
+        }
+      }
+      return low;
+    }
   }
 
   private static long unsigned(ByteBuffer in) {
