@@ -58,9 +58,29 @@ final class ColumnSink {
   }
 
   void string(String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = utf8(s);
     uvarint(utf8.length);
     raw(utf8);
+  }
+
+  /**
+   * The UTF-8 of {@code s}.
+   *
+   * @throws ColumnarBatchBody.Unencodable when {@code s} holds a lone surrogate, which UTF-8
+   *     cannot carry: {@code getBytes} would write {@code ?} where the JSON keeps the surrogate
+   */
+  static byte[] utf8(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == s.length()
+            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          throw new ColumnarBatchBody.Unencodable();
+        }
+        i++;
+      }
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   byte[] toByteArray() {

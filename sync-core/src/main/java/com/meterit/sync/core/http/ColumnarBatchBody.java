@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,7 +38,26 @@ final class ColumnarBatchBody {
 
   private ColumnarBatchBody() {}
 
-  /** The body of {@code batch}, gzip'd when asked. */
+  /**
+   * Thrown when a text of the batch (gateway id, meter id, unit, quality flag) is not
+   * well-formed UTF-16: a lone surrogate, which {@code Reading} takes and JSON carries as an
+   * escape, has no UTF-8. Such a batch goes as JSON, so that every encoding carries the same
+   * readings. Without a stack trace: it is an answer, not a failure.
+   */
+  static final class Unencodable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unencodable() {
+      super("a text of the batch holds a lone surrogate, which UTF-8 cannot carry", null, false,
+          false);
+    }
+  }
+
+  /**
+   * The body of {@code batch}, gzip'd when asked.
+   *
+   * @throws Unencodable when a text of the batch holds a lone surrogate
+   */
   static byte[] encode(String gatewayId, UploadBatch batch, boolean gzip) {
     ColumnSink out = new ColumnSink(16 + 8 * batch.size());
     write(gatewayId, batch, out);
@@ -124,7 +142,7 @@ final class ColumnarBatchBody {
     out.uvarint(precision);
     byte[] previous = new byte[0];
     for (int g = 0; g < groups; g++) {
-      byte[] meter = meters[g].getBytes(StandardCharsets.UTF_8);
+      byte[] meter = ColumnSink.utf8(meters[g]);
       int shared = 0;
       int most = Math.min(meter.length, previous.length);
       while (shared < most && meter[shared] == previous[shared]) {

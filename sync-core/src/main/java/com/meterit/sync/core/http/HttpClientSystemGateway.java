@@ -297,17 +297,18 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
    * and answers 415 gets the same batch again at once, as JSON, under the same key: the batch,
    * its id and its readings never change with the encoding, so the engine sees one upload with
    * one answer. The gateway then sends JSON until a later token answer announces them again.
-   * The result's bytes sent count both bodies then.
+   * The result's bytes sent count both bodies then. A batch with a lone surrogate in a text
+   * goes as JSON at once: UTF-8, which the columns use, cannot carry it.
    */
   @Override
   public UploadResult uploadBatch(UploadBatch batch) {
     String what = "upload of batch " + batch.batchId();
     // The token answer says which encodings the server takes: have it before choosing.
     tokens.get();
-    boolean compact = columns;
+    byte[] columnsBody = columns ? columnsBody(batch) : null;
     long sent = 0;
-    if (compact) {
-      byte[] body = ColumnarBatchBody.encode(gatewayId, batch, gzip);
+    if (columnsBody != null) {
+      byte[] body = columnsBody;
       Exchange.Response r = upload(what, batch, body, ColumnarBatchBody.MEDIA_TYPE);
       sent += body.length;
       if (r.status != 415) {
@@ -321,6 +322,20 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     }
     byte[] body = bytes(() -> WireFormat.batchBody(gatewayId, batch, gzip));
     return answer(what, upload(what, batch, body, JSON), sent + body.length);
+  }
+
+  /**
+   * The compact body of {@code batch}, or null when a text of it holds a lone surrogate: UTF-8
+   * cannot carry one and JSON can, so such a batch goes as JSON, same batch, same key, and the
+   * server stores the text the collector read whichever encoding it announced.
+   */
+  private byte[] columnsBody(UploadBatch batch) {
+    try {
+      return ColumnarBatchBody.encode(gatewayId, batch, gzip);
+    } catch (ColumnarBatchBody.Unencodable e) {
+      log.debug("Batch {} goes as JSON: {}", batch.batchId(), e.getMessage());
+      return null;
+    }
   }
 
   private Exchange.Response upload(String what, UploadBatch batch, byte[] body, String type) {
