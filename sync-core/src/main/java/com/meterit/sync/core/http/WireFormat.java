@@ -164,7 +164,8 @@ final class WireFormat {
   /**
    * Whether the token answer's optional {@code uploadEncodings} names the compact body. Lenient,
    * since it only chooses between two encodings the server can take: anything but an array of
-   * strings, and any name it does not know, counts as JSON only, never as a malformed answer.
+   * strings, and any name it does not know, counts as JSON only, never as a malformed answer
+   * (but the whole answer, this field included, nests at most 32 deep, as the spec says).
    */
   static boolean acceptsColumns(JsonNode encodings) {
     if (encodings == null || !encodings.isArray()) {
