@@ -4,14 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Hand-written compact bodies, byte by byte as docs/client-system-api.md lays them out. */
-final class HostileBodies {
+public final class HostileBodies {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  HostileBodies() {
+  public HostileBodies() {
     out.writeBytes(new byte[] {'M', 'R', 'C', 1});
   }
 
-  HostileBodies uvarint(long value) {
+  public HostileBodies uvarint(long value) {
     while ((value & ~0x7fL) != 0) {
       out.write((int) ((value & 0x7f) | 0x80));
       value >>>= 7;
@@ -20,29 +20,29 @@ final class HostileBodies {
     return this;
   }
 
-  HostileBodies svarint(long value) {
+  public HostileBodies svarint(long value) {
     return uvarint((value << 1) ^ (value >> 63));
   }
 
-  HostileBodies string(String s) {
+  public HostileBodies string(String s) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     uvarint(utf8.length);
     out.writeBytes(utf8);
     return this;
   }
 
-  HostileBodies raw(byte[] bytes) {
+  public HostileBodies raw(byte[] bytes) {
     out.writeBytes(bytes);
     return this;
   }
 
   /** Header through part 8: gateway, batch id, n, m, u, q, p. */
-  static HostileBodies header(long n, long meters, long units, long qualities, long precision) {
+  public static HostileBodies header(long n, long meters, long units, long qualities, long precision) {
     return new HostileBodies().string("gw").string("0123456789abcdef0123456789abcdef")
         .uvarint(n).uvarint(meters).uvarint(units).uvarint(qualities).uvarint(precision);
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 }
