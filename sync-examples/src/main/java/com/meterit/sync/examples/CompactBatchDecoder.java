@@ -23,8 +23,10 @@ import java.util.zip.GZIPInputStream;
  * a Client System written in Java: plain JDK, no dependency, one file, so that a server team can
  * copy it. The format is specified in {@code docs/client-system-api.md} ("The compact
  * encoding"); this class follows that text step by step, and refuses a body that does not follow
- * it with an {@link IllegalArgumentException} (answer it {@code 400}; answer {@code 415} only
- * for a Content-Type or version you do not take).
+ * it, or goes beyond the bounds it states ("Bounds": what no gateway's readings can be), with an
+ * {@link IllegalArgumentException} (answer it {@code 400}; answer {@code 415} only for a
+ * Content-Type or version you do not take). Within the bounds, its memory and time are linear
+ * in the body.
  *
  * <pre>{@code
  * byte[] body = "gzip".equals(contentEncoding) ? CompactBatchDecoder.gunzip(raw) : raw;
