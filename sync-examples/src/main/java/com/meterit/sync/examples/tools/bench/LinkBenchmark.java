@@ -35,8 +35,9 @@ public final class LinkBenchmark {
     // Each run is sized to take about this long, from the expected rate.
     o.put("seconds", "30");
     o.put("batch", "1000");
-    // A comma-separated list runs each profile once per window; above 1 needs an engine window.
-    o.put("window", "1");
+    // A comma-separated list runs each profile once per window: "default" is what a host gets
+    // without setMaxInFlight, a number is passed to setMaxInFlight (1: one batch at a time).
+    o.put("window", "default,1");
     o.put("pipelining", "true");
     o.put("gzip", "true");
     // 0 sizes each run from --seconds; a number drains that many readings on every profile.
@@ -84,7 +85,7 @@ public final class LinkBenchmark {
     }
     List<Integer> windows = new ArrayList<>();
     for (String w : options.get("window").split(",")) {
-      windows.add(Integer.parseInt(w.trim()));
+      windows.add(parseWindow(w.trim()));
     }
 
     List<LinkRun> runs = new ArrayList<>();
@@ -93,17 +94,17 @@ public final class LinkBenchmark {
       for (int window : windows) {
         LinkDrain.Engine engine = new LinkDrain.Engine(batch, window, pipelining, gzip);
         long readings = fixedReadings > 0 ? fixedReadings : readingsFor(profile, engine, seconds);
-        System.out.printf(Locale.ROOT, "link benchmark: %s, window %d, %,d readings ...%n",
-            profile, window, readings);
+        System.out.printf(Locale.ROOT, "link benchmark: %s, window %s, %,d readings ...%n",
+            profile, LinkDrain.Engine.windowName(window), readings);
         String url = "jdbc:h2:file:" + scratch.resolve("link" + n++).resolve("bench")
             + ";NON_KEYWORDS=VALUE";
         // A run that takes ten times longer than expected is broken, not slow.
         Duration deadline = Duration.ofSeconds((long) Math.max(120, 10 * seconds));
         LinkRun run = LinkDrain.run(profile, Stalls.parse(options.get("stalls"), seed), engine,
             server, url, readings, deadline);
-        System.out.printf(Locale.ROOT, "link benchmark: %s, window %d: %.1f s, %.1f up + %.1f down "
+        System.out.printf(Locale.ROOT, "link benchmark: %s, window %s: %.1f s, %.1f up + %.1f down "
                 + "bytes/reading, capacity %,.0f, drain %,.0f readings/s, ratio %.2f (%s)%n",
-            profile.name, window, run.seconds, run.uplinkBytesPerReading(),
+            profile.name, LinkDrain.Engine.windowName(window), run.seconds, run.uplinkBytesPerReading(),
             run.downlinkBytesPerReading(), run.capacity(), run.drainRate(), run.ratio(),
             run.outcome);
         runs.add(run);
@@ -118,6 +119,18 @@ public final class LinkBenchmark {
     System.out.println("Wrote " + report + " and " + out.resolve("link-throughput.png"));
   }
 
+  /** {@code default} (the engine's own window, no host setting) or a {@code setMaxInFlight} value. */
+  static int parseWindow(String text) {
+    if (text.equals("default")) {
+      return LinkDrain.Engine.DEFAULT_WINDOW;
+    }
+    int window = Integer.parseInt(text);
+    if (window < 1) {
+      throw new IllegalArgumentException("--window must be 'default' or at least 1: " + text);
+    }
+    return window;
+  }
+
   /**
    * Readings for a run of about {@code seconds} at the rate this engine should reach: the link's
    * capacity, or a window of batches per round trip when that is less. Byte counts are estimates
@@ -128,7 +141,9 @@ public final class LinkBenchmark {
     double upPerBatch = engine.batchSize * (engine.gzip ? 13.0 : 120.0) + 600;
     double capacity = profile.uplinkBitsPerSecond / 8.0 / (upPerBatch / engine.batchSize);
     double oneInFlight = engine.batchSize / profile.exchangeSeconds(Math.round(upPerBatch), 250);
-    double rate = Math.min(capacity, engine.window * oneInFlight);
+    // The engine's own window is sized to fill the link; a host's maximum may not be.
+    double rate = engine.window == LinkDrain.Engine.DEFAULT_WINDOW ? capacity
+        : Math.min(capacity, engine.window * oneInFlight);
     long batches = Math.max(5, Math.round(rate * seconds / engine.batchSize));
     return batches * engine.batchSize;
   }

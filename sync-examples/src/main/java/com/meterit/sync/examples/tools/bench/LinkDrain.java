@@ -32,6 +32,9 @@ final class LinkDrain {
 
   /** The engine's settings for a run. */
   static final class Engine {
+    /** The window a host gets without {@code setMaxInFlight}: the engine's default. */
+    static final int DEFAULT_WINDOW = 0;
+
     final int batchSize;
     final int window;
     final boolean pipelining;
@@ -42,6 +45,16 @@ final class LinkDrain {
       this.window = window;
       this.pipelining = pipelining;
       this.gzip = gzip;
+    }
+
+    /** {@code default}, or the host's {@code setMaxInFlight} value. */
+    static String windowName(int window) {
+      return window == DEFAULT_WINDOW ? "default" : Integer.toString(window);
+    }
+
+    /** The builder call that sets this window, or what its absence means. */
+    String windowSetting() {
+      return window == DEFAULT_WINDOW ? "no setMaxInFlight" : "setMaxInFlight(" + window + ")";
     }
   }
 
@@ -71,9 +84,11 @@ final class LinkDrain {
           .setSyncInterval(Duration.ofHours(1))
           .setHeartbeatInterval(Duration.ofHours(1))
           .setConnectivityProbeInterval(Duration.ofHours(1))
-          .addListener(progress)
-          .setMaxInFlight(engine.window);
-      String windowSetting = "setMaxInFlight(" + engine.window + ")";
+          .addListener(progress);
+      if (engine.window != Engine.DEFAULT_WINDOW) {
+        builder.setMaxInFlight(engine.window);
+      }
+      String windowSetting = engine.windowSetting();
       try (SyncManager manager = builder.build()) {
         BenchBacklog.append(url, "meter_readings", generator,
             (long) WARMUP_BATCHES * engine.batchSize);

@@ -26,9 +26,10 @@ final class LinkReport {
         .append("`. Reproduce with:\n\n");
     md.append("```bash\nmvn -q -Pbench package -Dbench.args=\"--only=link\"\n```\n\n");
     md.append("Other options follow `--only=link` in `bench.args`, for example "
-        + "`--profiles=lte-m,satellite --batch=1000 --window=1,4 --seconds=30 --stalls=20/2`. "
-        + "`--window` (alias `--max-in-flight`) is passed to the engine's window setting, which "
-        + "must exist for a value above 1. Each run lasts about `--seconds`, sized from the "
+        + "`--profiles=lte-m,satellite --batch=1000 --window=default,1,16 --seconds=30 --stalls=20/2`. "
+        + "`--window` (alias `--max-in-flight`) lists the windows to compare: `default` is what a "
+        + "host gets without setting one, a number is passed to `setMaxInFlight` (1: one batch "
+        + "at a time). Each run lasts about `--seconds`, sized from the "
         + "expected rate; `--readings` fixes the backlog instead.\n\n");
 
     md.append("## The emulated link\n\n");
@@ -57,10 +58,10 @@ final class LinkReport {
     md.append("## Summary\n\n| profile | link | window | capacity (readings/s) | drain "
         + "(readings/s) | drain / capacity |\n| --- | --- | --- | --- | --- | --- |\n");
     for (LinkRun r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %s up, %s down, %d ms | %d | %s | %s | %.2f |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %s up, %s down, %d ms | %s | %s | %s | %.2f |%n",
           r.profile.name, LinkProfile.rate(r.profile.uplinkBitsPerSecond),
           LinkProfile.rate(r.profile.downlinkBitsPerSecond), r.profile.roundTrip.toMillis(),
-          r.window, Benchmark.number(r.capacity()), Benchmark.number(r.drainRate()), r.ratio()));
+          r.windowName(), Benchmark.number(r.capacity()), Benchmark.number(r.drainRate()), r.ratio()));
     }
     md.append("\n![Drain as a share of link capacity](link-throughput.png)\n");
 
@@ -77,9 +78,9 @@ final class LinkReport {
           + "| --- | --- | --- |\n");
       for (LinkRun r : profileRuns) {
         md.append(String.format(Locale.ROOT,
-            "| %d (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
+            "| %s (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
                 + "%.0f | %s / %s / %s | %d | %.1f → %.1f | %s%s |%n",
-            r.window, r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
+            r.windowName(), r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
             r.uplinkBytesPerReading(), r.downlinkBytesPerReading(),
             r.uplinkBytes / (double) Math.max(1, r.batches), r.requestOverheadPerBatch(),
             Benchmark.number(r.capacity()),

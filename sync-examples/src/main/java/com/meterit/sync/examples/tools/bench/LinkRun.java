@@ -48,6 +48,19 @@ final class LinkRun {
     this.loadAverage = loadAverage.clone();
   }
 
+  /** {@code default} (no host setting) or the host's {@code setMaxInFlight} value. */
+  String windowName() {
+    return LinkDrain.Engine.windowName(window);
+  }
+
+  /** What the chart's bars of this run stand for. */
+  String series() {
+    if (window == LinkDrain.Engine.DEFAULT_WINDOW) {
+      return "default window";
+    }
+    return window == 1 ? "1 batch in flight" : "at most " + window + " in flight";
+  }
+
   double uplinkBytesPerReading() {
     return uplinkBytes / (double) Math.max(1, readings);
   }
