@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  * Options: see {@link #DEFAULTS}.
  */
 public final class LinkBenchmark {
+  /** The protocol name of the plain bench server's runs: HTTP/1.1 without TLS. */
+  static final String PLAIN = "HTTP/1.1 plain";
+
   /** Every option and its default. */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -38,6 +41,9 @@ public final class LinkBenchmark {
     // A comma-separated list runs each profile once per window: "default" is what a host gets
     // without setMaxInFlight, a number is passed to setMaxInFlight (1: one batch at a time).
     o.put("window", "default,1");
+    // plain: HTTP/1.1 without TLS (the JDK's server); 1.1 and 2: HTTP/1.1 or HTTP/2 over TLS
+    // (Jetty), as a gateway meets a Client System behind https. A list runs each in turn.
+    o.put("http", "plain");
     o.put("pipelining", "true");
     o.put("gzip", "true");
     // 0 sizes each run from --seconds; a number drains that many readings on every profile.
@@ -71,8 +77,47 @@ public final class LinkBenchmark {
     }
   }
 
+  /** The servers the runs need, each started once, and their targets in the order asked. */
+  private static final class Targets implements AutoCloseable {
+    final List<LinkDrain.Target> list = new ArrayList<>();
+    private final List<TlsBenchServer> servers = new ArrayList<>();
+
+    Targets(String http, BenchServer server, Path scratch) throws Exception {
+      BenchCertificate certificate = null;
+      for (String name : http.split(",")) {
+        String protocol = name.trim();
+        if (protocol.equals("plain")) {
+          list.add(new LinkDrain.Target(PLAIN, server.url().getPort(), null));
+        } else if (protocol.equals("1.1") || protocol.equals("2")) {
+          if (certificate == null) {
+            certificate = BenchCertificate.create(scratch);
+          }
+          TlsBenchServer tls = new TlsBenchServer(server, certificate, protocol.equals("2"));
+          servers.add(tls);
+          list.add(new LinkDrain.Target(tls.protocol(), tls.url().getPort(), certificate.pem));
+        } else {
+          throw new IllegalArgumentException("--http must list plain, 1.1 or 2: " + protocol);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (TlsBenchServer tls : servers) {
+        tls.close();
+      }
+    }
+  }
+
   private static void run(Map<String, String> options, BenchServer server, Path scratch)
       throws Exception {
+    try (Targets targets = new Targets(options.get("http"), server, scratch)) {
+      run(options, targets.list, scratch);
+    }
+  }
+
+  private static void run(Map<String, String> options, List<LinkDrain.Target> targets,
+      Path scratch) throws Exception {
     double seconds = Double.parseDouble(options.get("seconds"));
     long fixedReadings = Long.parseLong(options.get("readings"));
     int batch = Integer.parseInt(options.get("batch"));
@@ -91,23 +136,26 @@ public final class LinkBenchmark {
     List<LinkRun> runs = new ArrayList<>();
     int n = 0;
     for (LinkProfile profile : profiles) {
-      for (int window : windows) {
-        LinkDrain.Engine engine = new LinkDrain.Engine(batch, window, pipelining, gzip);
-        long readings = fixedReadings > 0 ? fixedReadings : readingsFor(profile, engine, seconds);
-        System.out.printf(Locale.ROOT, "link benchmark: %s, window %s, %,d readings ...%n",
-            profile, LinkDrain.Engine.windowName(window), readings);
-        String url = "jdbc:h2:file:" + scratch.resolve("link" + n++).resolve("bench")
-            + ";NON_KEYWORDS=VALUE";
-        // A run that takes ten times longer than expected is broken, not slow.
-        Duration deadline = Duration.ofSeconds((long) Math.max(120, 10 * seconds));
-        LinkRun run = LinkDrain.run(profile, Stalls.parse(options.get("stalls"), seed), engine,
-            server, url, readings, deadline);
-        System.out.printf(Locale.ROOT, "link benchmark: %s, window %s: %.1f s, %.1f up + %.1f down "
-                + "bytes/reading, capacity %,.0f, drain %,.0f readings/s, ratio %.2f (%s)%n",
-            profile.name, LinkDrain.Engine.windowName(window), run.seconds, run.uplinkBytesPerReading(),
-            run.downlinkBytesPerReading(), run.capacity(), run.drainRate(), run.ratio(),
-            run.outcome);
-        runs.add(run);
+      for (LinkDrain.Target target : targets) {
+        for (int window : windows) {
+          LinkDrain.Engine engine = new LinkDrain.Engine(batch, window, pipelining, gzip);
+          long readings = fixedReadings > 0 ? fixedReadings : readingsFor(profile, engine, seconds);
+          System.out.printf(Locale.ROOT, "link benchmark: %s, %s, window %s, %,d readings ...%n",
+              profile, target.protocol, LinkDrain.Engine.windowName(window), readings);
+          String url = "jdbc:h2:file:" + scratch.resolve("link" + n++).resolve("bench")
+              + ";NON_KEYWORDS=VALUE";
+          // A run that takes ten times longer than expected is broken, not slow.
+          Duration deadline = Duration.ofSeconds((long) Math.max(120, 10 * seconds));
+          LinkRun run = LinkDrain.run(profile, Stalls.parse(options.get("stalls"), seed), engine,
+              target, url, readings, deadline);
+          System.out.printf(Locale.ROOT, "link benchmark: %s, %s, window %s: %.1f s, %.1f up + %.1f "
+                  + "down bytes/reading, capacity %,.0f, drain %,.0f readings/s, ratio %.2f, %d new "
+                  + "connections (%s)%n",
+              profile.name, target.protocol, LinkDrain.Engine.windowName(window), run.seconds,
+              run.uplinkBytesPerReading(), run.downlinkBytesPerReading(), run.capacity(), run.drainRate(), run.ratio(),
+              run.connections, run.outcome);
+          runs.add(run);
+        }
       }
     }
 

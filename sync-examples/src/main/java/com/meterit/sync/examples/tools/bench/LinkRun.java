@@ -11,6 +11,8 @@ final class LinkRun {
   final LinkProfile profile;
   final int window;
   final String windowSetting;
+  /** {@code HTTP/1.1 plain}, or {@code HTTP/1.1} or {@code HTTP/2} over TLS. */
+  final String protocol;
   final int batchSize;
   final boolean pipelining;
   final long readings;
@@ -25,7 +27,8 @@ final class LinkRun {
   final String outcome;
   final double[] loadAverage;
 
-  LinkRun(LinkProfile profile, int window, String windowSetting, int batchSize, boolean pipelining,
+  LinkRun(LinkProfile profile, int window, String windowSetting, String protocol, int batchSize,
+      boolean pipelining,
       long readings, int batches, double seconds, long uplinkBytes, long bodyBytes,
       long downlinkBytes,
       int connections, List<Double> thirds, long pendingAfter, String outcome,
@@ -33,6 +36,7 @@ final class LinkRun {
     this.profile = profile;
     this.window = window;
     this.windowSetting = windowSetting;
+    this.protocol = protocol;
     this.batchSize = batchSize;
     this.pipelining = pipelining;
     this.readings = readings;
@@ -55,10 +59,13 @@ final class LinkRun {
 
   /** What the chart's bars of this run stand for. */
   String series() {
+    String windowPart;
     if (window == LinkDrain.Engine.DEFAULT_WINDOW) {
-      return "default window";
+      windowPart = "default window";
+    } else {
+      windowPart = window == 1 ? "1 in flight" : "max " + window + " in flight";
     }
-    return window == 1 ? "1 batch in flight" : "at most " + window + " in flight";
+    return protocol.equals(LinkBenchmark.PLAIN) ? windowPart : windowPart + ", " + protocol;
   }
 
   double uplinkBytesPerReading() {
