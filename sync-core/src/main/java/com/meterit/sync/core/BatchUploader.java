@@ -286,9 +286,10 @@ final class BatchUploader {
         }
         window.awaitPause();
         sink.beforeSend(claim);
+        long sentAt = window.sending();
         UploadResult result = gateway.uploadBatch(batch);
         UploadAnswers.check(batch, result);
-        window.answered();
+        window.answered(sentAt);
         return result;
       } catch (AuthenticationExpiredException e) {
         // Only these credentials are no good (expired, revoked while in flight): the gateway's

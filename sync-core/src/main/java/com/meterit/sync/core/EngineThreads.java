@@ -60,7 +60,10 @@ final class EngineThreads {
       // One batch at a time needs no lane of its own: the run's thread uploads it.
       uploads = Runnable::run;
     } else {
-      uploads = owned(pool(b.maxInFlight, "meter-sync-upload"));
+      // Threads start as batches go out and end when idle: a window that holds at 4 on a
+      // link that needs no more does not keep 32 of them.
+      uploads = owned(pool(b.maxInFlight > 0 ? b.maxInFlight : SyncManager.DEFAULT_MAX_IN_FLIGHT,
+          "meter-sync-upload"));
     }
     prefetch = b.pipelining ? (ExecutorService) owned(single("meter-sync-prefetch")) : null;
   }

@@ -99,6 +99,7 @@ final class RunLoop {
     Refusals refusals = new Refusals(settings.batchSize);
     ClaimAhead claims = new ClaimAhead(held, prefetcher);
     Settler settler = new Settler(counters, claims);
+    window.fitBatchSize(settings.batchSize);
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;

@@ -9,40 +9,109 @@ import java.util.concurrent.locks.ReentrantLock;
  * How many batches may be in flight at once, adapted to what the link and the server take.
  *
  * <p>On a long round trip one batch at a time leaves the link idle while its answer travels back;
- * several in flight keep it busy. Until the first sign of overload (429, 503, a timeout) the
- * window grows by one for every batch answered, so it doubles every round trip: from 2 to 32 in
- * 30 answers rather than the ~500 that additive growth takes, which on a satellite link is the
- * difference between the first minutes at a third of the link and at all of it. From the first
- * overload on, it grows by one for every window's worth answered, and halves on each overload.
- * It never exceeds its maximum ({@code SyncManagerBuilder.setMaxInFlight}), which stays
- * conservative because a fleet of gateways shares one server. A {@code Retry-After} pauses every
- * new send until it has passed. Thread-safe.
+ * several in flight keep it busy. How many it takes is the link's bandwidth-delay product in
+ * batches, which differs a hundredfold between links (about 2 on LTE-M, 16 on a satellite link),
+ * so it is measured rather than configured: each answer's latency (from the send to the answer)
+ * against the lowest latency seen. Batches beyond what fills the link only wait in its queue, and
+ * each adds a batch's wire time to every latency, so {@code window × (1 − lowest / latency)} counts
+ * the batches queued (TCP Vegas's estimate, in batches). Once per window's worth of answers, with
+ * the lowest latency of those answers:
+ * <ul>
+ *   <li>fewer than {@value #GROW_BELOW} queued: the link has room, and the window may grow;
+ *   <li>more than {@value #SHRINK_ABOVE} queued: one batch less, but never below {@value #FLOOR}
+ *       (the fixed ceiling this rule replaced), so a stale lowest latency (the link changed, or it
+ *       was a small batch's) costs at most what the fixed ceiling did;
+ *   <li>in between: the window holds.
+ * </ul>
+ * A server that slows down under a fleet's load queues answers as a link does, so the same rule
+ * holds a gateway back there.
+ *
+ * <p>While the link has room and until the first queue or overload, the window grows by one for
+ * every batch answered, doubling every round trip (from 2 to 32 in 30 answers rather than the
+ * ~500 of additive growth: on a satellite link, the first minutes at all of the link instead of a
+ * third). After that, by one for every window's worth answered. It halves on each overload (429,
+ * 503, a timeout), and a {@code Retry-After} pauses every new send until it has passed.
+ *
+ * <p>Its ceiling: the host's {@code SyncManagerBuilder.setMaxInFlight} when set, a hard cap;
+ * otherwise what the heap budget allows, {@link SyncManager#WINDOW_HEAP_BUDGET_BYTES} over
+ * {@code batchSize × }{@link SyncManager#HEAP_BYTES_PER_READING}, at most {@link
+ * SyncManager#DEFAULT_MAX_IN_FLIGHT} and at least one. Thread-safe.
  */
 final class UploadWindow {
-  private final int max;
+  /** Batches queued in the link below which the window may grow. */
+  static final double GROW_BELOW = 2.0;
+  /** Batches queued in the link above which the window shrinks by one. */
+  static final double SHRINK_ABOVE = 4.0;
+  /** The least the queue estimate shrinks the window to: the fixed ceiling it replaced. */
+  static final int FLOOR = 4;
+
+  /** The host's setMaxInFlight, or 0 when the ceiling follows the heap budget. */
+  private final int hostMax;
   private final Ticker ticker;
   private final Sleeper sleeper;
   private final StopSignal stop;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition slotFreed = lock.newCondition();
   // Guarded by lock.
+  private int ceiling;
   private int size;
   private int inFlight;
   private int answeredAtThisSize;
   private boolean slowStart = true;
+  private boolean linkHasRoom = true;
+  /** The lowest answer latency seen: a round trip and a batch's time on the wire, no queue. */
+  private long lowestLatency = Long.MAX_VALUE;
+  private long roundLowestLatency = Long.MAX_VALUE;
+  private int roundAnswers;
+  /** The window as the round began: a round is the answers to the batches then in flight. */
+  private int roundWindow;
   /**
    * The end of the pause, on the ticker: a wall-clock instant would stretch it by a backward step
    * of the clock (a 30 s pause became 24 h), and cut it by a forward one.
    */
   private long pausedUntil;
 
-  UploadWindow(int max, Ticker ticker, Sleeper sleeper, StopSignal stop) {
-    this.max = max;
-    this.size = Math.min(2, max);
+  /**
+   * @param hostMax the host's {@code setMaxInFlight}, or 0 for a ceiling from the heap budget
+   * @param batchSize the batch size the ceiling is first fitted to; see {@link #fitBatchSize}
+   */
+  UploadWindow(int hostMax, int batchSize, Ticker ticker, Sleeper sleeper, StopSignal stop) {
+    this.hostMax = hostMax;
+    this.ceiling = ceiling(hostMax, batchSize);
+    this.size = Math.min(2, ceiling);
+    this.roundWindow = size;
     this.ticker = ticker;
     this.pausedUntil = ticker.nanos();
     this.sleeper = sleeper;
     this.stop = stop;
+  }
+
+  /**
+   * The most batches in flight: the host's maximum when set, or as many batches of {@code
+   * batchSize} as the heap budget holds, from 1 to {@link SyncManager#DEFAULT_MAX_IN_FLIGHT}.
+   */
+  static int ceiling(int hostMax, int batchSize) {
+    if (hostMax > 0) {
+      return hostMax;
+    }
+    long perBatch = (long) batchSize * SyncManager.HEAP_BYTES_PER_READING;
+    long fits = SyncManager.WINDOW_HEAP_BUDGET_BYTES / perBatch;
+    return (int) Math.max(1, Math.min(SyncManager.DEFAULT_MAX_IN_FLIGHT, fits));
+  }
+
+  /**
+   * Fits the ceiling to the batch size of the run about to start (a remote configuration may
+   * have changed it). Batches already in flight stay; no new one enters above the ceiling.
+   */
+  void fitBatchSize(int batchSize) {
+    lock.lock();
+    try {
+      ceiling = ceiling(hostMax, batchSize);
+      size = Math.min(size, ceiling);
+      newRound();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** How many batches may be in flight now. */
@@ -50,6 +119,16 @@ final class UploadWindow {
     lock.lock();
     try {
       return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many batches may be in flight at most now. */
+  int ceiling() {
+    lock.lock();
+    try {
+      return ceiling;
     } finally {
       lock.unlock();
     }
@@ -97,18 +176,74 @@ final class UploadWindow {
     }
   }
 
-  /** The server answered a send: one step towards a larger window. */
-  void answered() {
+  /** A send starts now: the value to hand to {@link #answered(long)} with its answer. */
+  long sending() {
+    return ticker.nanos();
+  }
+
+  /**
+   * The server answered a send that started at {@code sentAt} (from {@link #sending()}): a
+   * latency measured, and one step towards a larger window while the link has room.
+   */
+  void answered(long sentAt) {
+    long latency = Math.max(0, ticker.nanos() - sentAt);
     lock.lock();
     try {
-      if ((slowStart || ++answeredAtThisSize >= size) && size < max) {
+      lowestLatency = Math.min(lowestLatency, latency);
+      roundLowestLatency = Math.min(roundLowestLatency, latency);
+      answeredAtThisSize++;
+      if (slowStart && queuedBatches(size, lowestLatency, latency) >= GROW_BELOW) {
+        // Doubling overshoots by a whole window if it waits for the round's end; the first
+        // answer that shows a queue ends it, and the round's lowest latency decides from there.
+        slowStart = false;
+        linkHasRoom = false;
+        newRound();
+      } else if (++roundAnswers >= roundWindow) {
+        endRound();
+      }
+      if (linkHasRoom && (slowStart || answeredAtThisSize >= size) && size < ceiling) {
         size++;
         answeredAtThisSize = 0;
         slotFreed.signalAll();
       }
+      if (roundAnswers == 0) {
+        roundWindow = size;
+      }
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The answers to a window's worth: what the link's queue says of the window. Under the lock. */
+  private void endRound() {
+    double queued = queuedBatches(roundWindow, lowestLatency, roundLowestLatency);
+    linkHasRoom = queued < GROW_BELOW;
+    if (!linkHasRoom) {
+      slowStart = false;
+    }
+    if (queued > SHRINK_ABOVE && size > Math.min(FLOOR, ceiling)) {
+      size--;
+      answeredAtThisSize = 0;
+    }
+    newRound();
+  }
+
+  /** From the next answer on, a round of as many answers as the window holds. Under the lock. */
+  private void newRound() {
+    roundAnswers = 0;
+    roundLowestLatency = Long.MAX_VALUE;
+    roundWindow = size;
+  }
+
+  /**
+   * Batches waiting in the link's queue, with {@code window} in flight: what the latency holds
+   * beyond the lowest, in batches. Zero when nothing was measured or no time passed.
+   */
+  static double queuedBatches(int window, long lowestLatency, long latency) {
+    if (latency <= 0 || lowestLatency >= latency) {
+      return 0;
+    }
+    return window * (1.0 - (double) lowestLatency / latency);
   }
 
   /** The server or the link showed overload: the window halves. */
@@ -118,6 +253,8 @@ final class UploadWindow {
       size = Math.max(1, size / 2);
       answeredAtThisSize = 0;
       slowStart = false;
+      // The answers still to come were sent into the overload; the next round starts afresh.
+      newRound();
     } finally {
       lock.unlock();
     }

@@ -73,7 +73,7 @@ class ClockStepTest {
   }
 
   private UploadWindow window(int max) {
-    return new UploadWindow(max, h.clock(), d -> {
+    return new UploadWindow(max, SyncManager.DEFAULT_BATCH_SIZE, h.clock(), d -> {
       waits.add(d);
       h.clock().advance(d);
     }, new StopSignal());

@@ -42,7 +42,7 @@ class UploadWindowTest {
   }
 
   private UploadWindow window(int max) {
-    return new UploadWindow(max, h.clock(), d -> {
+    return new UploadWindow(max, SyncManager.DEFAULT_BATCH_SIZE, h.clock(), d -> {
       waits.add(d);
       h.clock().advance(d);
     }, new StopSignal());
@@ -52,25 +52,25 @@ class UploadWindowTest {
   void theWindowDoublesEachRoundTripUntilTheFirstOverloadThenGrowsByOneAndHalves() {
     UploadWindow window = window(32);
     assertEquals(2, window.size(), "it starts small");
-    window.answered();
-    window.answered();
+    window.answered(window.sending());
+    window.answered(window.sending());
     assertEquals(4, window.size(), "one more for every batch answered: doubled in a round trip");
     for (int i = 0; i < 4; i++) {
-      window.answered();
+      window.answered(window.sending());
     }
     assertEquals(8, window.size());
     for (int i = 0; i < 100; i++) {
-      window.answered();
+      window.answered(window.sending());
     }
     assertEquals(32, window.size(), "never beyond its maximum");
 
     window.overloaded();
     assertEquals(16, window.size(), "halved");
     for (int i = 0; i < 15; i++) {
-      window.answered();
+      window.answered(window.sending());
     }
     assertEquals(16, window.size(), "after an overload, one more only per window answered");
-    window.answered();
+    window.answered(window.sending());
     assertEquals(17, window.size());
     window.overloaded();
     window.overloaded();
@@ -195,7 +195,8 @@ class UploadWindowTest {
   void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
     StopSignal stop = new StopSignal();
     // The stop comes while the upload waits: the wait ends early, as the real sleeper's does.
-    UploadWindow window = new UploadWindow(2, h.clock(), d -> stop.raise(), stop);
+    UploadWindow window = new UploadWindow(2, SyncManager.DEFAULT_BATCH_SIZE, h.clock(),
+        d -> stop.raise(), stop);
     window.pauseFor(Duration.ofMinutes(1));
     BatchUploader uploader = new BatchUploader(h.gateway(),
         BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stop,
