@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the lowest latency of those answers:
  * <ul>
  *   <li>fewer than {@value #GROW_BELOW} queued: the link has room, and the window may grow;
- *   <li>more than {@value #SHRINK_ABOVE} queued: one batch less, but never below {@value #FLOOR}
- *       (the fixed ceiling this rule replaced), so a stale lowest latency (the link changed, or it
- *       was a small batch's) costs at most what the fixed ceiling did;
+ *   <li>more than {@value #SHRINK_ABOVE} queued: down to the window that leaves {@value
+ *       #GROW_BELOW} queued, but never below {@value #FLOOR} (the fixed ceiling this rule
+ *       replaced), so a stale lowest latency (the link changed, or it was a small batch's) costs
+ *       at most what the fixed ceiling did;
  *   <li>in between: the window holds.
  * </ul>
  * A server that slows down under a fleet's load queues answers as a link does, so the same rule
@@ -40,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class UploadWindow {
   /** Batches queued in the link below which the window may grow. */
   static final double GROW_BELOW = 2.0;
-  /** Batches queued in the link above which the window shrinks by one. */
+  /** Batches queued in the link above which the window shrinks. */
   static final double SHRINK_ABOVE = 4.0;
   /** The least the queue estimate shrinks the window to: the fixed ceiling it replaced. */
   static final int FLOOR = 4;
@@ -192,13 +193,9 @@ final class UploadWindow {
       lowestLatency = Math.min(lowestLatency, latency);
       roundLowestLatency = Math.min(roundLowestLatency, latency);
       answeredAtThisSize++;
-      if (slowStart && queuedBatches(size, lowestLatency, latency) >= GROW_BELOW) {
-        // Doubling overshoots by a whole window if it waits for the round's end; the first
-        // answer that shows a queue ends it, and the round's lowest latency decides from there.
-        slowStart = false;
-        linkHasRoom = false;
-        newRound();
-      } else if (++roundAnswers >= roundWindow) {
+      // A round's lowest latency, not each answer's: on HTTP/1.1 a batch that opens a new
+      // connection waits a round trip more for it, and would read as a queue.
+      if (++roundAnswers >= roundWindow) {
         endRound();
       }
       if (linkHasRoom && (slowStart || answeredAtThisSize >= size) && size < ceiling) {
@@ -221,9 +218,15 @@ final class UploadWindow {
     if (!linkHasRoom) {
       slowStart = false;
     }
-    if (queued > SHRINK_ABOVE && size > Math.min(FLOOR, ceiling)) {
-      size--;
-      answeredAtThisSize = 0;
+    if (queued > SHRINK_ABOVE) {
+      // Down to the window that leaves GROW_BELOW queued, at once: doubling overshoots by up to
+      // a window, and one less per round would take as many rounds to undo it.
+      int fits = (int) Math.ceil(roundWindow - queued + GROW_BELOW);
+      int shrunk = Math.max(Math.min(FLOOR, ceiling), Math.min(size, fits));
+      if (shrunk < size) {
+        size = shrunk;
+        answeredAtThisSize = 0;
+      }
     }
     newRound();
   }

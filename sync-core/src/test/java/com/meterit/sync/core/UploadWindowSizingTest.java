@@ -98,53 +98,51 @@ class UploadWindowSizingTest {
   }
 
   @Test
-  void aLongerQueueShrinksTheWindowByOneARoundButNotBelowTheFormerCeiling() {
+  void aLongerQueueShrinksTheWindowAtOnceToWhatLeavesTwoQueuedButNotBelowTheFormerCeiling() {
     UploadWindow window = window(0, 1_000);
     settle(window, Duration.ofMillis(100), Duration.ofMillis(1));
     assertEquals(32, window.size());
-    // The link slows (or the lowest latency was a small batch's): every answer now takes ten
-    // times the lowest, which reads as 90% of the window queued.
-    Duration slow = Duration.ofSeconds(1);
-    int lastChange = 0;
-    int changes = 0;
-    for (int answer = 1; answer <= 1_000; answer++) {
-      int before = window.size();
-      long sent = window.sending();
-      clock.advance(slow);
-      window.answered(sent);
-      if (window.size() != before) {
-        assertEquals(before - 1, window.size(), "one less at a time");
-        if (changes > 0) {
-          assertEquals(before, answer - lastChange, "once per window answered");
-        }
-        lastChange = answer;
-        changes++;
-      }
-    }
-    assertEquals(32 - UploadWindow.FLOOR, changes);
+    // Every answer of a round takes twice the lowest: half of the 32 queued.
+    answerAll(window, 32, Duration.ofMillis(202));
+    assertEquals(18, window.size(), "32 - 16 queued + 2");
+    // The link slows (or the lowest latency was a small batch's): ten times the lowest reads as
+    // 90% of the window queued.
+    answerAll(window, 18, Duration.ofMillis(1_010));
     assertEquals(UploadWindow.FLOOR, window.size(), "never below what the fixed ceiling was");
+    answerAll(window, 40, Duration.ofMillis(1_010));
+    assertEquals(UploadWindow.FLOOR, window.size());
+  }
+
+  private void answerAll(UploadWindow window, int answers, Duration latency) {
+    for (int i = 0; i < answers; i++) {
+      long sent = window.sending();
+      clock.advance(latency);
+      window.answered(sent);
+    }
   }
 
   @Test
-  void aQueueEndsTheDoublingThenTheWindowGrowsByOnePerWindowAnswered() {
+  void aRoundThatShowsAQueueEndsTheDoublingThenTheWindowGrowsByOnePerWindowAnswered() {
     UploadWindow window = window(0, 1_000);
     round(window, Duration.ofMillis(100), Duration.ofMillis(1));
     round(window, Duration.ofMillis(100), Duration.ofMillis(1));
     assertEquals(8, window.size());
-    // Latency 1.5 times the lowest with 8 in flight: about 2.7 batches queued.
-    for (int i = 0; i < 8; i++) {
-      long sent = window.sending();
-      clock.advance(Duration.ofMillis(152));
-      window.answered(sent);
-    }
-    assertEquals(8, window.size(), "held: the link is full");
-    // The queue drains (another sender stopped): room again, but one batch per window answered.
-    for (int i = 0; i < 8; i++) {
-      long sent = window.sending();
-      clock.advance(Duration.ofMillis(101));
-      window.answered(sent);
-    }
-    assertEquals(9, window.size());
+    // Latency 1.5 times the lowest with 8 in flight: about 2.7 batches queued. The round's
+    // first seven answers still grew the window; its last stops the doubling.
+    answerAll(window, 8, Duration.ofMillis(152));
+    assertEquals(15, window.size());
+    // 15 × (1 − 101 / 126): 3 queued, between growing and shrinking.
+    answerAll(window, 15, Duration.ofMillis(126));
+    assertEquals(15, window.size(), "held");
+    // The queue drains (another sender stopped): room again, one batch per window answered.
+    answerAll(window, 14, Duration.ofMillis(101));
+    assertEquals(15, window.size());
+    answerAll(window, 1, Duration.ofMillis(101));
+    assertEquals(16, window.size());
+    answerAll(window, 15, Duration.ofMillis(101));
+    assertEquals(16, window.size());
+    answerAll(window, 1, Duration.ofMillis(101));
+    assertEquals(17, window.size());
   }
 
   @Test

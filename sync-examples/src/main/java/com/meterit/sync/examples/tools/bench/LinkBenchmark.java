@@ -150,10 +150,10 @@ public final class LinkBenchmark {
               target, url, readings, deadline);
           System.out.printf(Locale.ROOT, "link benchmark: %s, %s, window %s: %.1f s, %.1f up + %.1f "
                   + "down bytes/reading, capacity %,.0f, drain %,.0f readings/s, ratio %.2f, %d new "
-                  + "connections (%s)%n",
+                  + "connections, window %d at the end (%s)%n",
               profile.name, target.protocol, LinkDrain.Engine.windowName(window), run.seconds,
               run.uplinkBytesPerReading(), run.downlinkBytesPerReading(), run.capacity(), run.drainRate(), run.ratio(),
-              run.connections, run.outcome);
+              run.connections, run.windowAtEnd, run.outcome);
           runs.add(run);
         }
       }

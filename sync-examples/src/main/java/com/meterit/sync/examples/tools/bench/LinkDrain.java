@@ -134,11 +134,12 @@ final class LinkDrain {
         progress.begin(readings);
         SyncRun run = manager.triggerSync().get(deadline.toSeconds(), TimeUnit.SECONDS);
         long end = System.nanoTime();
+        int windowAtEnd = manager.getStatus().uploadWindow();
         return new LinkRun(profile, engine.window, windowSetting, target.protocol, engine.batchSize,
             engine.pipelining, run.readingsSynced(), run.batches(), (end - progress.start) / 1e9,
             link.uplinkBytes() - up0, run.bytesSent(), link.downlinkBytes() - down0,
             link.connectionsOpened() - connections0, progress.thirds(end),
-            source.pendingCount(), run.outcome().toString(),
+            source.pendingCount(), run.outcome().toString(), windowAtEnd,
             new double[] {loadBefore, loadAverage()});
       }
     }

@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LinkEmulator implements AutoCloseable {
   /** The most connections served at a time; more are refused. */
-  static final int MAX_CONNECTIONS = 32;
+  // Above the engine's default window (32), with the probe's and the heartbeat's connections.
+  static final int MAX_CONNECTIONS = 64;
   private static final InetAddress LOOPBACK = loopback();
   private static final int MIN_WINDOW = 256 * 1024;
 

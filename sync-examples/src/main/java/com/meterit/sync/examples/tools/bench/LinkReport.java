@@ -77,20 +77,21 @@ final class LinkReport {
       md.append("\n## ").append(profileRuns.get(0).profile).append("\n\n");
       md.append("| protocol | window | batch | pipelining | readings | seconds | up bytes/reading | down "
           + "bytes/reading | up bytes/batch (headers) | capacity | drain | ratio | model, one in flight | "
-          + "host ms/batch | thirds (readings/s) | new connections | load average | outcome |\n"
+          + "host ms/batch | thirds (readings/s) | new connections | window at end | load average | "
+          + "outcome |\n"
           + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-          + "| --- | --- | --- | --- |\n");
+          + "| --- | --- | --- | --- | --- |\n");
       for (LinkRun r : profileRuns) {
         md.append(String.format(Locale.ROOT,
             "| %s | %s (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
-                + "%.0f | %s / %s / %s | %d | %.1f → %.1f | %s%s |%n",
+                + "%.0f | %s / %s / %s | %d | %d | %.1f → %.1f | %s%s |%n",
             r.protocol, r.windowName(), r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
             r.uplinkBytesPerReading(), r.downlinkBytesPerReading(),
             r.uplinkBytes / (double) Math.max(1, r.batches), r.requestOverheadPerBatch(),
             Benchmark.number(r.capacity()),
             Benchmark.number(r.drainRate()), r.ratio(), Benchmark.number(r.oneInFlightModel()),
             r.hostMillisPerBatch(), Benchmark.number(r.thirds.get(0)), Benchmark.number(r.thirds.get(1)),
-            Benchmark.number(r.thirds.get(2)), r.connections, r.loadAverage[0],
+            Benchmark.number(r.thirds.get(2)), r.connections, r.windowAtEnd, r.loadAverage[0],
             r.loadAverage[1], r.outcome,
             r.pendingAfter == 0 ? "" : ", " + r.pendingAfter + " left"));
       }

@@ -25,13 +25,15 @@ final class LinkRun {
   final List<Double> thirds;
   final long pendingAfter;
   final String outcome;
+  /** The engine's window as the run ended: what it settled at on this link. */
+  final int windowAtEnd;
   final double[] loadAverage;
 
   LinkRun(LinkProfile profile, int window, String windowSetting, String protocol, int batchSize,
       boolean pipelining,
       long readings, int batches, double seconds, long uplinkBytes, long bodyBytes,
       long downlinkBytes,
-      int connections, List<Double> thirds, long pendingAfter, String outcome,
+      int connections, List<Double> thirds, long pendingAfter, String outcome, int windowAtEnd,
       double[] loadAverage) {
     this.profile = profile;
     this.window = window;
@@ -49,6 +51,7 @@ final class LinkRun {
     this.thirds = List.copyOf(thirds);
     this.pendingAfter = pendingAfter;
     this.outcome = outcome;
+    this.windowAtEnd = windowAtEnd;
     this.loadAverage = loadAverage.clone();
   }
 
