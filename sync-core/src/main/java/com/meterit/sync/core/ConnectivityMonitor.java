@@ -2,6 +2,8 @@ package com.meterit.sync.core;
 
 import com.meterit.sync.api.BackoffPolicy;
 import com.meterit.sync.api.ClientSystemGateway;
+import com.meterit.sync.core.time.Scheduler;
+import com.meterit.sync.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,8 @@ package com.meterit.sync.core;
 
 import com.meterit.sync.api.GatewayException;
 import com.meterit.sync.api.SyncState;
+import com.meterit.sync.core.internal.run.BackoffObserver;
+import com.meterit.sync.core.internal.run.StopSignal;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;

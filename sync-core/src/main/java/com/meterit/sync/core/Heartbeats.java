@@ -4,6 +4,7 @@ import com.meterit.sync.api.ClientSystemGateway;
 import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.HeartbeatReply;
 import com.meterit.sync.api.SyncListener;
+import com.meterit.sync.core.time.Scheduler;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;

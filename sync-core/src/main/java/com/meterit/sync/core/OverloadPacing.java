@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.internal.run.ServerOverloadedException;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 

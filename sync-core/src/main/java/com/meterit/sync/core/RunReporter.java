@@ -7,6 +7,8 @@ import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.UploadsRefusedException;
 import com.meterit.sync.core.internal.HumanDuration;
+import com.meterit.sync.core.internal.run.RunLoop;
+import com.meterit.sync.core.internal.run.StopSignal;
 import java.time.Instant;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -71,8 +73,8 @@ final class RunReporter {
 
   /** A run ended, as {@code result} says. */
   void finished(RunLoop.Result result) {
-    SyncRun run = result.run;
-    board.record(run, result.cause);
+    SyncRun run = result.run();
+    board.record(run, result.cause());
     try {
       history.record(run);
     } catch (RuntimeException e) {
@@ -103,11 +105,11 @@ final class RunReporter {
         break;
       case INTERRUPTED:
         log.info("Sync run stopped after {} synced; the rest stays queued", run.readingsSynced());
-        listeners.onSyncFailed(run, result.cause);
+        listeners.onSyncFailed(run, result.cause());
         break;
       default:
         lastError = run.error().orElse("unknown error");
-        SyncState next = stateAfterFailure(result.cause);
+        SyncState next = stateAfterFailure(result.cause());
         state.accept(next);
         if (isRefusal(next)) {
           // Once per change of state: a network failure in between does not say it mended.
@@ -125,11 +127,11 @@ final class RunReporter {
         } else {
           log.debug("Sync run failed again: {}", lastError);
         }
-        if (!(result.cause instanceof GatewayForbiddenException
-            || result.cause instanceof AuthenticationFailedException)) {
+        if (!(result.cause() instanceof GatewayForbiddenException
+            || result.cause() instanceof AuthenticationFailedException)) {
           monitor.probeSoon();
         }
-        listeners.onSyncFailed(run, result.cause);
+        listeners.onSyncFailed(run, result.cause());
     }
   }
 

@@ -1,5 +1,7 @@
 package com.meterit.sync.core;
 
+import com.meterit.sync.core.time.Scheduler;
+import com.meterit.sync.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,11 @@
 package com.meterit.sync.core;
 
-import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.HealthThresholds;
 import com.meterit.sync.api.HealthVerdict;
+import com.meterit.sync.api.Heartbeat;
 import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStatus;
+import com.meterit.sync.core.internal.run.UploadWindow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

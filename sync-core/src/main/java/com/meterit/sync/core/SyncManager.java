@@ -11,6 +11,17 @@ import com.meterit.sync.api.SyncState;
 import com.meterit.sync.api.SyncStats;
 import com.meterit.sync.api.SyncStatus;
 import com.meterit.sync.api.SyncTotals;
+import com.meterit.sync.core.internal.run.BatchUploader;
+import com.meterit.sync.core.internal.run.CredentialCheck;
+import com.meterit.sync.core.internal.run.HeldBatches;
+import com.meterit.sync.core.internal.run.LearnedBatchSize;
+import com.meterit.sync.core.internal.run.LeaseKeeper;
+import com.meterit.sync.core.internal.run.RunLoop;
+import com.meterit.sync.core.internal.run.StopSignal;
+import com.meterit.sync.core.internal.run.UploadWindow;
+import com.meterit.sync.core.time.Scheduler;
+import com.meterit.sync.core.time.Sleeper;
+import com.meterit.sync.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,20 +79,20 @@ public final class SyncManager implements AutoCloseable {
    * {@value}. Below it the window follows the link (see {@link SyncManagerBuilder#setMaxInFlight})
    * and the heap budget, {@link #WINDOW_HEAP_BUDGET_BYTES}.
    */
-  public static final int DEFAULT_MAX_IN_FLIGHT = 32;
+  public static final int DEFAULT_MAX_IN_FLIGHT = UploadWindow.MAX_CEILING;
   /**
    * The heap the batches in flight may hold without {@link SyncManagerBuilder#setMaxInFlight}:
    * {@value} bytes (8 MiB). The window's ceiling is this over {@code batchSize ×} {@link
    * #HEAP_BYTES_PER_READING}: 32 batches of 1,000 readings, 6 of 5,000, one of 32,000 or more.
    */
-  public static final long WINDOW_HEAP_BUDGET_BYTES = 8L * 1024 * 1024;
+  public static final long WINDOW_HEAP_BUDGET_BYTES = UploadWindow.HEAP_BUDGET_BYTES;
   /**
    * The heap a reading in flight is counted at: {@value} bytes. Measured, a claimed reading
    * (its id, a meter id and a unit as a JDBC driver returns them, an instant, a three-decimal
    * value) holds about 190 bytes; the rest covers its share of the compressed body, the batch's
    * lists and a longer meter id.
    */
-  public static final int HEAP_BYTES_PER_READING = 256;
+  public static final int HEAP_BYTES_PER_READING = UploadWindow.HEAP_BYTES_PER_READING;
   /**
    * The default spread of the first run after a reconnection: 5 minutes, and never more than the
    * sync interval. See {@link SyncManagerBuilder#setReconnectSpread(Duration)}.
@@ -290,10 +301,11 @@ public final class SyncManager implements AutoCloseable {
       reports.started(clock.instant());
       state.set(SyncState.SYNCING);
       listeners.onSyncStarted();
-      RunLoop.Result result = runLoop.run(configuration.current());
-      run = result.run;
+      RunSettings settings = configuration.current();
+      RunLoop.Result result = runLoop.run(settings.batchSize, settings.maxRetries);
+      run = result.run();
       reports.finished(result);
-      ended = result.cause;
+      ended = result.cause();
     } catch (Throwable t) {
       // Its length on the ticker, as RunLoop measures it: a clock step must not make it negative.
       Instant startedAt = reports.lastAttemptAt();

@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,39 +70,6 @@ class ClockStepTest {
 
   private SyncManagerBuilder builder() {
     return h.builder().setSource(source);
-  }
-
-  private UploadWindow window(int max) {
-    return new UploadWindow(max, SyncManager.DEFAULT_BATCH_SIZE, h.clock(), d -> {
-      waits.add(d);
-      h.clock().advance(d);
-    }, new StopSignal());
-  }
-
-  /** Issue 22 item 6: a 30 s Retry-After became a 24 h pause after the clock stepped back. */
-  @ParameterizedTest
-  @ValueSource(longs = {-1, 1})
-  void aRetryAfterPauseEndsThirtySecondsLaterWhicheverWayTheClockSteps(long days) {
-    UploadWindow window = window(4);
-    window.pauseFor(Duration.ofSeconds(30));
-    h.clock().advance(Duration.ofSeconds(10));
-    h.clock().stepWallClock(Duration.ofDays(days));
-    long start = h.clock().nanos();
-    window.awaitPause();
-    assertEquals(List.of(Duration.ofSeconds(20)), waits);
-    assertEquals(Duration.ofSeconds(20).toNanos(), h.clock().nanos() - start);
-  }
-
-  @ParameterizedTest
-  @ValueSource(longs = {-1, 1})
-  void aPauseAtTheOneHourCapNeverOutlastsIt(long days) {
-    UploadWindow window = window(4);
-    long start = h.clock().nanos();
-    window.pauseFor(UploadFailures.MAX_RETRY_AFTER);
-    h.clock().advance(Duration.ofMinutes(30));
-    h.clock().stepWallClock(Duration.ofDays(days));
-    window.awaitPause();
-    assertEquals(UploadFailures.MAX_RETRY_AFTER.toNanos(), h.clock().nanos() - start);
   }
 
   /** The issue's case end to end: the other batch in flight waits the pause out, no longer. */

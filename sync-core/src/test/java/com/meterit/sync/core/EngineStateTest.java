@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncState;
+import com.meterit.sync.core.internal.run.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.internal.run.BatchUploader;
 import com.meterit.sync.core.testing.Harness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.internal.run.ServerOverloadedException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

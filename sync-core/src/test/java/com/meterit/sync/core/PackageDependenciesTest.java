@@ -56,6 +56,13 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void theRunKnowsOnlyTimeAndSupportCodeOfSyncCore() {
+    assertTrue(uses.get(CORE).contains(CORE + ".internal.run"), uses::toString);
+    assertEquals(Set.of(CORE + ".internal", CORE + ".time"), uses.get(CORE + ".internal.run"));
+    assertEquals(Set.of(), uses.getOrDefault(CORE + ".time", Set.of()));
+  }
+
+  @Test
   void noPackageDependsOnItselfThroughAnother() {
     for (String start : uses.keySet()) {
       assertFalse(reachableFrom(start).contains(start), () -> start + " in a cycle: " + uses);

@@ -1,6 +1,6 @@
 package com.meterit.sync.core;
 
-import static com.meterit.sync.core.SyncManagerTest.awaitQuietly;
+import static com.meterit.sync.core.internal.run.Latches.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

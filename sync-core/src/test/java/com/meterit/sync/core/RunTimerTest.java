@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.meterit.sync.api.TransientGatewayException;
+import com.meterit.sync.core.internal.run.ServerOverloadedException;
 import com.meterit.sync.core.testing.ManualClock;
 import com.meterit.sync.core.testing.ManualScheduler;
 import java.time.Duration;

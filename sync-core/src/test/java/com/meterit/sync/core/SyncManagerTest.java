@@ -1,5 +1,6 @@
 package com.meterit.sync.core;
 
+import static com.meterit.sync.core.internal.run.Latches.awaitQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -179,7 +180,7 @@ class SyncManagerTest {
     h.gateway().failNextUploads(
         new TransientGatewayException("slow down", 429, null, Duration.ofDays(3), null));
     h.builder().build().start();
-    assertEquals(List.of(UploadFailures.MAX_RETRY_AFTER.plusSeconds(10)), h.sleeps());
+    assertEquals(List.of(Duration.ofHours(1).plusSeconds(10)), h.sleeps());
   }
 
   @Test
@@ -601,17 +602,6 @@ class SyncManagerTest {
       assertEquals(1, h.gateway().uploads().size());
     } finally {
       worker.shutdownNow();
-    }
-  }
-
-  static void awaitQuietly(CountDownLatch latch) {
-    try {
-      if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("latch not released in time");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,7 +1,7 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.ConfigurationException;
-import com.meterit.sync.core.Ticker;
+import com.meterit.sync.core.time.Ticker;
 import com.meterit.sync.core.internal.CredentialFiles;
 import com.meterit.sync.core.internal.Redaction;
 import com.meterit.sync.core.internal.Values;
@@ -189,8 +189,8 @@ public final class HttpClientSystemGatewayBuilder {
   /**
    * The wall clock that reads {@code Retry-After} dates. Default: the UTC system clock. The
    * token's lifetime and every deadline run on monotonic time, which a step of the wall clock
-   * never moves: {@link com.meterit.sync.core.Ticker#system()}, or this clock when it is also a
-   * {@link com.meterit.sync.core.Ticker}, as a {@link com.meterit.sync.core.testing.ManualClock}
+   * never moves: {@link com.meterit.sync.core.time.Ticker#system()}, or this clock when it is also a
+   * {@link com.meterit.sync.core.time.Ticker}, as a {@link com.meterit.sync.core.testing.ManualClock}
    * is.
    */
   public HttpClientSystemGatewayBuilder setClock(Clock clock) {

@@ -1,7 +1,7 @@
 package com.meterit.sync.core.http;
 
 import com.meterit.sync.api.TransientGatewayException;
-import com.meterit.sync.core.Ticker;
+import com.meterit.sync.core.time.Ticker;
 import com.meterit.sync.core.internal.Values;
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,6 +1,6 @@
 package com.meterit.sync.core.testing;
 
-import com.meterit.sync.core.Ticker;
+import com.meterit.sync.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package com.meterit.sync.core.testing;
 
-import com.meterit.sync.core.Scheduler;
+import com.meterit.sync.core.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

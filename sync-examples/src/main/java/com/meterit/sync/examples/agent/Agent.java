@@ -5,7 +5,7 @@ import com.meterit.sync.api.RemoteConfig;
 import com.meterit.sync.api.SyncException;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.core.SyncConfig;
-import com.meterit.sync.core.Scheduler;
+import com.meterit.sync.core.time.Scheduler;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.core.internal.HumanDuration;

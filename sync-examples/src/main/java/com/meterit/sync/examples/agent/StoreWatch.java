@@ -4,7 +4,7 @@ import com.meterit.sync.api.ReadingSourceException;
 import com.meterit.sync.api.StoreFault;
 import com.meterit.sync.api.SyncListener;
 import com.meterit.sync.api.SyncRun;
-import com.meterit.sync.core.Scheduler;
+import com.meterit.sync.core.time.Scheduler;
 import com.meterit.sync.core.internal.Redaction;
 import java.time.Duration;
 import java.util.function.Consumer;

@@ -8,7 +8,7 @@ import com.meterit.sync.api.HealthReason;
 import com.meterit.sync.api.SyncOutcome;
 import com.meterit.sync.api.SyncRun;
 import com.meterit.sync.api.SyncStatus;
-import com.meterit.sync.core.Scheduler;
+import com.meterit.sync.core.time.Scheduler;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
 import com.meterit.sync.examples.tools.simulator.SimulatedClientSystem;

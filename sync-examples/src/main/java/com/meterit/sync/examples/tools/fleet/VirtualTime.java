@@ -1,7 +1,7 @@
 package com.meterit.sync.examples.tools.fleet;
 
-import com.meterit.sync.core.Scheduler;
-import com.meterit.sync.core.Sleeper;
+import com.meterit.sync.core.time.Scheduler;
+import com.meterit.sync.core.time.Sleeper;
 import com.meterit.sync.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
