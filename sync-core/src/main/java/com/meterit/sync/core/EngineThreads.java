@@ -61,8 +61,9 @@ final class EngineThreads {
       // One batch at a time needs no lane of its own: the run's thread uploads it.
       uploads = Runnable::run;
     } else {
-      // Threads start as batches go out and end when idle: a window that holds at 4 on a
-      // link that needs no more does not keep 32 of them.
+      // Up to the window's ceiling. The pool adds a thread per upload until it has that many,
+      // even with one idle, and each ends after IDLE_SECONDS without work: a drain on a fast
+      // link may hold all 32 while it lasts, a slow link about a window's worth.
       uploads = owned(pool(b.maxInFlight > 0 ? b.maxInFlight : SyncManager.DEFAULT_MAX_IN_FLIGHT,
           "meter-sync-upload"));
     }
