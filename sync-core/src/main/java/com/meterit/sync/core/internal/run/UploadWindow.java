@@ -27,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>in between: the window holds.
  * </ul>
  * A server that slows down under a fleet's load queues answers as a link does, so the same rule
- * holds a gateway back there.
+ * holds a gateway back there. Nor does a round whose quickest answer took over {@code
+ * GROWTH_LATENCY_LIMIT} (10 s) grow it: on so slow a link more batches only near the request
+ * deadline.
  *
  * <p>While the link has room and until the first queue or overload, the window grows by one for
  * every batch answered, doubling every round trip (from 2 to 32 in 30 answers rather than the
@@ -51,6 +53,13 @@ public final class UploadWindow {
   static final double GROW_BELOW = 2.0;
   /** Batches queued in the link above which the window shrinks. */
   static final double SHRINK_ABOVE = 4.0;
+  /**
+   * A round whose quickest answer took longer than this does not grow the window: no link's
+   * round trip is that long, so it is the link's slowness or queue, more batches would not fill
+   * it further, and each would bring the answers nearer the gateway's request deadline (30 s by
+   * default).
+   */
+  static final Duration GROWTH_LATENCY_LIMIT = Duration.ofSeconds(10);
   /** The least the queue estimate shrinks the window to: the fixed ceiling it replaced. */
   static final int FLOOR = 4;
 
@@ -223,7 +232,7 @@ public final class UploadWindow {
   /** The answers to a window's worth: what the link's queue says of the window. Under the lock. */
   private void endRound() {
     double queued = queuedBatches(roundWindow, lowestLatency, roundLowestLatency);
-    linkHasRoom = queued < GROW_BELOW;
+    linkHasRoom = queued < GROW_BELOW && roundLowestLatency <= GROWTH_LATENCY_LIMIT.toNanos();
     if (!linkHasRoom) {
       slowStart = false;
     }

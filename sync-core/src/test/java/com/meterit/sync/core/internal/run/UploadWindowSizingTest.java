@@ -82,6 +82,19 @@ class UploadWindowSizingTest {
   }
 
   @Test
+  void onALinkSoSlowThatAnswersTakeOverTenSecondsTheWindowStopsGrowing() {
+    UploadWindow window = window(0, 1_000);
+    // NB-IoT-like: 6 s on the wire per batch, 2 s round trip; a lone batch's answer takes 8 s.
+    // The queue rule alone would let the window grow while each answer nears the 30 s deadline.
+    // Two in flight: 12 s each. The round's first answer still grew the window, its end stops it.
+    round(window, Duration.ofMillis(2_000), Duration.ofMillis(6_000));
+    assertEquals(3, window.size());
+    int size = settle(window, Duration.ofMillis(2_000), Duration.ofMillis(6_000));
+    assertEquals(3, size, "two fill the link; the queue rule alone would allow five, 30 s each");
+    assertTrue(size * 6 < 30, "its answers stay within the request deadline");
+  }
+
+  @Test
   void theWindowDoublesEveryRoundTripWhileTheLinkHasRoom() {
     UploadWindow window = window(0, 1_000);
     assertEquals(2, window.size());
