@@ -7,6 +7,11 @@ import com.meterit.sync.core.testing.Harness;
 import com.meterit.sync.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,5 +59,49 @@ class UploadWindowIdleGrowthTest {
     assertTrue(window <= UploadWindow.FLOOR,
         "forty runs of one reading each grew the window to " + window
             + ": the first run after an outage sends that many batches at once");
+  }
+
+  @Test
+  void afterQuietRunsABacklogGoesOutAsABurstOfThirtyTwoBeforeAnyAnswer() throws Exception {
+    Harness h = new Harness();
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try {
+      // The production window and upload pool; only time and the run's thread are the test's.
+      SyncManager manager = SyncManager.builder().setSource(h.source()).setGateway(h.gateway())
+          .setClock(h.clock()).setTicker(h.clock()).setScheduler(h.scheduler())
+          .setExecutor(runner).setBackgroundExecutor(Runnable::run).build();
+      manager.start();
+      for (int run = 0; run < 40; run++) {
+        h.source().addSample(1);
+        manager.triggerSync().get(10, TimeUnit.SECONDS);
+        h.clock().advance(Duration.ofMinutes(5));
+      }
+      // The link comes back with a backlog; no answer arrives until the test says so.
+      h.source().addSample(100 * SyncManager.DEFAULT_BATCH_SIZE);
+      CountDownLatch answer = new CountDownLatch(1);
+      AtomicInteger sent = new AtomicInteger();
+      h.gateway().beforeUpload(b -> {
+        sent.incrementAndGet();
+        try {
+          answer.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      manager.triggerSync();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline
+          && (manager.getStatus().batchesInFlight() < manager.getStatus().uploadWindow()
+              || sent.get() < manager.getStatus().batchesInFlight())) {
+        Thread.yield();
+      }
+      int burst = sent.get();
+      answer.countDown();
+      manager.stop().get(30, TimeUnit.SECONDS);
+      assertTrue(burst <= UploadWindow.FLOOR,
+          burst + " batches sent at once before the first answer; the fixed ceiling sent 4");
+    } finally {
+      runner.shutdownNow();
+    }
   }
 }
