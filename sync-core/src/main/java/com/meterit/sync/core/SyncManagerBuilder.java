@@ -238,9 +238,11 @@ public final class SyncManagerBuilder {
   }
 
   /**
-   * Where the batches in flight are uploaded, one task each. Default: a pool of
-   * {@code maxInFlight} daemon threads named {@code meter-sync-upload-N} (none when it is 1: the
-   * run's own thread uploads), shut down by {@code stop()}. An executor that runs tasks on the
+   * Where the batches in flight are uploaded, one task each. Default: daemon threads named {@code
+   * meter-sync-upload-N}, at most {@code maxInFlight} (or {@link SyncManager#DEFAULT_MAX_IN_FLIGHT}
+   * without it), started only when no idle one can take a batch, so about as many as the window
+   * holds in flight, and each ended after 5 s without work; none when {@code maxInFlight} is 1
+   * (the run's own thread uploads). Shut down by {@code stop()}. An executor that runs tasks on the
    * caller's thread uploads one batch at a time. A host's executor is never shut down.
    */
   public SyncManagerBuilder setUploadExecutor(Executor uploadExecutor) {

@@ -116,7 +116,7 @@ public final class RunLoop {
     Refusals refusals = new Refusals(batchSize);
     ClaimAhead claims = new ClaimAhead(held, prefetcher);
     Settler settler = new Settler(counters, claims);
-    window.fitBatchSize(batchSize);
+    window.startRun(batchSize);
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;

@@ -21,14 +21,21 @@ class UploadWindowOverloadBurstTest {
   void oneBurstOfOverloadAnswersToAFullWindowHalvesItOnce() {
     UploadWindow window = new UploadWindow(0, 1_000, clock, clock::advance, new StopSignal());
     for (int i = 0; i < 40; i++) {
-      long sent = window.sending();
+      long sent = FullWindow.send(window);
       clock.advance(Duration.ofMillis(700));
-      window.answered(sent);
+      FullWindow.answered(window, sent);
     }
     assertEquals(32, window.size());
     // The 32 batches in flight all meet the same 429: one signal, sent into one window.
+    long[] sent = new long[32];
     for (int lane = 0; lane < 32; lane++) {
-      window.overloaded();
+      sent[lane] = FullWindow.send(window);
+      clock.advance(Duration.ofMillis(20));
+    }
+    clock.advance(Duration.ofMillis(700));
+    for (int lane = 0; lane < 32; lane++) {
+      window.overloaded(sent[lane]);
+      clock.advance(Duration.ofMillis(20));
     }
     assertEquals(16, window.size(), "halved once, as TCP does per loss event");
   }

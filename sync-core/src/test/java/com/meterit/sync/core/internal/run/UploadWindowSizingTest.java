@@ -31,9 +31,9 @@ class UploadWindowSizingTest {
     Duration queued = wire.multipliedBy(inFlight);
     Duration latency = queued.compareTo(alone) > 0 ? queued : alone;
     for (int i = 0; i < inFlight; i++) {
-      long sent = window.sending();
+      long sent = FullWindow.send(window);
       clock.advance(latency);
-      window.answered(sent);
+      FullWindow.answered(window, sent);
     }
   }
 
@@ -78,7 +78,9 @@ class UploadWindowSizingTest {
   void onALinkFilledByOneBatchTheWindowStaysAtTheFormerCeiling() {
     UploadWindow window = window(0, 1_000);
     // GPRS: 2.3 s on the wire per batch, 800 ms round trip.
-    assertEquals(UploadWindow.FLOOR, settle(window, Duration.ofMillis(800), Duration.ofMillis(2_310)));
+    // Now and then two for a round, as the lowest latency is measured again: still a full link.
+    int size = settle(window, Duration.ofMillis(800), Duration.ofMillis(2_310));
+    assertTrue(size >= 2 && size <= UploadWindow.FLOOR, "at most the former ceiling: " + size);
   }
 
   @Test
@@ -122,15 +124,17 @@ class UploadWindowSizingTest {
     // 90% of the window queued.
     answerAll(window, 18, Duration.ofMillis(1_010));
     assertEquals(UploadWindow.FLOOR, window.size(), "never below what the fixed ceiling was");
+    // A latency that fewer batches do not bring down is the link's own: measured again (two
+    // in flight for a round), it is the new lowest, and the window grows back.
     answerAll(window, 40, Duration.ofMillis(1_010));
-    assertEquals(UploadWindow.FLOOR, window.size());
+    assertTrue(window.size() > UploadWindow.FLOOR, "the lowest is measured again: " + window.size());
   }
 
   private void answerAll(UploadWindow window, int answers, Duration latency) {
     for (int i = 0; i < answers; i++) {
-      long sent = window.sending();
+      long sent = FullWindow.send(window);
       clock.advance(latency);
-      window.answered(sent);
+      FullWindow.answered(window, sent);
     }
   }
 
@@ -186,11 +190,14 @@ class UploadWindowSizingTest {
     UploadWindow window = window(0, 1_000);
     settle(window, Duration.ofMillis(650), Duration.ofMillis(46));
     int filled = window.size();
-    window.overloaded();
+    window.overloaded(window.sending());
     assertEquals(filled / 2, window.size());
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMillis(1));
+      long sent = window.sending();
+      clock.advance(Duration.ofMillis(1));
+      window.overloaded(sent);
+    }
     assertEquals(1, window.size(), "halved, past the floor of the latency rule");
     round(window, Duration.ofMillis(650), Duration.ofMillis(46));
     assertEquals(2, window.size(), "one more per window answered, not one per answer");

@@ -28,9 +28,9 @@ class UploadWindowStaleLowestTest {
       Duration queued = wire.multipliedBy(inFlight);
       Duration latency = queued.compareTo(alone) > 0 ? queued : alone;
       for (int i = 0; i < inFlight; i++) {
-        long sent = window.sending();
+        long sent = FullWindow.send(window);
         clock.advance(latency);
-        window.answered(sent);
+        FullWindow.answered(window, sent);
       }
     }
   }
@@ -46,7 +46,7 @@ class UploadWindowStaleLowestTest {
   @Test
   void oneAnswerThatTookNoMeasurableTimeDoesNotPinTheWindowForever() {
     // One answer within the ticker's resolution (or from a host gateway that answers at once).
-    window.answered(window.sending());
+    FullWindow.answered(window, FullWindow.send(window));
     settle(Duration.ofMillis(650), Duration.ofMillis(46));
     assertTrue(window.size() >= 16,
         "a fresh window reaches 16 to 20 on this link; this one stays at " + window.size());

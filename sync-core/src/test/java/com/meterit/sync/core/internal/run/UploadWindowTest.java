@@ -53,32 +53,38 @@ class UploadWindowTest {
   void theWindowDoublesEachRoundTripUntilTheFirstOverloadThenGrowsByOneAndHalves() {
     UploadWindow window = window(32);
     assertEquals(2, window.size(), "it starts small");
-    window.answered(window.sending());
-    window.answered(window.sending());
+    FullWindow.answered(window, FullWindow.send(window));
+    FullWindow.answered(window, FullWindow.send(window));
     assertEquals(4, window.size(), "one more for every batch answered: doubled in a round trip");
     for (int i = 0; i < 4; i++) {
-      window.answered(window.sending());
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(8, window.size());
     for (int i = 0; i < 100; i++) {
-      window.answered(window.sending());
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(32, window.size(), "never beyond its maximum");
 
-    window.overloaded();
+    window.overloaded(window.sending());
     assertEquals(16, window.size(), "halved");
     for (int i = 0; i < 15; i++) {
-      window.answered(window.sending());
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(16, window.size(), "after an overload, one more only per window answered");
-    window.answered(window.sending());
+    FullWindow.answered(window, FullWindow.send(window));
     assertEquals(17, window.size());
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
+    for (int i = 0; i < 5; i++) {
+      overloadedAfterTheLastCut(window);
+    }
     assertEquals(1, window.size(), "never below one");
+  }
+
+  /** An overload of a batch sent after the window was last halved: a new signal. */
+  private void overloadedAfterTheLastCut(UploadWindow window) {
+    h.clock().advance(Duration.ofMillis(1));
+    long sent = window.sending();
+    h.clock().advance(Duration.ofMillis(1));
+    window.overloaded(sent);
   }
 
   @Test
