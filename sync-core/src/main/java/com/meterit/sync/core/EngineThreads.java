@@ -28,6 +28,9 @@ final class EngineThreads {
   /** How long an upload waits for a lane's thread that is just ending its task: {@value} ms. */
   static final long HAND_OFF_WAIT_MILLIS = 1_000;
 
+  /** How long an upload waits for an idle lane before a new one starts: {@value} µs. */
+  static final long HAND_OFF_MICROS = 5_000;
+
   /** Timers; each hands its work to one of the others. */
   final Scheduler scheduler;
   /** Sync runs, one at a time. */
@@ -102,7 +105,26 @@ final class EngineThreads {
    */
   private static ExecutorService lanes(int most, String name) {
     return new ThreadPoolExecutor(0, most, IDLE_SECONDS, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), new DaemonThreadFactory(name), EngineThreads::awaitHandOff);
+        new BriefHandOff(), new DaemonThreadFactory(name), EngineThreads::awaitHandOff);
+  }
+
+  /**
+   * A hand-off that waits {@value #HAND_OFF_MICROS} µs for a thread before the pool starts one:
+   * a lane's thread that has just settled its batch is not yet back for more, and without the
+   * wait every upload after an answer would start a thread of its own. Nothing ever waits in it.
+   */
+  private static final class BriefHandOff extends SynchronousQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean offer(Runnable task) {
+      try {
+        return super.offer(task, HAND_OFF_MICROS, TimeUnit.MICROSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
   }
 
   /**
