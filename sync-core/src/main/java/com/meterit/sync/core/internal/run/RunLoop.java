@@ -121,6 +121,7 @@ public final class RunLoop {
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
     ClaimAhead.Request next = null;
+    boolean asideFull = false;
     try {
       // Before the first claim: a refused key fails the run with nothing claimed, and even when
       // the queue is empty, so that it shows as the engine starts.
@@ -129,6 +130,15 @@ public final class RunLoop {
       while (true) {
         stop.check();
         lanes.rethrowFailure();
+        if (refusals.heldAside() + window.inFlight() >= window.ceiling()) {
+          // Batches set aside (409s, bisections out of budget) hold their readings until the
+          // run ends, as the window's do until answered: together they stay within the window's
+          // heap bound, so the run claims no more and ends, giving them back still journaled.
+          // Only the lanes add to the set-aside ones, each as it leaves the window, so the sum
+          // never grows between this check and the place taken below.
+          asideFull = true;
+          break;
+        }
         try (Lanes.Slot slot = lanes.reserve()) {
           Claim claim = claims.take(next);
           next = null;
@@ -199,7 +209,8 @@ public final class RunLoop {
       // Not a failure, but a batch that did not go through: without a word here, a key the
       // server answers 409 for run after run would only show as a growing lag.
       error = stillInProgress + " batch(es) set aside, still journaled: the Client System was "
-          + "still processing them (HTTP 409); a later run sends them again under the same key";
+          + "still processing them (HTTP 409); a later run sends them again under the same key"
+          + (asideFull ? "; the run ended early, holding as many batches as its window" : "");
     }
     // The end is the start plus the run's length on the ticker: read off the wall clock, a step
     // back during the run would end it before it began (SyncRun refuses that), and a step forward
