@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline.
  *
  * <p>While the link has room and until the first queue or overload, the window grows by one for
- * every batch answered whose own latency shows no queue, doubling every round trip (from 2 to 32 in 30 answers rather than the
+ * every batch answered, doubling every round trip (from 2 to 32 in 30 answers rather than the
  * ~500 of additive growth: on a satellite link, the first minutes at all of the link instead of a
  * third). After that, by one for every window's worth answered. It halves on each overload (429,
  * 503, a timeout), and a {@code Retry-After} pauses every new send until it has passed.
