@@ -216,13 +216,7 @@ public final class UploadWindow {
       if (++roundAnswers >= roundWindow) {
         endRound();
       }
-      // Doubling grows on answers that show no queue only, so that it stops within the round
-      // that fills the link rather than a whole window past it (each extra batch a connection
-      // on HTTP/1.1); one slow answer skips a step and ends nothing.
-      boolean grows = slowStart
-          ? queuedBatches(roundWindow, lowestLatency, latency) < GROW_BELOW
-          : answeredAtThisSize >= size;
-      if (linkHasRoom && grows && size < ceiling) {
+      if (linkHasRoom && (slowStart || answeredAtThisSize >= size) && size < ceiling) {
         size++;
         answeredAtThisSize = 0;
         slotFreed.signalAll();

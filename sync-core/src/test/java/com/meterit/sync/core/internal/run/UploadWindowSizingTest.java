@@ -135,27 +135,27 @@ class UploadWindowSizingTest {
   }
 
   @Test
-  void anAnswerThatShowsAQueueStopsTheDoublingThenTheWindowGrowsByOnePerWindowAnswered() {
+  void aRoundThatShowsAQueueEndsTheDoublingThenTheWindowGrowsByOnePerWindowAnswered() {
     UploadWindow window = window(0, 1_000);
     round(window, Duration.ofMillis(100), Duration.ofMillis(1));
     round(window, Duration.ofMillis(100), Duration.ofMillis(1));
     assertEquals(8, window.size());
-    // Latency 1.5 times the lowest with 8 in flight: about 2.7 batches queued. No answer of
-    // the round grows the window, and its end stops the doubling.
+    // Latency 1.5 times the lowest with 8 in flight: about 2.7 batches queued. The round's
+    // first seven answers still grew the window; its last stops the doubling.
     answerAll(window, 8, Duration.ofMillis(152));
-    assertEquals(8, window.size());
-    // 8 × (1 − 101 / 162): 3 queued, between growing and shrinking.
-    answerAll(window, 8, Duration.ofMillis(162));
-    assertEquals(8, window.size(), "held");
+    assertEquals(15, window.size());
+    // 15 × (1 − 101 / 126): 3 queued, between growing and shrinking.
+    answerAll(window, 15, Duration.ofMillis(126));
+    assertEquals(15, window.size(), "held");
     // The queue drains (another sender stopped): room again, one batch per window answered.
-    answerAll(window, 7, Duration.ofMillis(101));
-    assertEquals(8, window.size());
+    answerAll(window, 14, Duration.ofMillis(101));
+    assertEquals(15, window.size());
     answerAll(window, 1, Duration.ofMillis(101));
-    assertEquals(9, window.size());
-    answerAll(window, 8, Duration.ofMillis(101));
-    assertEquals(9, window.size());
+    assertEquals(16, window.size());
+    answerAll(window, 15, Duration.ofMillis(101));
+    assertEquals(16, window.size());
     answerAll(window, 1, Duration.ofMillis(101));
-    assertEquals(10, window.size());
+    assertEquals(17, window.size());
   }
 
   @Test
