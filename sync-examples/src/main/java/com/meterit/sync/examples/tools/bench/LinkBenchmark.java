@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <p>Run it: {@code mvn -q -Pbench package -Dbench.args="--only=link"}, or from a built agent jar:
  * {@code java -cp sync-examples/target/meter-sync-tools.jar
- * com.meterit.sync.examples.tools.bench.LinkBenchmark --profiles=lte-m,satellite --window=1}.
+ * com.meterit.sync.examples.tools.bench.LinkBenchmark --profiles=lte-m,satellite --window=default,1
+ * --http=plain,2}.
  * Options: see {@link #DEFAULTS}.
  */
 public final class LinkBenchmark {
