@@ -130,16 +130,16 @@ public final class RunLoop {
       while (true) {
         stop.check();
         lanes.rethrowFailure();
-        if (refusals.heldAside() + window.inFlight() >= window.ceiling()) {
-          // Batches set aside (409s, bisections out of budget) hold their readings until the
-          // run ends, as the window's do until answered: together they stay within the window's
-          // heap bound, so the run claims no more and ends, giving them back still journaled.
-          // Only the lanes add to the set-aside ones, each as it leaves the window, so the sum
-          // never grows between this check and the place taken below.
+        // Batches set aside (409s, bisections out of budget) hold their readings until the run
+        // ends, as the window's do until answered: together they stay within the window's heap
+        // bound. Once the set-aside ones alone fill it, the run claims no more and ends, giving
+        // them back still journaled.
+        Lanes.Slot reserved = lanes.reserve(refusals::heldAside);
+        if (reserved == null) {
           asideFull = true;
           break;
         }
-        try (Lanes.Slot slot = lanes.reserve()) {
+        try (Lanes.Slot slot = reserved) {
           Claim claim = claims.take(next);
           next = null;
           if (claim.isEmpty()) {

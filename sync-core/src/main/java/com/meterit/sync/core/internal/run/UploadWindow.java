@@ -5,6 +5,7 @@ import com.meterit.sync.core.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -262,6 +263,38 @@ public final class UploadWindow {
         slotFreed.await(100, TimeUnit.MILLISECONDS);
       }
       inFlight++;
+    } catch (InterruptedException e) {
+      throw StopSignal.interrupted();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * As {@link #enter()}, with batches held outside the window counted against its ceiling: a
+   * place is taken only while those and the batches in flight stay below it. A lane adds to them
+   * only as it leaves the window, so the sum never grows while this waits.
+   *
+   * @param heldAside how many batches are held outside the window now (set aside until the run
+   *     ends)
+   * @return whether a place was taken; false when the batches held aside alone fill the ceiling
+   * @throws StopRequestedException when stop() was called
+   */
+  boolean enter(IntSupplier heldAside) {
+    lock.lock();
+    try {
+      while (true) {
+        int aside = heldAside.getAsInt();
+        if (aside >= ceiling) {
+          return false;
+        }
+        if (inFlight < size && inFlight + aside < ceiling) {
+          inFlight++;
+          return true;
+        }
+        stop.check();
+        slotFreed.await(100, TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       throw StopSignal.interrupted();
     } finally {
