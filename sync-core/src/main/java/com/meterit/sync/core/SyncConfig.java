@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code BATCH_SIZE}</td><td>readings per upload</td><td>1000</td></tr>
  *   <tr><td>{@code MAX_RETRIES}</td><td>retries of a transient failure</td><td>5</td></tr>
  *   <tr><td>{@code HEARTBEAT_INTERVAL_SECONDS}</td><td>seconds between heartbeats</td><td>60</td></tr>
+ *   <tr><td>{@code MAX_IN_FLIGHT}</td><td>the most batches in flight at once, a cap on the
+ *       upload window</td><td>none: the engine's own ceiling</td></tr>
  *   <tr><td>{@code CLIENT_API_ALLOW_INSECURE_HTTP}</td><td>{@code true} allows plain http to a
  *       host other than loopback, which sends the API key in the clear</td><td>false</td></tr>
  *   <tr><td>{@code CLIENT_API_CA_FILE}</td><td>a PEM file of CA certificates to trust, such as
@@ -72,6 +75,12 @@ public final class SyncConfig {
   public static final String MAX_RETRIES = "MAX_RETRIES";
   /** The variable of the heartbeat interval, in seconds. */
   public static final String HEARTBEAT_INTERVAL_SECONDS = "HEARTBEAT_INTERVAL_SECONDS";
+  /**
+   * The variable of the most batches in flight at once, from 1 to 64: a cap on the upload window
+   * ({@link SyncManagerBuilder#setMaxInFlight}), for a fleet whose gateways share one server.
+   * Unset, the engine's own ceiling applies.
+   */
+  public static final String MAX_IN_FLIGHT = "MAX_IN_FLIGHT";
   /** The variable that allows plain http to a host other than loopback. */
   public static final String CLIENT_API_ALLOW_INSECURE_HTTP = "CLIENT_API_ALLOW_INSECURE_HTTP";
   /** The variable of a PEM file of CA certificates to trust. */
@@ -96,6 +105,8 @@ public final class SyncConfig {
   private final int batchSize;
   private final int maxRetries;
   private final Duration heartbeatInterval;
+  /** The cap on batches in flight, or 0 when unset. */
+  private final int maxInFlight;
   private final boolean allowInsecureHttp;
   private final Tls tls;
 
@@ -122,6 +133,7 @@ public final class SyncConfig {
       int batchSize,
       int maxRetries,
       Duration heartbeatInterval,
+      int maxInFlight,
       boolean allowInsecureHttp,
       Tls tls) {
     this.clientApiUrl = clientApiUrl;
@@ -131,6 +143,7 @@ public final class SyncConfig {
     this.batchSize = batchSize;
     this.maxRetries = maxRetries;
     this.heartbeatInterval = heartbeatInterval;
+    this.maxInFlight = maxInFlight;
     this.allowInsecureHttp = allowInsecureHttp;
     this.tls = tls;
   }
@@ -162,9 +175,11 @@ public final class SyncConfig {
         MAX_RETRIES, integer(env, MAX_RETRIES, SyncManager.DEFAULT_MAX_RETRIES)));
     Duration heartbeat = Duration.ofSeconds(checkedSeconds(integer(env, HEARTBEAT_INTERVAL_SECONDS,
         (int) SyncManager.DEFAULT_HEARTBEAT_INTERVAL.getSeconds())));
+    int maxInFlight = optional(env, MAX_IN_FLIGHT) == null ? 0 : checked(MAX_IN_FLIGHT,
+        () -> SettingBounds.checkMaxInFlight(MAX_IN_FLIGHT, integer(env, MAX_IN_FLIGHT, 0)));
     boolean insecure = bool(env, CLIENT_API_ALLOW_INSECURE_HTTP);
-    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat, insecure,
-        tls(env));
+    return new SyncConfig(url, key, gatewayId, interval, batchSize, retries, heartbeat,
+        maxInFlight, insecure, tls(env));
   }
 
   private static Tls tls(Map<String, String> env) {
@@ -397,6 +412,14 @@ public final class SyncConfig {
   }
 
   /**
+   * The cap on batches in flight ({@code MAX_IN_FLIGHT}), if set; unset, the engine's own
+   * ceiling applies.
+   */
+  public OptionalInt maxInFlight() {
+    return maxInFlight == 0 ? OptionalInt.empty() : OptionalInt.of(maxInFlight);
+  }
+
+  /**
    * Whether plain http to a host other than loopback is allowed ({@code
    * CLIENT_API_ALLOW_INSECURE_HTTP=true}). Default false.
    */
@@ -433,6 +456,7 @@ public final class SyncConfig {
     return "SyncConfig{clientApiUrl=" + clientApiUrl + ", apiKey=****, gatewayId=" + gatewayId
         + ", syncInterval=" + syncInterval + ", batchSize=" + batchSize
         + ", maxRetries=" + maxRetries + ", heartbeatInterval=" + heartbeatInterval
+        + (maxInFlight == 0 ? "" : ", maxInFlight=" + maxInFlight)
         + ", allowInsecureHttp=" + allowInsecureHttp
         + (tls.caFile == null ? "" : ", clientApiCaFile=" + tls.caFile
             + (tls.caReplacesSystemTrust ? " (replace)" : " (add)"))

@@ -72,10 +72,11 @@ public final class SyncManagerBuilder {
 
   /**
    * Takes the sync interval, batch size, retries and heartbeat interval of {@code config}, as read
-   * by {@link SyncConfig#fromEnv()}.
+   * by {@link SyncConfig#fromEnv()}, and its cap on batches in flight when it sets one.
    */
   public SyncManagerBuilder setConfig(SyncConfig config) {
     Objects.requireNonNull(config, "config");
+    config.maxInFlight().ifPresent(this::setMaxInFlight);
     return setSyncInterval(config.syncInterval())
         .setBatchSize(config.batchSize())
         .setMaxRetries(config.maxRetries())

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.meterit.sync.api.ConfigurationException;
+import com.meterit.sync.core.testing.Harness;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,25 @@ class SyncConfigEnvTest {
     Path key = Files.writeString(dir.resolve("api-key"), "s3cr3t-from-file\n");
     assertFalse(SyncConfig.fromEnv(env("CLIENT_API_KEY_FILE", key.toString())).toString()
         .contains("s3cr3t"));
+  }
+
+  @Test
+  void maxInFlightCapsTheWindowOnlyWhenSetAndIsRefusedOutOfRangeByName() {
+    assertEquals(OptionalInt.empty(), SyncConfig.fromEnv(env("CLIENT_API_KEY", "k")).maxInFlight());
+    SyncConfig capped = SyncConfig.fromEnv(env("CLIENT_API_KEY", "k", "MAX_IN_FLIGHT", "1"));
+    assertEquals(OptionalInt.of(1), capped.maxInFlight());
+    assertTrue(capped.toString().contains("maxInFlight=1"), capped::toString);
+
+    // The window starts at two batches unless its cap is lower: the builder took the cap.
+    Harness h = new Harness();
+    assertEquals(2, h.builder().setConfig(SyncConfig.fromEnv(env("CLIENT_API_KEY", "k")))
+        .build().getStatus().uploadWindow());
+    assertEquals(1, h.builder().setConfig(capped).build().getStatus().uploadWindow());
+
+    assertEquals("MAX_IN_FLIGHT must be between 1 and 64: 0",
+        refused(env("CLIENT_API_KEY", "k", "MAX_IN_FLIGHT", "0")).getMessage());
+    assertEquals("MAX_IN_FLIGHT must be a whole number: 'many'",
+        refused(env("CLIENT_API_KEY", "k", "MAX_IN_FLIGHT", "many")).getMessage());
   }
 
   @Test

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It authenticates with the API key for a bearer token, keeps the token until shortly before
  * it expires (concurrent callers share one refresh), and on a 401 replaces the token and repeats
- * the call, a bounded number of times. Upload bodies are streamed into gzip by Jackson; response bodies are read up to
+ * the call, a bounded number of times. Upload bodies are JSON streamed into gzip by Jackson, or
+ * compact columns when the server announced them in its token answer; response bodies are read up to
  * {@link #MAX_RESPONSE_BYTES}. Every failure is mapped to the typed exceptions of
  * {@code sync-api}: see {@code docs/client-system-api.md} for the table.
  *
@@ -103,6 +104,8 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
   private final URI heartbeatUri;
   private final SSLContext sslContext;
   private volatile String configEtag;
+  // Whether uploads go as compact columns: what the last token answer announced, until a 415.
+  private volatile boolean columns;
   // The TLS failure last logged as a warning, so that a probe every few seconds warns once.
   private final AtomicReference<String> lastTlsWarning = new AtomicReference<>();
 
@@ -270,6 +273,12 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
         WireFormat.Token token = WireFormat.token(r.body);
         // Masked from now on, even if the cache refuses it: a server may echo it later.
         redaction.addToken(token.accessToken);
+        if (token.acceptsColumns != columns) {
+          log.info("The Client System {} the compact upload encoding ({}) in its token answer; "
+              + "uploads go as {}", token.acceptsColumns ? "announces" : "no longer announces",
+              ColumnarBatchBody.MEDIA_TYPE, token.acceptsColumns ? "compact columns" : "JSON");
+          columns = token.acceptsColumns;
+        }
         return token;
       } catch (WireFormat.MalformedException e) {
         throw failures.malformed("authentication", e);
@@ -282,28 +291,60 @@ public final class HttpClientSystemGateway implements ClientSystemGateway {
     throw failures.failure("authentication", r, false);
   }
 
+  /**
+   * Uploads the batch as JSON, or as compact columns when the last token answer announced them
+   * (see {@code docs/client-system-api.md}, "Upload encodings"). A server that announced them
+   * and answers 415 gets the same batch again at once, as JSON, under the same key: the batch,
+   * its id and its readings never change with the encoding, so the engine sees one upload with
+   * one answer. The gateway then sends JSON until a later token answer announces them again.
+   * The result's bytes sent count both bodies then.
+   */
   @Override
   public UploadResult uploadBatch(UploadBatch batch) {
-    byte[] body = bytes(() -> WireFormat.batchBody(gatewayId, batch, gzip));
     String what = "upload of batch " + batch.batchId();
-    Exchange.Response r = authorized(what, token -> {
+    // The token answer says which encodings the server takes: have it before choosing.
+    tokens.get();
+    boolean compact = columns;
+    long sent = 0;
+    if (compact) {
+      byte[] body = ColumnarBatchBody.encode(gatewayId, batch, gzip);
+      Exchange.Response r = upload(what, batch, body, ColumnarBatchBody.MEDIA_TYPE);
+      sent += body.length;
+      if (r.status != 415) {
+        return answer(what, r, sent);
+      }
+      if (columns) {
+        columns = false;
+        log.info("The Client System refused the compact upload encoding it announced (HTTP 415); "
+            + "uploads go as JSON until a token answer announces it again");
+      }
+    }
+    byte[] body = bytes(() -> WireFormat.batchBody(gatewayId, batch, gzip));
+    return answer(what, upload(what, batch, body, JSON), sent + body.length);
+  }
+
+  private Exchange.Response upload(String what, UploadBatch batch, byte[] body, String type) {
+    return authorized(what, token -> {
       HttpRequest.Builder request = HttpRequest.newBuilder(batchesUri)
           .header("Authorization", "Bearer " + token)
           .header("Idempotency-Key", batch.batchId())
-          .header("Content-Type", JSON)
+          .header("Content-Type", type)
           .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       if (gzip) {
         request.header("Content-Encoding", "gzip");
       }
       return request;
     });
+  }
+
+  private UploadResult answer(String what, Exchange.Response r, long bytesSent) {
     if (r.status != 200 && r.status != 201) {
       throw failures.failure(what, r, true);
     }
     try {
       WireFormat.BatchAnswer answer = WireFormat.batchAnswer(r.body,
           reason -> redaction.clean(reason, Rejection.MAX_REASON_LENGTH));
-      return new UploadResult(answer.batchId, answer.accepted, answer.rejected, body.length);
+      return new UploadResult(answer.batchId, answer.accepted, answer.rejected, bytesSent);
     } catch (WireFormat.MalformedException e) {
       throw failures.malformed(what, e);
     }

@@ -126,10 +126,17 @@ final class WireFormat {
     final String accessToken;
     /** Positive, in seconds, possibly absurd (1e300): clamped by the cache, not here. */
     final BigDecimal expiresIn;
+    /** Whether {@code uploadEncodings} names {@link ColumnarBatchBody#MEDIA_TYPE}. */
+    final boolean acceptsColumns;
 
     Token(String accessToken, BigDecimal expiresIn) {
+      this(accessToken, expiresIn, false);
+    }
+
+    Token(String accessToken, BigDecimal expiresIn, boolean acceptsColumns) {
       this.accessToken = accessToken;
       this.expiresIn = expiresIn;
+      this.acceptsColumns = acceptsColumns;
     }
   }
 
@@ -151,7 +158,30 @@ final class WireFormat {
     if (seconds.signum() <= 0) {
       throw new MalformedException("expiresIn must be positive");
     }
-    return new Token(token, seconds);
+    return new Token(token, seconds, acceptsColumns(root.get("uploadEncodings")));
+  }
+
+  /**
+   * Whether the token answer's optional {@code uploadEncodings} names the compact body. Lenient,
+   * since it only chooses between two encodings the server can take: anything but an array of
+   * strings, and any name it does not know, counts as JSON only, never as a malformed answer.
+   */
+  static boolean acceptsColumns(JsonNode encodings) {
+    if (encodings == null || !encodings.isArray()) {
+      return false;
+    }
+    for (JsonNode name : encodings) {
+      if (name.isTextual() && sameMediaType(name.asText(), ColumnarBatchBody.MEDIA_TYPE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Media types compare without case and without spaces around their parameters. */
+  static boolean sameMediaType(String a, String b) {
+    return a.length() <= 256
+        && a.replace(" ", "").replace("\t", "").equalsIgnoreCase(b.replace(" ", ""));
   }
 
   /** A parsed upload answer. */

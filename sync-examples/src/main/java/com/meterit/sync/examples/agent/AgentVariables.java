@@ -59,6 +59,8 @@ final class AgentVariables {
       new Variable(SyncConfig.HEARTBEAT_INTERVAL_SECONDS,
           String.valueOf(SyncManager.DEFAULT_HEARTBEAT_INTERVAL.toSeconds()),
           "seconds between heartbeats, 5 to 86,400"),
+      new Variable(SyncConfig.MAX_IN_FLIGHT, "none: the engine's own ceiling",
+          "the most batches in flight at once, 1 to 64; a cap for a fleet sharing one server"),
       new Variable(JdbcReadingSource.SYNC_DB_URL, JdbcReadingSource.DEFAULT_DB_URL,
           "JDBC URL of the Sync Database (SQLite, H2 or PostgreSQL)"),
       new Variable(JdbcReadingSource.SYNC_DB_USER, NONE, "database user"),

@@ -59,11 +59,26 @@ final class BenchBacklog {
   /** Creates the schema, queues {@code count} readings and settles the load's writes. */
   static void populate(String url, ReadingsTable names, String table, long count)
       throws Exception {
+    populate(url, names, table, count, "bench");
+  }
+
+  /**
+   * As above, with the readings of {@code data}: {@code bench} ({@link Readings}) or {@code
+   * realistic} ({@link RealisticReadings}, seed {@value #REALISTIC_SEED}).
+   */
+  static void populate(String url, ReadingsTable names, String table, long count, String data)
+      throws Exception {
     try (JdbcReadingSource source =
         JdbcReadingSource.builder(url, null, null).setTable(names).build()) {
       source.createSchema();
     }
-    append(url, table, new Readings(), count);
+    if (data.equals("realistic")) {
+      append(url, table, new RealisticReadings(REALISTIC_SEED), count);
+    } else if (data.equals("bench")) {
+      append(url, table, new Readings(), count);
+    } else {
+      throw new IllegalArgumentException("data must be bench or realistic: " + data);
+    }
     try (Connection c = DriverManager.getConnection(url)) {
       try (Statement s = c.createStatement()) {
         // Settle the writes of the load, so the drain does not pay for them.
@@ -96,6 +111,45 @@ final class BenchBacklog {
             insert.setString(3, readings.value(meter).toPlainString());
           }
           insert.setString(4, "kWh");
+          insert.addBatch();
+          if (i % 10_000 == 9_999) {
+            insert.executeBatch();
+            c.commit();
+          }
+        }
+        insert.executeBatch();
+        c.commit();
+      }
+    }
+  }
+
+  /** The seed of the realistic readings the drains queue. */
+  static final long REALISTIC_SEED = 2026;
+
+  /** Appends {@code count} realistic readings, quality flags included, committing every 10,000. */
+  static void append(String url, String table, RealisticReadings readings, long count)
+      throws Exception {
+    boolean postgres = isPostgres(url);
+    boolean sqlite = isSqlite(url);
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
+          + " (meter_id, read_at, value, unit, quality) VALUES (?, ?, ?, ?, ?)")) {
+        for (long i = 0; i < count; i++) {
+          com.meterit.sync.api.Reading r = readings.next();
+          insert.setString(1, r.meterId());
+          if (sqlite) {
+            insert.setString(2, r.timestamp().toString());
+          } else {
+            insert.setObject(2, OffsetDateTime.ofInstant(r.timestamp(), ZoneOffset.UTC));
+          }
+          if (postgres) {
+            insert.setBigDecimal(3, r.value());
+          } else {
+            insert.setString(3, r.value().toPlainString());
+          }
+          insert.setString(4, r.unit());
+          insert.setString(5, r.quality().orElse(null));
           insert.addBatch();
           if (i % 10_000 == 9_999) {
             insert.executeBatch();

@@ -90,7 +90,7 @@ public final class BenchWorker {
     int batch = Integer.parseInt(o.getOrDefault("batch", "1000"));
     ReadingsTable names = BenchBacklog.table(o.getOrDefault("table", "meter_readings"));
     String table = o.getOrDefault("table", "meter_readings");
-    BenchBacklog.populate(url, names, table, count);
+    BenchBacklog.populate(url, names, table, count, o.getOrDefault("data", "bench"));
 
     JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).setTable(names).build();
     ClientSystemGateway gateway = queueOnly ? new NoopGateway()
@@ -188,7 +188,7 @@ public final class BenchWorker {
     boolean combined = Boolean.parseBoolean(o.getOrDefault("combined", "false"));
     ReadingsTable names = BenchBacklog.table(o.getOrDefault("table", "meter_readings"));
     String table = o.getOrDefault("table", "meter_readings");
-    BenchBacklog.populate(url, names, table, count);
+    BenchBacklog.populate(url, names, table, count, o.getOrDefault("data", "bench"));
     long synced = 0;
     long cpu0 = Instruments.processCpuNanos();
     long start = System.nanoTime();

@@ -31,8 +31,10 @@ import java.util.stream.Stream;
  * --sweep-readings=300000 --idle-seconds=60 --postgres=<jdbc url>|none --out=docs}.
  *
  * <p>{@code --only=link} runs {@link LinkBenchmark}, {@code --only=workers} runs
- * {@link WorkersBenchmark}, and {@code --only=footprint} runs {@link Footprint} (the full run
- * includes it, with its defaults); the options after it are theirs.
+ * {@link WorkersBenchmark}, {@code --only=wire} runs {@link WireBenchmark} (wire bytes per reading
+ * on the bench and realistic data sets, JSON and compact), and {@code --only=footprint} runs
+ * {@link Footprint} (the full run includes it, with its defaults); the options after it are
+ * theirs.
  *
  * <p>{@code --only=drains --repeat=3} measures only the drains and the queue limits they are
  * judged against, each the given number of times, interleaved, and prints their medians and
@@ -46,6 +48,8 @@ import java.util.stream.Stream;
  * settings to every H2 URL; an empty value leaves H2's own. {@code --sqlite-settings=} sets the
  * SQLite file's URL settings (the default, {@link com.meterit.sync.jdbc.SqliteSettings#PRAGMAS},
  * is what the library sets on every connection); {@code --sqlite=false} leaves SQLite out.
+ * {@code --data=realistic} queues {@link RealisticReadings} instead of the default {@code bench}
+ * readings ({@link BenchBacklog.Readings}) for every drain and queue measurement.
  */
 public final class Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +75,10 @@ public final class Benchmark {
       Footprint.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("--only=wire")) {
+      WireBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("--only=workers")) {
       WorkersBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -93,6 +101,9 @@ public final class Benchmark {
     options.put("sqlite", "true");
     options.put("warmup", "200000");
     options.put("small-heap", "true");
+    // The readings every drain and queue measurement queues: bench (BenchBacklog.Readings, the
+    // tables' data since the first run) or realistic (RealisticReadings, issue 27).
+    options.put("data", "bench");
     ToolOptions.apply("benchmark", options, args);
     Path scratch = Files.createTempDirectory("meter-sync-bench");
     try (BenchServer server = new BenchServer()) {
@@ -227,6 +238,7 @@ public final class Benchmark {
     command.add(BenchWorker.class.getName());
     command.addAll(List.of(args));
     command.add("warmup=" + options.get("warmup"));
+    command.add("data=" + options.get("data"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     JsonNode result = null;
     StringBuilder output = new StringBuilder();

@@ -93,11 +93,17 @@ final class FootprintReport {
    * before the hand-written analysis, or else at the end.
    */
   static void writeInto(Path path, String section, String analysisMarker) throws IOException {
+    writeInto(path, section, analysisMarker, BEGIN, END);
+  }
+
+  /** As above, for the section between the markers {@code open} and {@code close}. */
+  static void writeInto(Path path, String section, String analysisMarker, String open,
+      String close) throws IOException {
     String text = Files.exists(path) ? Files.readString(path) : "# Benchmarks\n\n";
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
+    int begin = text.indexOf(open);
+    int end = text.indexOf(close);
     if (begin >= 0 && end > begin) {
-      text = text.substring(0, begin) + section + text.substring(end + END.length() + 1);
+      text = text.substring(0, begin) + section + text.substring(end + close.length() + 1);
     } else if (text.contains(analysisMarker)) {
       int at = text.indexOf(analysisMarker);
       text = text.substring(0, at) + section + "\n" + text.substring(at);

@@ -1,11 +1,11 @@
 package com.meterit.sync.examples.tools.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,8 +37,11 @@ final class SimLedger {
    * @return the answer to send: the first one again for a replay with the same content; null for
    *     a replay with different content, a conflict
    */
-  byte[] record(String batchId, JsonNode readings) {
-    String content = readings.toString();
+  byte[] record(String batchId, List<SimReading> readings) {
+    // Compared as readings, not as bytes: a batch may come again in the other encoding.
+    StringBuilder text = new StringBuilder();
+    readings.forEach(r -> text.append(r.content()));
+    String content = text.toString();
     Stored earlier = batches.get(batchId);
     if (earlier != null) {
       if (earlier.content.equals(content)) {
@@ -52,11 +55,11 @@ final class SimLedger {
     return answer;
   }
 
-  private byte[] accept(String batchId, JsonNode readings) {
+  private byte[] accept(String batchId, List<SimReading> readings) {
     StringBuilder rejections = new StringBuilder();
     int acceptedHere = 0;
-    for (JsonNode r : readings) {
-      long id = r.path("id").asLong();
+    for (SimReading r : readings) {
+      long id = r.id;
       String reason = invalid(r);
       if (reason != null) {
         rejected.put(id, reason);
@@ -69,25 +72,24 @@ final class SimLedger {
       }
       acceptedHere++;
       // Deduplicated by reading id too: a reading sent again in another batch counts once.
-      accepted.putIfAbsent(id, r.get("value").decimalValue());
+      accepted.putIfAbsent(id, r.value);
       acceptedIn.computeIfAbsent(id, k -> new HashSet<>()).add(batchId);
     }
     return ("{\"batchId\":\"" + batchId + "\",\"accepted\":" + acceptedHere + ",\"rejected\":["
         + rejections + "]}").getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String invalid(JsonNode r) {
-    JsonNode value = r.get("value");
-    if (value == null || !value.isNumber()) {
+  private static String invalid(SimReading r) {
+    if (r.value == null) {
       return "value is not a number";
     }
-    if (value.decimalValue().signum() < 0) {
+    if (r.value.signum() < 0) {
       return "value must not be negative";
     }
-    if (!SimulatedClientSystem.UNITS.contains(r.path("unit").asText())) {
-      return "unknown unit '" + r.path("unit").asText() + "'";
+    if (!SimulatedClientSystem.UNITS.contains(r.unit)) {
+      return "unknown unit '" + r.unit + "'";
     }
-    if (r.path("meterId").asText("").isBlank()) {
+    if (r.meterId.isBlank()) {
       return "meterId is missing";
     }
     return null;

@@ -41,6 +41,9 @@ import java.util.zip.GZIPInputStream;
  * retry that overtook a slow first attempt, see {@link #setProcessingTime}) is answered {@code
  * 409} with {@code Retry-After: 1}, and a key reused with a different body {@code 422}.
  *
+ * <p>With {@link #setCompactUploads} it announces the compact upload encoding in its token
+ * answers and reads it ({@link SimColumns}); otherwise it answers a compact upload 415.
+ *
  * <p>It keeps everything it accepted, so a test or the demo can check that every reading arrived
  * exactly once. Thread-safe.
  */
@@ -76,6 +79,8 @@ public final class SimulatedClientSystem implements AutoCloseable {
   private Map<String, Object> config = Map.of("version", "1");
   private int tokensIssued;
   private long bytesReceived;
+  private boolean compactUploads;
+  private int compactBatches;
 
   private SimulatedClientSystem(String apiKey, int port) throws IOException {
     this.apiKey = apiKey;
@@ -111,7 +116,8 @@ public final class SimulatedClientSystem implements AutoCloseable {
   /**
    * Runs a server until Ctrl-C, for trying the agent by hand: prints its {@code CLIENT_API_URL}
    * and API key, then what it accepts. Options: {@code --port=8080} (default), {@code --key=KEY}
-   * (default: a random one), {@code --fault=DOWN} (see {@link Fault}); typing a fault's name and
+   * (default: a random one), {@code --compact} (announce and accept the compact upload
+   * encoding), {@code --fault=DOWN} (see {@link Fault}); typing a fault's name and
    * Enter switches to it.
    */
   public static void main(String[] args) throws Exception {
@@ -143,6 +149,20 @@ public final class SimulatedClientSystem implements AutoCloseable {
   /** Requests answered 409 because a request with their key was still being processed. */
   public synchronized int inProgressAnswers() {
     return inProgressAnswers;
+  }
+
+  /**
+   * Whether the server announces the compact upload encoding in its token answers and accepts
+   * it; default false, and then a compact upload is answered 415. Tokens issued before a change
+   * keep what their answer announced, as a gateway believes them.
+   */
+  public synchronized void setCompactUploads(boolean compactUploads) {
+    this.compactUploads = compactUploads;
+  }
+
+  /** Uploads received in the compact encoding and decoded, replays included. */
+  public synchronized int compactBatches() {
+    return compactBatches;
   }
 
   /** How long new tokens live. */
@@ -274,13 +294,16 @@ public final class SimulatedClientSystem implements AutoCloseable {
     random.nextBytes(bytes);
     String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     long lifetime;
+    boolean compact;
     synchronized (this) {
       tokens.put(token, clock.instant().plus(tokenLifetime));
       tokensIssued++;
       lifetime = Math.max(1, tokenLifetime.getSeconds());
+      compact = compactUploads;
     }
     send(exchange, 200, "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":"
-        + lifetime + "}");
+        + lifetime + (compact ? ",\"uploadEncodings\":[\"application/json\",\"" + SimColumns.MEDIA_TYPE
+            + "\"]" : "") + "}");
   }
 
   private boolean authorized(HttpExchange exchange) {
@@ -308,17 +331,51 @@ public final class SimulatedClientSystem implements AutoCloseable {
     }
     byte[] body = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
         ? gunzip(raw) : raw;
-    JsonNode batch;
-    try {
-      batch = JSON.readTree(body);
-    } catch (IOException e) {
-      send(exchange, 400, "{\"error\":\"malformed JSON\"}");
-      return;
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    boolean compact = type != null
+        && type.replace(" ", "").equalsIgnoreCase(SimColumns.MEDIA_TYPE);
+    String batchId;
+    List<SimReading> readings;
+    if (compact) {
+      synchronized (this) {
+        if (!compactUploads) {
+          compact = false;
+        } else {
+          compactBatches++;
+        }
+      }
+      if (!compact) {
+        send(exchange, 415, "{\"error\":\"this server takes application/json\"}");
+        return;
+      }
+      try {
+        SimColumns.Decoded decoded = SimColumns.decode(body);
+        batchId = decoded.batchId;
+        readings = decoded.readings;
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, "{\"error\":\"malformed compact body\"}");
+        return;
+      }
+    } else {
+      JsonNode batch;
+      try {
+        batch = JSON.readTree(body);
+      } catch (IOException e) {
+        send(exchange, 400, "{\"error\":\"malformed JSON\"}");
+        return;
+      }
+      batchId = batch.path("batchId").asText("");
+      JsonNode list = batch.get("readings");
+      if (list != null && list.isArray()) {
+        List<SimReading> read = new ArrayList<>();
+        list.forEach(r -> read.add(SimReading.fromJson(r)));
+        readings = read;
+      } else {
+        readings = null;
+      }
     }
-    String batchId = batch.path("batchId").asText("");
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-    JsonNode readings = batch.get("readings");
-    if (batchId.isEmpty() || !batchId.equals(key) || readings == null || !readings.isArray()) {
+    if (batchId.isEmpty() || !batchId.equals(key) || readings == null) {
       send(exchange, 400, "{\"error\":\"batchId, Idempotency-Key and readings are required\"}");
       return;
     }

@@ -28,18 +28,21 @@ final class SimulatorCommand {
     int port = DEFAULT_PORT;
     String key = null;
     Fault fault = Fault.NONE;
+    boolean compact = false;
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       try {
-        if (kv.length == 2 && kv[0].equals("--port")) {
+        if (arg.equals("--compact")) {
+          compact = true;
+        } else if (kv.length == 2 && kv[0].equals("--port")) {
           port = Integer.parseInt(kv[1]);
         } else if (kv.length == 2 && kv[0].equals("--key") && !kv[1].isBlank()) {
           key = kv[1];
         } else if (kv.length == 2 && kv[0].equals("--fault")) {
           fault = fault(kv[1]);
         } else {
-          err.println("simulator: unknown option '" + arg + "'; use --port=8080, --key=KEY, --fault="
-              + faults());
+          err.println("simulator: unknown option '" + arg + "'; use --port=8080, --key=KEY, "
+              + "--compact, --fault=" + faults());
           return 2;
         }
       } catch (IllegalArgumentException e) {
@@ -63,10 +66,15 @@ final class SimulatorCommand {
       return 2;
     }
     server.setFault(fault);
+    server.setCompactUploads(compact);
     out.println("Simulated Client System (API v1) listening on loopback");
     out.println("  CLIENT_API_URL=" + server.url());
     // A throwaway key for a server on loopback; printing it is the point.
     out.println("  CLIENT_API_KEY=" + key);
+    if (compact) {
+      out.println("  announces and accepts the compact upload encoding (" + SimColumns.MEDIA_TYPE
+          + ")");
+    }
     out.println("fault: " + fault + ". Type " + faults() + " and Enter to switch; Ctrl-C stops.");
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "simulator-report");
