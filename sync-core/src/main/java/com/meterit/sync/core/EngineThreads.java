@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,12 @@ final class EngineThreads {
    * costs microseconds, against milliseconds for a batch.
    */
   static final long IDLE_SECONDS = 5;
+
+  /** How long an upload waits for a lane's thread that is just ending its task: {@value} ms. */
+  static final long HAND_OFF_WAIT_MILLIS = 1_000;
+
+  /** How long an upload waits for an idle lane before a new one starts: {@value} µs. */
+  static final long HAND_OFF_MICROS = 5_000;
 
   /** Timers; each hands its work to one of the others. */
   final Scheduler scheduler;
@@ -61,7 +69,8 @@ final class EngineThreads {
       // One batch at a time needs no lane of its own: the run's thread uploads it.
       uploads = Runnable::run;
     } else {
-      uploads = owned(pool(b.maxInFlight, "meter-sync-upload"));
+      uploads = owned(lanes(b.maxInFlight > 0 ? b.maxInFlight : SyncManager.DEFAULT_MAX_IN_FLIGHT,
+          "meter-sync-upload"));
     }
     prefetch = b.pipelining ? (ExecutorService) owned(single("meter-sync-prefetch")) : null;
   }
@@ -84,6 +93,56 @@ final class EngineThreads {
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreadFactory(name));
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * Upload lanes: a hand-off pool of up to {@code most} threads, none kept while idle. An upload
+   * takes an idle thread if there is one and starts a thread only if none is idle, so the threads
+   * follow the batches really in flight (the window's size, not its ceiling): uploads one after
+   * the other run on one thread. Each ends after {@link #IDLE_SECONDS} without work. Not a core of
+   * {@code most} (a pool starts a thread per task below its core size, idle ones
+   * notwithstanding), and no unbounded queue behind a core of 0 (it would run one lane at a time).
+   */
+  private static ExecutorService lanes(int most, String name) {
+    return new ThreadPoolExecutor(0, most, IDLE_SECONDS, TimeUnit.SECONDS,
+        new BriefHandOff(), new DaemonThreadFactory(name), EngineThreads::awaitHandOff);
+  }
+
+  /**
+   * A hand-off that waits {@value #HAND_OFF_MICROS} µs for a thread before the pool starts one:
+   * a lane's thread that has just settled its batch is not yet back for more, and without the
+   * wait every upload after an answer would start a thread of its own. Nothing ever waits in it.
+   */
+  private static final class BriefHandOff extends SynchronousQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean offer(Runnable task) {
+      try {
+        return super.offer(task, HAND_OFF_MICROS, TimeUnit.MICROSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /**
+   * The window never lets more than the pool's most uploads run, but a lane gives its place back
+   * just before its thread is free again: the next upload may find every thread busy for a few
+   * microseconds. It waits for that thread, briefly; a pool shut down, or one still full after
+   * the wait, refuses it (the run then ends as on a stop).
+   */
+  private static void awaitHandOff(Runnable task, ThreadPoolExecutor pool) {
+    try {
+      if (!pool.isShutdown() && pool.getQueue().offer(task, HAND_OFF_WAIT_MILLIS,
+          TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new RejectedExecutionException("upload pool shut down or full");
   }
 
   private Executor owned(ExecutorService executor) {

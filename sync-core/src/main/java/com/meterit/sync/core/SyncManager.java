@@ -74,8 +74,25 @@ public final class SyncManager implements AutoCloseable {
   public static final int DEFAULT_MAX_IN_PROGRESS_RETRIES = 5;
   /** The default pause between heartbeats: 60 seconds. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
-  /** The default most batches in flight at once: {@value}. */
-  public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  /**
+   * The most batches in flight at once without {@link SyncManagerBuilder#setMaxInFlight}:
+   * {@value}. Below it the window follows the link (see {@link SyncManagerBuilder#setMaxInFlight})
+   * and the heap budget, {@link #WINDOW_HEAP_BUDGET_BYTES}.
+   */
+  public static final int DEFAULT_MAX_IN_FLIGHT = UploadWindow.MAX_CEILING;
+  /**
+   * The heap the batches in flight may hold without {@link SyncManagerBuilder#setMaxInFlight}:
+   * {@value} bytes (8 MiB). The window's ceiling is this over {@code batchSize ×} {@link
+   * #HEAP_BYTES_PER_READING}: 32 batches of 1,000 readings, 6 of 5,000, one of 32,000 or more.
+   */
+  public static final long WINDOW_HEAP_BUDGET_BYTES = UploadWindow.HEAP_BUDGET_BYTES;
+  /**
+   * The heap a reading in flight is counted at: {@value} bytes. Measured, a claimed reading
+   * (its id, a meter id and a unit as a JDBC driver returns them, an instant, a three-decimal
+   * value) holds about 190 bytes; the rest covers its share of the compressed body, the batch's
+   * lists and a longer meter id.
+   */
+  public static final int HEAP_BYTES_PER_READING = UploadWindow.HEAP_BYTES_PER_READING;
   /**
    * The default spread of the first run after a reconnection: 5 minutes, and never more than the
    * sync interval. See {@link SyncManagerBuilder#setReconnectSpread(Duration)}.
@@ -156,7 +173,7 @@ public final class SyncManager implements AutoCloseable {
           }
         })
         .build();
-    this.window = new UploadWindow(b.maxInFlight, ticker, sleeper, stop);
+    this.window = new UploadWindow(b.maxInFlight, b.batchSize, ticker, sleeper, stop);
     this.uploader = new BatchUploader(gateway, b.backoffPolicy, b.random, sleeper,
         stop, state, window, b.maxInProgressRetries, learnedBatchSize);
     this.configuration = new LiveSettings(gateway,

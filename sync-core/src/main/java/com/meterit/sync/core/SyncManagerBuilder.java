@@ -41,7 +41,8 @@ public final class SyncManagerBuilder {
   Executor executor;
   Executor backgroundExecutor;
   Executor uploadExecutor;
-  int maxInFlight = SyncManager.DEFAULT_MAX_IN_FLIGHT;
+  // 0: the window's ceiling follows the heap budget (UploadWindow.ceiling).
+  int maxInFlight;
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Sleeper sleeper;
   SyncHistory history;
@@ -222,11 +223,15 @@ public final class SyncManagerBuilder {
   }
 
   /**
-   * The most batches in flight at once, from 1 to 64. Default
-   * {@link SyncManager#DEFAULT_MAX_IN_FLIGHT}. The window adapts below it: it grows while the
-   * server answers and halves on 429, 503 and timeouts. Raise it for links with long round trips
-   * (satellite: about 16); keep it low where a fleet shares one server. Memory is bounded by the
-   * batch size times this.
+   * The most batches in flight at once, from 1 to 64: a hard cap. Default: none but the heap
+   * budget, at most {@link SyncManager#DEFAULT_MAX_IN_FLIGHT} batches and {@link
+   * SyncManager#WINDOW_HEAP_BUDGET_BYTES} of them at {@link SyncManager#HEAP_BYTES_PER_READING}
+   * per reading (32 batches of 1,000 readings). Below its ceiling the window follows the link: it
+   * grows while the answers' latency shows the link has room (a satellite link's round trip
+   * holds about 16 batches of 1,000, LTE-M's 2), holds once batches only queue, and halves on
+   * 429, 503 and timeouts. Set it to keep a gateway below that, for a server that cannot take
+   * more from each gateway of its fleet; 1 sends one batch at a time. With it set, the heap is
+   * bounded by the batch size times this, and no budget applies.
    */
   public SyncManagerBuilder setMaxInFlight(int maxInFlight) {
     this.maxInFlight = SettingBounds.checkMaxInFlight("maxInFlight", maxInFlight);
@@ -234,9 +239,11 @@ public final class SyncManagerBuilder {
   }
 
   /**
-   * Where the batches in flight are uploaded, one task each. Default: a pool of
-   * {@code maxInFlight} daemon threads named {@code meter-sync-upload-N} (none when it is 1: the
-   * run's own thread uploads), shut down by {@code stop()}. An executor that runs tasks on the
+   * Where the batches in flight are uploaded, one task each. Default: daemon threads named {@code
+   * meter-sync-upload-N}, at most {@code maxInFlight} (or {@link SyncManager#DEFAULT_MAX_IN_FLIGHT}
+   * without it), started only when no idle one can take a batch, so about as many as the window
+   * holds in flight, and each ended after 5 s without work; none when {@code maxInFlight} is 1
+   * (the run's own thread uploads). Shut down by {@code stop()}. An executor that runs tasks on the
    * caller's thread uploads one batch at a time. A host's executor is never shut down.
    */
   public SyncManagerBuilder setUploadExecutor(Executor uploadExecutor) {

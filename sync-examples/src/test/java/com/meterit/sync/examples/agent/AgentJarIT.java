@@ -27,13 +27,14 @@ class AgentJarIT {
   Path dir;
 
   @Test
-  void theAgentJarHoldsNoToolNoExampleAndNoMetricsLibrary() throws IOException {
+  void theAgentJarHoldsNoToolNoExampleNoMetricsLibraryAndNoServer() throws IOException {
     List<String> entries = entries(AGENT_JAR);
 
     List<String> strays = entries.stream()
         .filter(e -> e.startsWith(EXAMPLES + "tools/")
             || e.startsWith(EXAMPLES) && e.endsWith(".class") && e.indexOf('/', EXAMPLES.length()) < 0
-            || e.startsWith("io/micrometer/"))
+            || e.startsWith("io/micrometer/")
+            || e.startsWith("org/eclipse/jetty/") || e.startsWith("jakarta/servlet/"))
         .collect(Collectors.toList());
     assertEquals(List.of(), strays);
     assertTrue(entries.contains(EXAMPLES + "agent/SyncAgent.class"));
@@ -56,6 +57,8 @@ class AgentJarIT {
       assertTrue(entries.contains(EXAMPLES + type + ".class"), type);
     }
     assertTrue(entries.contains("io/micrometer/core/instrument/MeterRegistry.class"));
+    assertTrue(entries.contains("org/eclipse/jetty/http2/server/HTTP2ServerConnectionFactory.class"),
+        "the link benchmark's HTTP/2 server");
   }
 
   @Test

@@ -280,6 +280,9 @@ public final class BatchUploader {
     boolean mustAuthenticate = false;
     while (true) {
       GatewayException failure;
+      // For an overload before the send (the credentials' exchange): the window counts it as of
+      // this attempt.
+      long sentAt = window.now();
       try {
         if (mustAuthenticate) {
           gateway.authenticate();
@@ -287,9 +290,10 @@ public final class BatchUploader {
         }
         window.awaitPause();
         sink.beforeSend(claim);
+        sentAt = window.sending();
         UploadResult result = gateway.uploadBatch(batch);
         UploadAnswers.check(batch, result);
-        window.answered();
+        window.answered(sentAt);
         return result;
       } catch (AuthenticationExpiredException e) {
         // Only these credentials are no good (expired, revoked while in flight): the gateway's
@@ -333,7 +337,7 @@ public final class BatchUploader {
           throw new StillInProgressException(batch.batchId(), decision.count);
         case END_RUN_OVERLOADED:
           // The run ends; OverloadPacing times the next.
-          window.overloaded();
+          window.overloaded(sentAt);
           throw new ServerOverloadedException(batch.batchId(), failure);
         case GIVE_UP:
           throw new SyncException("upload of batch " + batch.batchId() + " failed after "
@@ -349,7 +353,7 @@ public final class BatchUploader {
             window.pauseFor(decision.pauseEverySend);
           }
           if (decision.overload) {
-            window.overloaded();
+            window.overloaded(sentAt);
           }
           log.debug("Upload of batch {} failed ({}); retry {} of {} in {}",
               batch.batchId(), failure.getMessage(), decision.count, maxRetries, decision.delay);

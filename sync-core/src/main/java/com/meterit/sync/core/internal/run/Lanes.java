@@ -4,6 +4,7 @@ import com.meterit.sync.core.internal.Rethrow;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -42,6 +43,17 @@ final class Lanes {
   Slot reserve() {
     window.enter();
     return new Slot();
+  }
+
+  /**
+   * As {@link #reserve()}, with the batches held set aside counted in the window's ceiling
+   * ({@link UploadWindow#enter(IntSupplier)}).
+   *
+   * @return the slot, or null when the batches set aside fill the ceiling
+   * @throws StopRequestedException when stop() was called
+   */
+  Slot reserve(IntSupplier heldAside) {
+    return window.enter(heldAside) ? new Slot() : null;
   }
 
   /** Whether the lanes fill a window of several, so that the next claim can wait for one to end. */

@@ -121,6 +121,14 @@ final class Refusals {
     stillInProgress++;
   }
 
+  /**
+   * How many batches are held set aside now: they hold their readings until the run ends, so
+   * they count against the window's heap bound.
+   */
+  synchronized int heldAside() {
+    return setAside.size();
+  }
+
   /** How many batches this run set aside because the server was still processing them. */
   synchronized int stillInProgress() {
     return stillInProgress;

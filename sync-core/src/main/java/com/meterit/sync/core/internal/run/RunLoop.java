@@ -116,10 +116,12 @@ public final class RunLoop {
     Refusals refusals = new Refusals(batchSize);
     ClaimAhead claims = new ClaimAhead(held, prefetcher);
     Settler settler = new Settler(counters, claims);
+    window.startRun(batchSize);
     Lanes lanes = new Lanes(uploadExecutor, window);
     SyncOutcome outcome = SyncOutcome.SUCCEEDED;
     Throwable cause = null;
     ClaimAhead.Request next = null;
+    boolean asideFull = false;
     try {
       // Before the first claim: a refused key fails the run with nothing claimed, and even when
       // the queue is empty, so that it shows as the engine starts.
@@ -128,7 +130,16 @@ public final class RunLoop {
       while (true) {
         stop.check();
         lanes.rethrowFailure();
-        try (Lanes.Slot slot = lanes.reserve()) {
+        // Batches set aside (409s, bisections out of budget) hold their readings until the run
+        // ends, as the window's do until answered: together they stay within the window's heap
+        // bound. Once the set-aside ones alone fill it, the run claims no more and ends, giving
+        // them back still journaled.
+        Lanes.Slot reserved = lanes.reserve(refusals::heldAside);
+        if (reserved == null) {
+          asideFull = true;
+          break;
+        }
+        try (Lanes.Slot slot = reserved) {
           Claim claim = claims.take(next);
           next = null;
           if (claim.isEmpty()) {
@@ -198,7 +209,8 @@ public final class RunLoop {
       // Not a failure, but a batch that did not go through: without a word here, a key the
       // server answers 409 for run after run would only show as a growing lag.
       error = stillInProgress + " batch(es) set aside, still journaled: the Client System was "
-          + "still processing them (HTTP 409); a later run sends them again under the same key";
+          + "still processing them (HTTP 409); a later run sends them again under the same key"
+          + (asideFull ? "; the run ended early, holding as many batches as its window" : "");
     }
     // The end is the start plus the run's length on the ticker: read off the wall clock, a step
     // back during the run would end it before it began (SyncRun refuses that), and a step forward

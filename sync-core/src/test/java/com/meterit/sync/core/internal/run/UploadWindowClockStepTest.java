@@ -19,7 +19,7 @@ class UploadWindowClockStepTest {
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
   private UploadWindow window(int max) {
-    return new UploadWindow(max, clock, d -> {
+    return new UploadWindow(max, 1_000, clock, d -> {
       waits.add(d);
       clock.advance(d);
     }, new StopSignal());

@@ -43,7 +43,7 @@ class UploadWindowTest {
   }
 
   private UploadWindow window(int max) {
-    return new UploadWindow(max, h.clock(), d -> {
+    return new UploadWindow(max, SyncManager.DEFAULT_BATCH_SIZE, h.clock(), d -> {
       waits.add(d);
       h.clock().advance(d);
     }, new StopSignal());
@@ -53,32 +53,38 @@ class UploadWindowTest {
   void theWindowDoublesEachRoundTripUntilTheFirstOverloadThenGrowsByOneAndHalves() {
     UploadWindow window = window(32);
     assertEquals(2, window.size(), "it starts small");
-    window.answered();
-    window.answered();
+    FullWindow.answered(window, FullWindow.send(window));
+    FullWindow.answered(window, FullWindow.send(window));
     assertEquals(4, window.size(), "one more for every batch answered: doubled in a round trip");
     for (int i = 0; i < 4; i++) {
-      window.answered();
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(8, window.size());
     for (int i = 0; i < 100; i++) {
-      window.answered();
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(32, window.size(), "never beyond its maximum");
 
-    window.overloaded();
+    window.overloaded(window.sending());
     assertEquals(16, window.size(), "halved");
     for (int i = 0; i < 15; i++) {
-      window.answered();
+      FullWindow.answered(window, FullWindow.send(window));
     }
     assertEquals(16, window.size(), "after an overload, one more only per window answered");
-    window.answered();
+    FullWindow.answered(window, FullWindow.send(window));
     assertEquals(17, window.size());
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
-    window.overloaded();
+    for (int i = 0; i < 5; i++) {
+      overloadedAfterTheLastCut(window);
+    }
     assertEquals(1, window.size(), "never below one");
+  }
+
+  /** An overload of a batch sent after the window was last halved: a new signal. */
+  private void overloadedAfterTheLastCut(UploadWindow window) {
+    h.clock().advance(Duration.ofMillis(1));
+    long sent = window.sending();
+    h.clock().advance(Duration.ofMillis(1));
+    window.overloaded(sent);
   }
 
   @Test
@@ -196,7 +202,8 @@ class UploadWindowTest {
   void aStopDuringThePauseEndsTheUploadAsStoppedAndSendsNothing() {
     StopSignal stop = new StopSignal();
     // The stop comes while the upload waits: the wait ends early, as the real sleeper's does.
-    UploadWindow window = new UploadWindow(2, h.clock(), d -> stop.raise(), stop);
+    UploadWindow window = new UploadWindow(2, SyncManager.DEFAULT_BATCH_SIZE, h.clock(),
+        d -> stop.raise(), stop);
     window.pauseFor(Duration.ofMinutes(1));
     BatchUploader uploader = new BatchUploader(h.gateway(),
         BackoffPolicy.fixed(Duration.ofSeconds(1)), () -> 0.5, d -> { }, stop,

@@ -50,31 +50,55 @@ final class BenchServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readAllBytes();
     }
+    Answer answer = answer(exchange.getRequestURI().getPath(),
+        exchange.getRequestHeaders().getFirst("Content-Encoding"), body);
+    if (answer.body == null) {
+      exchange.sendResponseHeaders(answer.status, -1);
+      exchange.close();
+    } else {
+      send(exchange, answer.status, answer.body);
+    }
+  }
+
+  /** An answer: a status, and a JSON body or none. */
+  static final class Answer {
+    final int status;
+    final String body;
+
+    Answer(int status, String body) {
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  /**
+   * The answer to a request, whichever server received it: this one, or the TLS server in front
+   * of the same counts ({@link TlsBenchServer}).
+   */
+  Answer answer(String path, String contentEncoding, byte[] body) throws IOException {
     if (path.endsWith("/v1/readings/batches")) {
       requests.incrementAndGet();
       bytes.addAndGet(body.length);
-      boolean gzip = "gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+      boolean gzip = "gzip".equals(contentEncoding);
       String[] batchId = {""};
       long count = count(gzip ? new GZIPInputStream(new java.io.ByteArrayInputStream(body))
           : new java.io.ByteArrayInputStream(body), batchId);
       readings.addAndGet(count);
-      send(exchange, 200, "{\"batchId\":\"" + batchId[0] + "\",\"accepted\":" + count + ",\"rejected\":[]}");
+      return new Answer(200,
+          "{\"batchId\":\"" + batchId[0] + "\",\"accepted\":" + count + ",\"rejected\":[]}");
     } else if (path.endsWith("/v1/auth/token")) {
-      send(exchange, 200, "{\"accessToken\":\"bench\",\"tokenType\":\"Bearer\",\"expiresIn\":86400}");
+      return new Answer(200,
+          "{\"accessToken\":\"bench\",\"tokenType\":\"Bearer\",\"expiresIn\":86400}");
     } else if (path.endsWith("/heartbeat")) {
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
+      return new Answer(204, null);
     } else if (path.endsWith("/config")) {
-      exchange.sendResponseHeaders(304, -1);
-      exchange.close();
-    } else {
-      send(exchange, 200, "{}");
+      return new Answer(304, null);
     }
+    return new Answer(200, "{}");
   }
 
   /** Parses the batch with Jackson's streaming parser and counts the readings. */

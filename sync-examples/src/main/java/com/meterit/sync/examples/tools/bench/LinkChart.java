@@ -7,10 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * Draws drain rate as a share of link capacity, one group of bars per profile and one bar per
@@ -38,19 +39,19 @@ final class LinkChart {
     g.drawString("drain / capacity", 10, TOP - 10);
 
     Map<String, List<LinkRun>> byProfile = new LinkedHashMap<>();
-    TreeSet<Integer> windows = new TreeSet<>();
+    Set<String> series = new LinkedHashSet<>();
     for (LinkRun r : runs) {
       byProfile.computeIfAbsent(r.profile.name, k -> new ArrayList<>()).add(r);
-      windows.add(r.window);
+      series.add(r.series());
     }
-    List<Integer> windowOrder = new ArrayList<>(windows);
+    List<String> windowOrder = new ArrayList<>(series);
     int groupWidth = plotWidth / Math.max(1, byProfile.size());
     int barWidth = Math.min(70, (groupWidth - 30) / Math.max(1, windowOrder.size()));
     int group = 0;
     for (Map.Entry<String, List<LinkRun>> e : byProfile.entrySet()) {
       int x0 = LEFT + group * groupWidth + (groupWidth - barWidth * windowOrder.size()) / 2;
       for (LinkRun r : e.getValue()) {
-        int slot = windowOrder.indexOf(r.window);
+        int slot = windowOrder.indexOf(r.series());
         int height = (int) (plotHeight * Math.min(1.0, r.ratio()));
         int x = x0 + slot * barWidth;
         g.setColor(COLORS[slot % COLORS.length]);
@@ -76,9 +77,7 @@ final class LinkChart {
       g.setColor(COLORS[i % COLORS.length]);
       g.fillRect(LEFT + plotWidth + 15, legendY - 8, 20, 10);
       g.setColor(Color.BLACK);
-      int w = windowOrder.get(i);
-      g.drawString(w == 1 ? "1 batch in flight" : w + " batches in flight", LEFT + plotWidth + 40,
-          legendY + 2);
+      g.drawString(windowOrder.get(i), LEFT + plotWidth + 40, legendY + 2);
       legendY += 20;
     }
     canvas.write(file);

@@ -7,8 +7,12 @@ import com.meterit.sync.api.UploadResult;
 import com.meterit.sync.core.SyncManager;
 import com.meterit.sync.core.SyncManagerBuilder;
 import com.meterit.sync.core.http.HttpClientSystemGateway;
+import com.meterit.sync.core.http.HttpClientSystemGatewayBuilder;
+import com.meterit.sync.core.http.TrustMode;
 import com.meterit.sync.jdbc.JdbcReadingSource;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One drain of an H2 Sync Database through {@code SyncManager}, {@code HttpClientSystemGateway}
- * and a {@link LinkEmulator} to the {@link BenchServer}.
+ * and a {@link LinkEmulator} to the {@link BenchServer}, over plain HTTP or over TLS through a
+ * {@link TlsBenchServer} (HTTP/1.1 or HTTP/2).
  *
  * <p>Two runs of the same manager: a warm-up of two batches opens the connection, fetches the
  * token and sends the start-up probe and heartbeat; then the measured backlog is loaded and
@@ -32,6 +37,9 @@ final class LinkDrain {
 
   /** The engine's settings for a run. */
   static final class Engine {
+    /** The window a host gets without {@code setMaxInFlight}: the engine's default. */
+    static final int DEFAULT_WINDOW = 0;
+
     final int batchSize;
     final int window;
     final boolean pipelining;
@@ -43,6 +51,31 @@ final class LinkDrain {
       this.pipelining = pipelining;
       this.gzip = gzip;
     }
+
+    /** {@code default}, or the host's {@code setMaxInFlight} value. */
+    static String windowName(int window) {
+      return window == DEFAULT_WINDOW ? "default" : Integer.toString(window);
+    }
+
+    /** The builder call that sets this window, or what its absence means. */
+    String windowSetting() {
+      return window == DEFAULT_WINDOW ? "no setMaxInFlight" : "setMaxInFlight(" + window + ")";
+    }
+  }
+
+  /** Where the link leads: the plain bench server, or a TLS one with the certificate to trust. */
+  static final class Target {
+    /** {@code HTTP/1.1 plain}, {@code HTTP/1.1} (over TLS) or {@code HTTP/2} (over TLS). */
+    final String protocol;
+    final int port;
+    /** The PEM certificate the gateway trusts in place of the JVM's, or null without TLS. */
+    final Path trustedCertificate;
+
+    Target(String protocol, int port, Path trustedCertificate) {
+      this.protocol = protocol;
+      this.port = port;
+      this.trustedCertificate = trustedCertificate;
+    }
   }
 
   private LinkDrain() {}
@@ -52,17 +85,25 @@ final class LinkDrain {
    * @param readings how many readings the measured run drains
    * @param deadline how long the measured run may take before the drain is called failed
    */
-  static LinkRun run(LinkProfile profile, Stalls stalls, Engine engine, BenchServer server,
+  static LinkRun run(LinkProfile profile, Stalls stalls, Engine engine, Target target,
       String url, long readings, Duration deadline) throws Exception {
-    int port = server.url().getPort();
-    try (LinkEmulator link = LinkEmulator.start(profile, port, stalls, deadline.plusMinutes(30));
+    try (LinkEmulator link = LinkEmulator.start(profile, target.port, stalls,
+            deadline.plusMinutes(30));
         JdbcReadingSource source = JdbcReadingSource.builder(url, null, null).build()) {
       source.createSchema();
       BenchBacklog.Readings generator = new BenchBacklog.Readings();
       Progress progress = new Progress();
+      HttpClientSystemGatewayBuilder gateway;
+      if (target.trustedCertificate == null) {
+        gateway = HttpClientSystemGateway.builder(link.url("/api"), "bench-key", "bench-gateway");
+      } else {
+        // The gateway offers h2 by ALPN over https, as it does for any host; the server decides.
+        URI https = URI.create("https://127.0.0.1:" + link.address().getPort() + "/api");
+        gateway = HttpClientSystemGateway.builder(https, "bench-key", "bench-gateway")
+            .setTrustedCertificates(target.trustedCertificate, TrustMode.REPLACE);
+      }
       SyncManagerBuilder builder = SyncManager.builder(source,
-          HttpClientSystemGateway.builder(link.url("/api"), "bench-key", "bench-gateway")
-              .setGzip(engine.gzip)
+          gateway.setGzip(engine.gzip)
               .setRequestTimeout(REQUEST_TIMEOUT)
               .setExchangeTimeout(EXCHANGE_TIMEOUT)
               .build())
@@ -71,9 +112,11 @@ final class LinkDrain {
           .setSyncInterval(Duration.ofHours(1))
           .setHeartbeatInterval(Duration.ofHours(1))
           .setConnectivityProbeInterval(Duration.ofHours(1))
-          .addListener(progress)
-          .setMaxInFlight(engine.window);
-      String windowSetting = "setMaxInFlight(" + engine.window + ")";
+          .addListener(progress);
+      if (engine.window != Engine.DEFAULT_WINDOW) {
+        builder.setMaxInFlight(engine.window);
+      }
+      String windowSetting = engine.windowSetting();
       try (SyncManager manager = builder.build()) {
         BenchBacklog.append(url, "meter_readings", generator,
             (long) WARMUP_BATCHES * engine.batchSize);
@@ -91,11 +134,12 @@ final class LinkDrain {
         progress.begin(readings);
         SyncRun run = manager.triggerSync().get(deadline.toSeconds(), TimeUnit.SECONDS);
         long end = System.nanoTime();
-        return new LinkRun(profile, engine.window, windowSetting, engine.batchSize,
+        int windowAtEnd = manager.getStatus().uploadWindow();
+        return new LinkRun(profile, engine.window, windowSetting, target.protocol, engine.batchSize,
             engine.pipelining, run.readingsSynced(), run.batches(), (end - progress.start) / 1e9,
             link.uplinkBytes() - up0, run.bytesSent(), link.downlinkBytes() - down0,
             link.connectionsOpened() - connections0, progress.thirds(end),
-            source.pendingCount(), run.outcome().toString(),
+            source.pendingCount(), run.outcome().toString(), windowAtEnd,
             new double[] {loadBefore, loadAverage()});
       }
     }

@@ -35,8 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * after its lifetime, so a forgotten one cannot outlive its run for long. Thread-safe.
  */
 final class LinkEmulator implements AutoCloseable {
-  /** The most connections served at a time; more are refused. */
-  static final int MAX_CONNECTIONS = 32;
+  /**
+   * The most connections served at a time; more are refused. Above the engine's default window
+   * (32 batches, a connection each on HTTP/1.1) with the probe's and the heartbeat's.
+   */
+  static final int MAX_CONNECTIONS = 64;
   private static final InetAddress LOOPBACK = loopback();
   private static final int MIN_WINDOW = 256 * 1024;
 

@@ -26,9 +26,12 @@ final class LinkReport {
         .append("`. Reproduce with:\n\n");
     md.append("```bash\nmvn -q -Pbench package -Dbench.args=\"--only=link\"\n```\n\n");
     md.append("Other options follow `--only=link` in `bench.args`, for example "
-        + "`--profiles=lte-m,satellite --batch=1000 --window=1,4 --seconds=30 --stalls=20/2`. "
-        + "`--window` (alias `--max-in-flight`) is passed to the engine's window setting, which "
-        + "must exist for a value above 1. Each run lasts about `--seconds`, sized from the "
+        + "`--profiles=lte-m,satellite --batch=1000 --window=default,1,16 --seconds=30 --stalls=20/2`. "
+        + "`--window` (alias `--max-in-flight`) lists the windows to compare: `default` is what a "
+        + "host gets without setting one, a number is passed to `setMaxInFlight` (1: one batch "
+        + "at a time). `--http` lists the servers: `plain` (HTTP/1.1 without TLS), `1.1` and `2` "
+        + "(HTTP/1.1 alone or HTTP/2 by ALPN, over TLS with a self-signed certificate the gateway "
+        + "trusts through `setTrustedCertificates`). Each run lasts about `--seconds`, sized from the "
         + "expected rate; `--readings` fixes the backlog instead.\n\n");
 
     md.append("## The emulated link\n\n");
@@ -38,8 +41,9 @@ final class LinkReport {
         + "leaves the far side no earlier than its arrival, plus its wait for the transmitter, "
         + "plus its chunk's time at the link rate, plus half the round trip. A new connection's "
         + "first byte waits one round trip (the TCP handshake). The downlink is 4× the uplink. "
-        + "Not modelled: loss, TCP slow start, IP/TCP headers (about 3% more on full segments), "
-        + "TLS (its handshake costs one or two more round trips per new connection). Stalls: ")
+        + "Not modelled: loss, TCP slow start, IP/TCP headers (about 3% more on full segments). "
+        + "TLS, where `--http` asks for it (`1.1`, `2`), crosses the link as any bytes do: its "
+        + "handshake's round trips and its records' overhead are in the figures. Stalls: ")
         .append(options.get("stalls").equals("none") ? "none."
             : "about " + options.get("stalls").replace("/", " s apart, lasting ")
                 + " s, seed " + options.get("seed") + ".")
@@ -54,13 +58,14 @@ final class LinkReport {
         + "machine's load adds. The load average is the machine's, at the start and the end of "
         + "the run: the benchmark shares its cores with whatever else runs.\n\n");
 
-    md.append("## Summary\n\n| profile | link | window | capacity (readings/s) | drain "
-        + "(readings/s) | drain / capacity |\n| --- | --- | --- | --- | --- | --- |\n");
+    md.append("## Summary\n\n| profile | link | protocol | window | capacity (readings/s) | "
+        + "drain (readings/s) | drain / capacity |\n| --- | --- | --- | --- | --- | --- | --- |\n");
     for (LinkRun r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %s up, %s down, %d ms | %d | %s | %s | %.2f |%n",
+      md.append(String.format(Locale.ROOT,
+          "| %s | %s up, %s down, %d ms | %s | %s | %s | %s | %.2f |%n",
           r.profile.name, LinkProfile.rate(r.profile.uplinkBitsPerSecond),
           LinkProfile.rate(r.profile.downlinkBitsPerSecond), r.profile.roundTrip.toMillis(),
-          r.window, Benchmark.number(r.capacity()), Benchmark.number(r.drainRate()), r.ratio()));
+          r.protocol, r.windowName(), Benchmark.number(r.capacity()), Benchmark.number(r.drainRate()), r.ratio()));
     }
     md.append("\n![Drain as a share of link capacity](link-throughput.png)\n");
 
@@ -70,22 +75,23 @@ final class LinkReport {
     }
     for (List<LinkRun> profileRuns : byProfile.values()) {
       md.append("\n## ").append(profileRuns.get(0).profile).append("\n\n");
-      md.append("| window | batch | pipelining | readings | seconds | up bytes/reading | down "
+      md.append("| protocol | window | batch | pipelining | readings | seconds | up bytes/reading | down "
           + "bytes/reading | up bytes/batch (headers) | capacity | drain | ratio | model, one in flight | "
-          + "host ms/batch | thirds (readings/s) | new connections | load average | outcome |\n"
+          + "host ms/batch | thirds (readings/s) | new connections | window at end | load average | "
+          + "outcome |\n"
           + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-          + "| --- | --- | --- |\n");
+          + "| --- | --- | --- | --- | --- |\n");
       for (LinkRun r : profileRuns) {
         md.append(String.format(Locale.ROOT,
-            "| %d (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
-                + "%.0f | %s / %s / %s | %d | %.1f → %.1f | %s%s |%n",
-            r.window, r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
+            "| %s | %s (%s) | %,d | %s | %,d | %.1f | %.2f | %.2f | %,.0f (%,.0f) | %s | %s | %.2f | %s | "
+                + "%.0f | %s / %s / %s | %d | %d | %.1f → %.1f | %s%s |%n",
+            r.protocol, r.windowName(), r.windowSetting, r.batchSize, r.pipelining, r.readings, r.seconds,
             r.uplinkBytesPerReading(), r.downlinkBytesPerReading(),
             r.uplinkBytes / (double) Math.max(1, r.batches), r.requestOverheadPerBatch(),
             Benchmark.number(r.capacity()),
             Benchmark.number(r.drainRate()), r.ratio(), Benchmark.number(r.oneInFlightModel()),
             r.hostMillisPerBatch(), Benchmark.number(r.thirds.get(0)), Benchmark.number(r.thirds.get(1)),
-            Benchmark.number(r.thirds.get(2)), r.connections, r.loadAverage[0],
+            Benchmark.number(r.thirds.get(2)), r.connections, r.windowAtEnd, r.loadAverage[0],
             r.loadAverage[1], r.outcome,
             r.pendingAfter == 0 ? "" : ", " + r.pendingAfter + " left"));
       }

@@ -11,6 +11,8 @@ final class LinkRun {
   final LinkProfile profile;
   final int window;
   final String windowSetting;
+  /** {@code HTTP/1.1 plain}, or {@code HTTP/1.1} or {@code HTTP/2} over TLS. */
+  final String protocol;
   final int batchSize;
   final boolean pipelining;
   final long readings;
@@ -23,16 +25,20 @@ final class LinkRun {
   final List<Double> thirds;
   final long pendingAfter;
   final String outcome;
+  /** The engine's window as the run ended: what it settled at on this link. */
+  final int windowAtEnd;
   final double[] loadAverage;
 
-  LinkRun(LinkProfile profile, int window, String windowSetting, int batchSize, boolean pipelining,
+  LinkRun(LinkProfile profile, int window, String windowSetting, String protocol, int batchSize,
+      boolean pipelining,
       long readings, int batches, double seconds, long uplinkBytes, long bodyBytes,
       long downlinkBytes,
-      int connections, List<Double> thirds, long pendingAfter, String outcome,
+      int connections, List<Double> thirds, long pendingAfter, String outcome, int windowAtEnd,
       double[] loadAverage) {
     this.profile = profile;
     this.window = window;
     this.windowSetting = windowSetting;
+    this.protocol = protocol;
     this.batchSize = batchSize;
     this.pipelining = pipelining;
     this.readings = readings;
@@ -45,7 +51,24 @@ final class LinkRun {
     this.thirds = List.copyOf(thirds);
     this.pendingAfter = pendingAfter;
     this.outcome = outcome;
+    this.windowAtEnd = windowAtEnd;
     this.loadAverage = loadAverage.clone();
+  }
+
+  /** {@code default} (no host setting) or the host's {@code setMaxInFlight} value. */
+  String windowName() {
+    return LinkDrain.Engine.windowName(window);
+  }
+
+  /** What the chart's bars of this run stand for. */
+  String series() {
+    String windowPart;
+    if (window == LinkDrain.Engine.DEFAULT_WINDOW) {
+      windowPart = "default window";
+    } else {
+      windowPart = window == 1 ? "1 in flight" : "max " + window + " in flight";
+    }
+    return protocol.equals(LinkBenchmark.PLAIN) ? windowPart : windowPart + ", " + protocol;
   }
 
   double uplinkBytesPerReading() {

@@ -110,4 +110,16 @@ class LinkModelTest {
     assertTrue(windowed >= 500_000 && windowed <= 600_000, "readings: " + windowed);
     assertEquals(5_000, LinkBenchmark.readingsFor(LinkProfile.GPRS, one, 1));
   }
+
+  @Test
+  void theWindowOptionNamesTheEnginesDefaultOrAHostsMaximum() {
+    assertEquals(LinkDrain.Engine.DEFAULT_WINDOW, LinkBenchmark.parseWindow("default"));
+    assertEquals(16, LinkBenchmark.parseWindow("16"));
+    assertEquals("no setMaxInFlight",
+        new LinkDrain.Engine(1000, LinkBenchmark.parseWindow("default"), true, true).windowSetting());
+    assertEquals("setMaxInFlight(1)", new LinkDrain.Engine(1000, 1, true, true).windowSetting());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LinkBenchmark.parseWindow("0"));
+    assertEquals("--window must be 'default' or at least 1: 0", e.getMessage());
+  }
 }
