@@ -5,8 +5,8 @@ import com.meterit.sync.core.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 /**
  * How many batches may be in flight at once, adapted to what the link and the server take.
@@ -47,15 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * together must not start at full speed; RFC 5681 4.1); otherwise to twice the most that was in
  * flight in the run before.
  *
- * <p>The lowest latency is the run's, not the manager's for ever: it is forgotten with each
- * restart, and answers that took no measurable time are not counted. Within a run, a window held
- * at its floor for {@value #STALE_LOWEST_ROUNDS} rounds by a queue that does not drain measures
- * it again: {@value #RESTART_SIZE} batches in flight for a round, whose lowest latency becomes the
- * lowest (as BBR drains its queue to measure the round trip), then doubling from there. A link
- * that slowed for good (an LTE link failing over to a satellite one) shows its new latency and
- * the window fills it again; on a link that one batch fills, the probe's latency holds a batch's
- * queue at most, and the window comes back to its floor. Taking the floor's own latency as the
- * lowest instead would count the window's standing queue as the link's, round after round.
+ * <p>The latencies are read by {@link LinkLatency}, which also says when the lowest is stale:
+ * the window then probes the link with {@value #RESTART_SIZE} batches in flight for a round, and
+ * doubles from there.
  *
  * <p>It halves on an overload (429, 503, a timeout), once for the batches sent before the cut:
  * the answers to a window sent into one overload are one signal, as TCP takes the losses of one
@@ -93,8 +87,6 @@ public final class UploadWindow {
    * than any answer that may grow the window ({@link #GROWTH_LATENCY_LIMIT}).
    */
   static final Duration IDLE_RESTART = Duration.ofSeconds(10);
-  /** Rounds at the floor, its queue not draining, after which the lowest latency is renewed. */
-  static final int STALE_LOWEST_ROUNDS = 4;
 
   /** The host's setMaxInFlight, or 0 when the ceiling follows the heap budget. */
   private final int hostMax;
@@ -110,20 +102,7 @@ public final class UploadWindow {
   private int answeredAtThisSize;
   private boolean slowStart = true;
   private boolean linkHasRoom = true;
-  /**
-   * The lowest answer latency of this run (or since it was renewed): a round trip and a batch's
-   * time on the wire, no queue.
-   */
-  private long lowestLatency = Long.MAX_VALUE;
-  private long roundLowestLatency = Long.MAX_VALUE;
-  /** Rounds in a row at the floor with the link's queue not draining, and how many start a probe. */
-  private int roundsPinned;
-  private int roundsBeforeProbe = STALE_LOWEST_ROUNDS;
-  /** Measuring the lowest latency again: only answers to batches sent after probeFrom count. */
-  private boolean probing;
-  private long probeFrom;
-  private long probeLowest;
-  private int probeAnswers;
+  private final LinkLatency link = new LinkLatency(RESTART_SIZE);
   /** The most batches in flight at a send, in this round, the round before, and this run. */
   private int usedThisRound;
   private int usedLastRound;
@@ -201,11 +180,8 @@ public final class UploadWindow {
         size = Math.min(size, RESTART_SIZE);
         slowStart = true;
         linkHasRoom = true;
-        lowestLatency = Long.MAX_VALUE;
+        link.forget();
         usedLastRound = 0;
-        roundsPinned = 0;
-        roundsBeforeProbe = STALE_LOWEST_ROUNDS;
-        probing = false;
       } else {
         size = Math.min(size, Math.max(RESTART_SIZE, 2 * usedThisRun));
       }
@@ -345,16 +321,11 @@ public final class UploadWindow {
     lock.lock();
     try {
       lastActive = now;
-      if (probing) {
+      if (link.probing()) {
         probed(sentAt, latency);
         return;
       }
-      if (latency > 0) {
-        // An answer within the ticker's resolution says nothing of the link, and as the lowest
-        // it would read every later answer as a queue.
-        lowestLatency = Math.min(lowestLatency, latency);
-        roundLowestLatency = Math.min(roundLowestLatency, latency);
-      }
+      link.answered(latency);
       answeredAtThisSize++;
       // A round's lowest latency, not each answer's: on HTTP/1.1 a batch that opens a new
       // connection waits a round trip more for it, and would read as a queue.
@@ -387,29 +358,22 @@ public final class UploadWindow {
 
   /** The answers to a window's worth: what the link's queue says of the window. Under the lock. */
   private void endRound() {
-    if (roundLowestLatency == Long.MAX_VALUE) {
+    if (!link.roundMeasured()) {
       // No answer of the round took measurable time: nothing learned of the link.
       newRound();
       return;
     }
-    double queued = queuedBatches(roundWindow, lowestLatency, roundLowestLatency);
-    linkHasRoom = queued < GROW_BELOW && roundLowestLatency <= GROWTH_LATENCY_LIMIT.toNanos();
+    double queued = link.queued(roundWindow);
+    boolean quickEnough = link.roundLowest() <= GROWTH_LATENCY_LIMIT.toNanos();
+    linkHasRoom = queued < GROW_BELOW && quickEnough;
     if (!linkHasRoom) {
       slowStart = false;
     }
-    boolean queueHolds = queued >= GROW_BELOW
-        && roundLowestLatency <= GROWTH_LATENCY_LIMIT.toNanos();
-    if (queueHolds && roundWindow <= FLOOR && ++roundsPinned >= roundsBeforeProbe) {
+    boolean queueHolds = queued >= GROW_BELOW && quickEnough;
+    if (link.roundEnded(queueHolds && roundWindow <= FLOOR, ticker.nanos())) {
       // Held at the floor, and the queue does not drain: the lowest may be stale.
-      roundsPinned = 0;
-      probing = true;
-      probeFrom = ticker.nanos();
-      probeLowest = Long.MAX_VALUE;
-      probeAnswers = 0;
       size = Math.min(size, RESTART_SIZE);
       answeredAtThisSize = 0;
-    } else if (!queueHolds || roundWindow > FLOOR) {
-      roundsPinned = 0;
     }
     if (queued > SHRINK_ABOVE) {
       // Down to the window that leaves GROW_BELOW queued, at once: doubling overshoots by up to
@@ -430,25 +394,9 @@ public final class UploadWindow {
    * Under the lock.
    */
   private void probed(long sentAt, long latency) {
-    if (sentAt - probeFrom <= 0) {
-      // Sent into the window before the probe: it waited behind the queue being drained.
-      return;
-    }
-    if (latency > 0) {
-      probeLowest = Math.min(probeLowest, latency);
-    }
-    if (++probeAnswers >= RESTART_SIZE) {
-      probing = false;
-      if (probeLowest != Long.MAX_VALUE) {
-        // A probe that finds the lowest unchanged (within an eighth) found the window's own
-        // queue, on a link that a batch or two fill: the next waits twice as long.
-        boolean unchanged = Math.abs(probeLowest - lowestLatency) <= lowestLatency / 8;
-        roundsBeforeProbe = unchanged ? Math.min(roundsBeforeProbe * 2, 1 << 16)
-            : STALE_LOWEST_ROUNDS;
-        lowestLatency = probeLowest;
-      }
+    if (link.probeAnswered(sentAt, latency)) {
       slowStart = true;
-      linkHasRoom = probeLowest <= GROWTH_LATENCY_LIMIT.toNanos();
+      linkHasRoom = link.probeLowest() <= GROWTH_LATENCY_LIMIT.toNanos();
       answeredAtThisSize = 0;
       newRound();
       slotFreed.signalAll();
@@ -460,19 +408,8 @@ public final class UploadWindow {
     usedLastRound = usedThisRound;
     usedThisRound = inFlight;
     roundAnswers = 0;
-    roundLowestLatency = Long.MAX_VALUE;
+    link.newRound();
     roundWindow = size;
-  }
-
-  /**
-   * Batches waiting in the link's queue, with {@code window} in flight: what the latency holds
-   * beyond the lowest, in batches. Zero when nothing was measured or no time passed.
-   */
-  static double queuedBatches(int window, long lowestLatency, long latency) {
-    if (latency <= 0 || lowestLatency >= latency) {
-      return 0;
-    }
-    return window * (1.0 - (double) lowestLatency / latency);
   }
 
   /**

@@ -205,10 +205,10 @@ class UploadWindowSizingTest {
 
   @Test
   void queuedBatchesAreTheWindowsShareOfLatencyAboveTheLowest() {
-    assertEquals(0.0, UploadWindow.queuedBatches(8, 100, 100));
-    assertEquals(0.0, UploadWindow.queuedBatches(8, Long.MAX_VALUE, 100), "nothing measured yet");
-    assertEquals(0.0, UploadWindow.queuedBatches(8, 0, 0), "no time passed");
-    assertEquals(4.0, UploadWindow.queuedBatches(8, 100, 200), 1e-9);
-    assertEquals(6.0, UploadWindow.queuedBatches(8, 100, 400), 1e-9);
+    assertEquals(0.0, LinkLatency.queuedBatches(8, 100, 100));
+    assertEquals(0.0, LinkLatency.queuedBatches(8, Long.MAX_VALUE, 100), "nothing measured yet");
+    assertEquals(0.0, LinkLatency.queuedBatches(8, 0, 0), "no time passed");
+    assertEquals(4.0, LinkLatency.queuedBatches(8, 100, 200), 1e-9);
+    assertEquals(6.0, LinkLatency.queuedBatches(8, 100, 400), 1e-9);
   }
 }
